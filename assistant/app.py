@@ -1,0 +1,195 @@
+"""``Assistant``: the facade the UI, CLI and evaluation use; the one place components are built."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import Runnable
+
+from assistant.chain import build_chain
+from assistant.citations import split_cited, with_marker
+from assistant.config import Settings, load_settings
+from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.errors import StoreError
+from assistant.ingest import Ingestor
+from assistant.reader import ExtractiveReader
+from assistant.rerank import OnnxCrossEncoder, Reranker
+from assistant.retrieval import FusionConfig, HybridRetriever
+from assistant.store import ChunkStore, SourceInfo
+from assistant.types import Answer, IngestReport
+from assistant.validation import clean_question, parse_history
+
+logger = logging.getLogger(__name__)
+
+_models_lock = threading.Lock()
+_shared_models: dict[str, Any] = {}
+
+
+def shared_embedder() -> SentenceTransformerEmbedder:
+    """One embedding model per process, loaded on first use."""
+    with _models_lock:
+        if "embedder" not in _shared_models:
+            _shared_models["embedder"] = SentenceTransformerEmbedder()
+        model: SentenceTransformerEmbedder = _shared_models["embedder"]
+        return model
+
+
+def shared_reranker(threads: int) -> OnnxCrossEncoder:
+    """One cross-encoder per process, loaded on first use."""
+    with _models_lock:
+        key = f"reranker-{threads}"
+        if key not in _shared_models:
+            _shared_models[key] = OnnxCrossEncoder(threads=threads)
+        model: OnnxCrossEncoder = _shared_models[key]
+        return model
+
+
+class Assistant:
+    """Ask questions about ingested briefings and get cited answers.
+
+    >>> bot = Assistant(store_dir="vectorstore")      # or Assistant(chroma_url="http://…:8000")
+    >>> bot.ingest(["corpus"])
+    >>> bot.ask("Who attended the parade?").text
+    """
+
+    def __init__(
+        self,
+        *,
+        store_dir: str | Path | None = None,
+        chroma_url: str | None = None,
+        settings: Settings | None = None,
+        embedder: SentenceTransformerEmbedder | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
+        base = settings or load_settings()
+        updates: dict[str, Any] = {}
+        if store_dir is not None:
+            updates["store_dir"] = Path(store_dir)
+        if chroma_url is not None:
+            updates["chroma_url"] = chroma_url
+        self.settings = base.model_copy(update=updates) if updates else base
+        self._embedder = embedder
+        self._reranker = reranker
+        self.store = ChunkStore(
+            self.settings.store_dir,
+            chroma_url=self.settings.chroma_url,
+            collection=self.settings.collection,
+        )
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return "briefing-assistant (extractive)"
+
+    def describe(self) -> dict[str, Any]:
+        """The settings that shape answers, as plain JSON data."""
+        data = self.settings.model_dump(mode="json")
+        data["abstain_threshold"] = self.settings.threshold()
+        return data
+
+    # -- components -------------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        return self._embedder or shared_embedder()
+
+    @property
+    def reranker(self) -> Reranker:
+        return self._reranker or shared_reranker(self.settings.onnx_threads)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        s = self.settings
+        config = FusionConfig(
+            dense_k=s.dense_k,
+            bm25_k=s.bm25_k,
+            rrf_k=s.rrf_k,
+            dense_weight=s.dense_weight,
+            bm25_weight=s.bm25_weight,
+            rerank_candidates=s.rerank_candidates,
+            top_k=s.top_k,
+            duplicate_threshold=s.duplicate_threshold,
+        )
+        return HybridRetriever(
+            store=self.store, embedder=self.embedder, reranker=self.reranker, config=config
+        )
+
+    @cached_property
+    def reader(self) -> ExtractiveReader:
+        return ExtractiveReader(
+            threshold=self.settings.threshold(),
+            delta=self.settings.answer_delta,
+            max_sentences=self.settings.max_answer_sentences,
+            context_margin=self.settings.context_margin,
+        )
+
+    @cached_property
+    def chain(self) -> Runnable[dict[str, Any], Answer]:
+        return build_chain(self.retriever, self.reader)
+
+    # -- corpus -----------------------------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = False
+    ) -> IngestReport:
+        """Bring the store in line with the files under ``paths`` (idempotent)."""
+        ingestor = Ingestor(
+            self.store,
+            self.embedder,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+            max_file_bytes=self.settings.max_file_bytes,
+        )
+        with self._lock:
+            return ingestor.ingest([Path(p) for p in paths], prune=prune, progress=progress)
+
+    def documents(self) -> list[SourceInfo]:
+        """The ingested sources with their chunk counts (empty when nothing is ingested)."""
+        try:
+            return sorted(self.store.sources().values(), key=lambda s: s.source)
+        except StoreError:
+            return []
+
+    def remove(self, source: str) -> int:
+        """Remove one source's chunks; returns how many were removed."""
+        with self._lock:
+            ids = [c.id for c in self.store.chunks_of(source)]
+            if not ids:
+                raise StoreError(f"No document named {source!r} is in the store.")
+            self.store.delete(ids)
+            self.store.rebuild_lexical()
+            return len(ids)
+
+    def document_text(self, source: str) -> str:
+        """A document's text rebuilt from its chunks at their exact offsets (gaps as newlines)."""
+        chunks = self.store.chunks_of(source)
+        if not chunks:
+            raise StoreError(f"No document named {source!r} is in the store.")
+        buffer = ["\n"] * max(c.end for c in chunks)
+        for chunk in chunks:
+            buffer[chunk.start : chunk.end] = chunk.text
+        return "".join(buffer)
+
+    # -- questions --------------------------------------------------------------------------
+
+    def ask(self, question: str, history: object = None) -> Answer:
+        """Answer ``question`` (with the chat so far in ``history``) from the ingested corpus."""
+        text = clean_question(question, max_chars=self.settings.max_question_chars)
+        turns = parse_history(history)
+        if self.store.count() == 0:
+            raise StoreError(f"The store at {self.store.location} is empty: ingest documents first.")
+        return self.chain.invoke({"question": text, "history": turns})
+
+    def stream(self, question: str, history: object = None) -> Iterator[str | Answer]:
+        """Yield the answer text piece by piece (one cited sentence at a time), then the
+        final ``Answer``."""
+        answer = self.ask(question, history)
+        for index, piece in enumerate(split_cited(answer.text)):
+            text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
+            yield text if index == 0 else f" {text}"
+        yield answer

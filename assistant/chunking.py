@@ -1,0 +1,140 @@
+"""Normalise text without losing offsets, segment sentences, and window them into chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.types import Chunk, Document, Span
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_NEWLINE = re.compile(r"\n")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """NFC text with whitespace runs folded to one space; ``starts[i]``/``ends[i]`` give the
+    original half-open range that normalised character ``i`` came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> Span:
+        return Span(self.starts[start], self.ends[end - 1])
+
+
+def normalize(text: str, offset: int = 0) -> NormalizedText:
+    """NFC-normalise and fold whitespace, keeping a map back to ``offset``-based positions."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        if text[i].isspace():
+            while j < n and text[j].isspace():
+                j += 1
+            if out and out[-1] != " ":
+                out.append(" ")
+                starts.append(offset + i)
+                ends.append(offset + j)
+            i = j
+            continue
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            out.append(ch)
+            starts.append(offset + i)
+            ends.append(offset + j)
+        i = j
+    if out and out[-1] == " ":
+        out.pop()
+        starts.pop()
+        ends.pop()
+    return NormalizedText("".join(out), tuple(starts), tuple(ends))
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs split on blank lines, or on single newlines when the text has no blank line."""
+    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    spans: list[Span] = []
+    pos = 0
+    for match in [*splitter.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if text[pos:end].strip():
+            spans.append(Span(pos, end))
+        if match:
+            pos = match.end()
+    return spans
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans (syntok) of an already normalised paragraph."""
+    import syntok.segmenter
+
+    spans: list[Span] = []
+    for paragraph in syntok.segmenter.analyze(text):
+        for sentence in paragraph:
+            tokens = list(sentence)
+            if tokens:
+                last = tokens[-1]
+                spans.append(Span(tokens[0].offset, last.offset + len(last.value)))
+    return spans
+
+
+def sentence_windows(count: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Half-open index windows of ``size`` sentences sharing ``overlap`` with the previous one."""
+    if count <= size:
+        return [(0, count)] if count else []
+    step = size - overlap
+    windows = []
+    start = 0
+    while True:
+        end = min(start + size, count)
+        windows.append((start, end))
+        if end == count:
+            return windows
+        start += step
+
+
+def chunk_id(source: str, text: str, occurrence: int) -> str:
+    digest = hashlib.sha256(f"{source}\x00{occurrence}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
+    """Sentence-aligned chunks of one document; offsets index ``document.text`` exactly."""
+    chunks: list[Chunk] = []
+    seen: Counter[str] = Counter()
+    for number, para in enumerate(paragraph_spans(document.text), start=1):
+        norm = normalize(document.text[para.start : para.end], offset=para.start)
+        sentences = [norm.original_span(s.start, s.end) for s in split_sentences(norm.text)]
+        for lo, hi in sentence_windows(len(sentences), chunk_size, chunk_overlap):
+            window = tuple(sentences[lo:hi])
+            start, end = window[0].start, window[-1].end
+            text = document.text[start:end]
+            key = " ".join(text.split())
+            occurrence = seen[key]
+            seen[key] += 1
+            chunks.append(
+                Chunk(
+                    id=chunk_id(document.source, key, occurrence),
+                    source=document.source,
+                    paragraph=number,
+                    start=start,
+                    end=end,
+                    text=text,
+                    sentences=window,
+                    document_hash=document.content_hash,
+                )
+            )
+    return chunks
+
+
+def fold(text: str) -> str:
+    """The normalised form of a text span (what embeddings, BM25 and the reader see)."""
+    return normalize(text).text

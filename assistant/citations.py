@@ -1,0 +1,85 @@
+"""Citation markers: render, parse, and verify each cited sentence against its passage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.chunking import fold
+from assistant.types import Citation
+
+MARKER = re.compile(r"\s*\[(\d+)\]")
+_PUNCT = r"([.!?…]+[\"”’)]*)"
+_TRAILING_PUNCT = re.compile(_PUNCT + "$")
+_LEADING_PUNCT = re.compile(_PUNCT)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSentence:
+    text: str
+    marker: int | None
+
+
+def with_marker(sentence: str, marker: int) -> str:
+    """``"… May 9."`` → ``"… May 9 [1]."``: the marker sits before the closing punctuation."""
+    match = _TRAILING_PUNCT.search(sentence)
+    if match:
+        return f"{sentence[: match.start()]} [{marker}]{match.group(1)}"
+    return f"{sentence} [{marker}]"
+
+
+def split_cited(text: str) -> list[CitedSentence]:
+    """Cut an answer after each marker (and its closing punctuation) into cited sentences."""
+    pieces: list[CitedSentence] = []
+    pos = 0
+    for match in MARKER.finditer(text):
+        end = match.end()
+        tail = _LEADING_PUNCT.match(text, end)
+        stop = tail.end() if tail else end
+        body = (text[pos : match.start()] + (tail.group(1) if tail else "")).strip()
+        if body:
+            pieces.append(CitedSentence(body, int(match.group(1))))
+        pos = stop
+    rest = text[pos:].strip()
+    if rest:
+        pieces.append(CitedSentence(rest, None))
+    return pieces
+
+
+def quote_matches_passage(citation: Citation) -> bool:
+    """The quote is exactly the passage text at the cited offsets."""
+    lo = citation.start - citation.passage_start
+    hi = citation.end - citation.passage_start
+    return 0 <= lo < hi <= len(citation.passage_text) and (
+        citation.passage_text[lo:hi] == citation.quote
+    )
+
+
+def supported(sentence: str, citation: Citation, *, min_recall: float = 0.8) -> bool:
+    """A sentence is supported when it is a span of its quote, or (for paraphrase) when at
+    least ``min_recall`` of its words occur in the quoted passage."""
+    if not quote_matches_passage(citation):
+        return False
+    claim = fold(sentence).lower()
+    if claim and claim in fold(citation.quote).lower():
+        return True
+    words = _WORD.findall(claim)
+    source = set(_WORD.findall(fold(citation.passage_text).lower()))
+    return bool(words) and sum(w in source for w in words) / len(words) >= min_recall
+
+
+def verify(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+    """Keep only sentences whose marker points at a citation that supports them, renumbered
+    1..n in order of appearance."""
+    by_marker = {c.marker: c for c in citations}
+    kept_text: list[str] = []
+    kept: list[Citation] = []
+    for piece in split_cited(text):
+        citation = by_marker.get(piece.marker) if piece.marker is not None else None
+        if citation is None or not supported(piece.text, citation):
+            continue
+        marker = len(kept) + 1
+        kept.append(replace(citation, marker=marker))
+        kept_text.append(with_marker(piece.text, marker))
+    return " ".join(kept_text), tuple(kept)

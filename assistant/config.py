@@ -1,0 +1,97 @@
+"""One frozen settings object, read from ``ASSISTANT_*`` variables when asked for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+CALIBRATION_FILE = "calibration.json"
+
+
+class Settings(BaseSettings):
+    """Every tunable of the pipeline. Chosen values were measured on the dev set (README)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", frozen=True, extra="ignore")
+
+    store_dir: Path = Path("vectorstore")
+    chroma_url: str | None = None
+    collection: str = "briefings"
+
+    chunk_size: int = Field(3, description="sentences per chunk")
+    chunk_overlap: int = Field(1, description="sentences shared by neighbouring chunks")
+
+    dense_k: int = 10
+    bm25_k: int = 10
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    rerank_candidates: int = 6
+    top_k: int = 4
+    duplicate_threshold: float = 0.6
+
+    abstain_threshold: float | None = None
+    answer_delta: float = 1.5
+    context_margin: float = 3.5
+    max_answer_sentences: int = 3
+    max_question_chars: int = 1000
+    max_file_bytes: int = 5_000_000
+    onnx_threads: int = 2
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        positive = {
+            "chunk_size": self.chunk_size,
+            "dense_k": self.dense_k,
+            "bm25_k": self.bm25_k,
+            "rrf_k": self.rrf_k,
+            "rerank_candidates": self.rerank_candidates,
+            "top_k": self.top_k,
+            "max_answer_sentences": self.max_answer_sentences,
+            "max_question_chars": self.max_question_chars,
+        }
+        for name, value in positive.items():
+            if value <= 0:
+                raise ValueError(f"{name} must be greater than 0. Currently, {name} is {value}")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise ValueError(
+                "chunk_overlap must be at least 0 and less than chunk_size. "
+                f"Currently, chunk_overlap is {self.chunk_overlap}"
+            )
+        return self
+
+    @property
+    def calibration_path(self) -> Path:
+        return self.store_dir / CALIBRATION_FILE
+
+    def threshold(self) -> float:
+        """The abstention threshold: explicit setting, else the calibrated file, else default."""
+        if self.abstain_threshold is not None:
+            return self.abstain_threshold
+        path = self.calibration_path
+        if path.is_file():
+            try:
+                return float(json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ConfigError(f"{path} is not a valid calibration file: {exc}") from exc
+        return DEFAULT_ABSTAIN_THRESHOLD
+
+
+# Cross-encoder logit under which the briefing is taken not to answer (calibrated on the dev set).
+DEFAULT_ABSTAIN_THRESHOLD = 0.0
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment plus explicit overrides; bad values raise ConfigError."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise ConfigError(f"Invalid setting {where}: {first['msg']}") from None

@@ -1,0 +1,31 @@
+"""Errors whose message is shown to the user as is (one clear sentence)."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class: the message is meant for the person using the assistant."""
+
+
+class InvalidQuestionError(AssistantError, ValueError):
+    """The question is empty, too long or not text."""
+
+
+class IngestError(AssistantError):
+    """A document could not be read or stored; nothing was written for it."""
+
+
+class UnsupportedFileError(IngestError):
+    """The file type, encoding or content cannot be ingested."""
+
+
+class EmptyCorpusError(IngestError):
+    """The paths given hold no ingestible document."""
+
+
+class StoreError(AssistantError):
+    """The vector store is missing, empty or unreachable."""
+
+
+class ConfigError(AssistantError, ValueError):
+    """A setting has a value the assistant cannot use."""

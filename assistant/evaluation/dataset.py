@@ -1,0 +1,108 @@
+"""The shared Q&A case format: one JSON object a line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.types import Turn
+from assistant.validation import parse_history
+
+
+class DatasetError(AssistantError, ValueError):
+    """A Q&A file that cannot be used; the message names the line."""
+
+
+_KEYS = {"id", "question", "answers", "evidence", "answerable", "history"}
+
+
+@dataclass(frozen=True, slots=True)
+class EvalCase:
+    id: str
+    question: str
+    answers: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    answerable: bool = True
+    history: tuple[Turn, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "question": self.question,
+            "answers": list(self.answers),
+            "evidence": list(self.evidence),
+            "answerable": self.answerable,
+        }
+        if self.history:
+            data["history"] = [{"role": t.role, "content": t.content} for t in self.history]
+        return data
+
+
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DatasetError(f"{where}: '{key}' must be a list of strings.")
+    return tuple(value)
+
+
+def parse_case(data: Any, where: str) -> EvalCase:
+    if not isinstance(data, dict):
+        raise DatasetError(f"{where}: expected a JSON object.")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise DatasetError(f"{where}: unknown key(s) {', '.join(unknown)}.")
+    case_id, question = data.get("id"), data.get("question")
+    if not isinstance(case_id, str) or not case_id.strip():
+        raise DatasetError(f"{where}: 'id' must be a non-empty string.")
+    if not isinstance(question, str) or not question.strip():
+        raise DatasetError(f"{where}: 'question' must be a non-empty string.")
+    answerable = data.get("answerable", True)
+    if not isinstance(answerable, bool):
+        raise DatasetError(f"{where}: 'answerable' must be true or false.")
+    try:
+        history = parse_history(data.get("history"))
+    except AssistantError as exc:
+        raise DatasetError(f"{where}: {exc}") from None
+    answers = _strings(data.get("answers"), "answers", where)
+    evidence = _strings(data.get("evidence"), "evidence", where)
+    if not answerable and (answers or evidence):
+        raise DatasetError(f"{where}: an unanswerable case has no answers or evidence.")
+    return EvalCase(case_id, question, answers, evidence, answerable, history)
+
+
+def parse_cases(lines: Iterable[str], name: str) -> list[EvalCase]:
+    cases: list[EvalCase] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{where}: invalid JSON ({exc.msg}).") from None
+        case = parse_case(data, where)
+        if case.id in seen:
+            raise DatasetError(f"{where}: duplicate id '{case.id}' (first on line {seen[case.id]}).")
+        seen[case.id] = number
+        cases.append(case)
+    if not cases:
+        raise DatasetError(f"{name} holds no cases.")
+    return cases
+
+
+def load_cases(path: str | Path) -> list[EvalCase]:
+    """Read a JSONL Q&A file; any problem raises ``DatasetError`` naming the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DatasetError(f"{path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{path} cannot be read as UTF-8 text: {exc}.") from None
+    return parse_cases(text.splitlines(), str(path))

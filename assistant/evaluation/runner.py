@@ -1,0 +1,126 @@
+"""Run a question-answering system over Q&A cases and score it."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.evaluation.dataset import EvalCase
+from assistant.evaluation.metrics import answer_text, case_metrics, summarize
+from assistant.types import Answer, Turn
+
+
+class QASystem(Protocol):
+    """What the harness evaluates: the assistant, or the baseline recipe."""
+
+    @property
+    def name(self) -> str: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer: ...
+
+
+class TextEmbedder(Protocol):
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    system: str
+    settings: dict[str, Any]
+    summary: dict[str, float]
+    cases: tuple[dict[str, Any], ...]
+
+    @property
+    def primary_metric(self) -> str:
+        return "answer_in_citation"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "settings": self.settings,
+            "summary": self.summary,
+            "cases": list(self.cases),
+        }
+
+    def write(self, path: str | Path) -> None:
+        Path(path).write_text(
+            json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
+
+
+def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any]:
+    """The run-file record of one answered case (before metrics)."""
+    return {
+        "id": case.id,
+        "question": case.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {
+                "marker": c.marker,
+                "source": c.source,
+                "start": c.passage_start,
+                "end": c.passage_end,
+                "text": c.passage_text,
+            }
+            for c in answer.citations
+        ],
+        "retrieved": [
+            {
+                "source": p.chunk.source,
+                "start": p.chunk.start,
+                "end": p.chunk.end,
+                "text": p.chunk.text,
+                "score": p.score if math.isfinite(p.score) else None,
+            }
+            for p in answer.passages
+        ],
+        "latency_ms": latency_ms,
+        "best_score": answer.best_score if math.isfinite(answer.best_score) else None,
+    }
+
+
+def semantic_similarity(embedder: TextEmbedder, prediction: str, answers: Sequence[str]) -> float:
+    """Best cosine similarity between the answer and a gold answer (MiniLM embeddings)."""
+    vectors = np.asarray(embedder.embed_documents([prediction, *answers]), dtype=np.float64)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+    return float(max(vectors[1:] @ vectors[0]))
+
+
+def evaluate(
+    system: QASystem,
+    cases: Sequence[EvalCase],
+    *,
+    embedder: TextEmbedder | None = None,
+    progress: bool = False,
+) -> Report:
+    """Ask every case, score it, and summarise; ``embedder`` adds semantic similarity."""
+    from tqdm import tqdm
+
+    records: list[dict[str, Any]] = []
+    for case in tqdm(cases, desc=system.name, disable=not progress, unit="case"):
+        began = time.perf_counter()
+        answer = system.ask(case.question, case.history)
+        latency = (time.perf_counter() - began) * 1000
+        record = run_case(answer, case, latency)
+        metrics = case_metrics(case.to_dict(), record)
+        if embedder is not None and case.answerable and case.answers:
+            metrics["semantic_similarity"] = (
+                0.0
+                if answer.abstained
+                else semantic_similarity(embedder, answer_text(answer.text), case.answers)
+            )
+        record["metrics"] = metrics
+        records.append(record)
+    summary = summarize([c.to_dict() for c in cases], records)
+    return Report(system.name, system.describe(), summary, tuple(records))

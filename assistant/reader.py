@@ -1,0 +1,160 @@
+"""Extractive reader: the best-scoring sentences of the retrieved passages, each cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.chunking import fold
+from assistant.citations import with_marker
+from assistant.similarity import repeats
+from assistant.types import Chunk, Citation, Passage, Span
+
+ABSTAIN_TEXT = "The briefing does not say."
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A reader's output before verification."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    best_score: float
+
+
+class Reader(Protocol):
+    def read(self, query: str, passages: Sequence[Passage]) -> Draft: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    passage: Passage
+    index: int
+
+    @property
+    def span(self) -> Span:
+        return self.passage.chunk.sentences[self.index]
+
+    @property
+    def text(self) -> str:
+        return self.passage.chunk.sentence_texts()[self.index]
+
+
+class ExtractiveReader:
+    """Answers with 1–``max_sentences`` sentences quoted from the passages.
+
+    A sentence joins the answer when its cross-encoder score is at least ``threshold`` and
+    within ``delta`` of the best one; below ``threshold`` everywhere, the reader abstains.
+    """
+
+    def __init__(
+        self, *, threshold: float, delta: float, max_sentences: int, context_margin: float = 3.5
+    ) -> None:
+        if max_sentences <= 0:
+            raise ValueError(
+                f"max_sentences must be greater than 0. Currently, it is {max_sentences}"
+            )
+        if delta < 0:
+            raise ValueError(f"delta must be at least 0. Currently, delta is {delta}")
+        self.threshold = threshold
+        self.delta = delta
+        self.max_sentences = max_sentences
+        self.context_margin = context_margin
+
+    def read(self, query: str, passages: Sequence[Passage]) -> Draft:
+        candidates = [
+            c for c in _candidates(passages) if not _borrowed(c, self.context_margin)
+        ]
+        best = candidates[0].score if candidates else float("-inf")
+        if best < self.threshold:
+            return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=best)
+        chosen: list[_Candidate] = []
+        for candidate in candidates:
+            if len(chosen) == self.max_sentences:
+                break
+            if candidate.score < max(self.threshold, best - self.delta):
+                break
+            if _redundant(candidate, chosen):
+                continue
+            chosen.append(candidate)
+        pieces = []
+        citations = []
+        for marker, candidate in enumerate(chosen, start=1):
+            chunk = candidate.passage.chunk
+            pieces.append(with_marker(fold(candidate.text), marker))
+            citations.append(
+                Citation(
+                    marker=marker,
+                    source=chunk.source,
+                    paragraph=chunk.paragraph,
+                    start=candidate.span.start,
+                    end=candidate.span.end,
+                    quote=candidate.text,
+                    score=candidate.score,
+                    passage_start=chunk.start,
+                    passage_end=chunk.end,
+                    passage_text=chunk.text,
+                )
+            )
+        return Draft(" ".join(pieces), tuple(citations), abstained=False, best_score=best)
+
+
+def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
+    """Every scored sentence once (first passage that holds it), best first."""
+    found: dict[tuple[str, Span], _Candidate] = {}
+    for passage in passages:
+        for index, score in enumerate(passage.sentence_scores):
+            if score is None:
+                continue
+            key = (passage.chunk.source, passage.chunk.sentences[index])
+            if key not in found:
+                found[key] = _Candidate(score, passage, index)
+    return sorted(found.values(), key=lambda c: -c.score)
+
+
+def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+    """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
+    if repeats(candidate.text, [c.text for c in chosen], 0.6):
+        return True
+    chunk, index = candidate.passage.chunk, candidate.index
+    if not leans_on_previous(chunk, index):
+        return False
+    previous = chunk.sentences[index - 1]
+    return any(c.passage.chunk.source == chunk.source and c.span == previous for c in chosen)
+
+
+def _borrowed(candidate: _Candidate, margin: float) -> bool:
+    """Was the score borrowed from the context sentence? A sentence scored with its
+    predecessor in front is set aside when the predecessor, on its own, scores within
+    ``margin`` of it: the predecessor is then the sentence that answers."""
+    chunk, index = candidate.passage.chunk, candidate.index
+    if not leans_on_previous(chunk, index):
+        return False
+    scores = dict(zip(chunk.sentences, candidate.passage.sentence_scores, strict=True))
+    own = scores.get(chunk.sentences[index - 1])
+    return own is not None and own >= candidate.score - margin
+
+
+# A sentence that leans on the one before it ("She also…", "…in that conflict") is scored with
+# that sentence in front, so the cross-encoder can resolve the reference.
+_REFERRING = re.compile(
+    r"\b(she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there)\b",
+    re.IGNORECASE,
+)
+
+
+def leans_on_previous(chunk: Chunk, index: int) -> bool:
+    return index > 0 and bool(_REFERRING.search(chunk.sentence_texts()[index]))
+
+
+def scoring_text(chunk: Chunk, index: int) -> str:
+    """The text the cross-encoder sees for sentence ``index`` of a chunk."""
+    texts = chunk.sentence_texts()
+    sentence = fold(texts[index])
+    if leans_on_previous(chunk, index):
+        return f"{fold(texts[index - 1])} {sentence}"
+    return sentence

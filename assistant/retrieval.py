@@ -1,0 +1,175 @@
+"""Hybrid retrieval: dense ∪ BM25 → reciprocal-rank fusion → near-duplicate suppression →
+cross-encoder rerank at sentence level. A LangChain ``BaseRetriever``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.reader import scoring_text
+from assistant.rerank import Reranker
+from assistant.similarity import is_near_duplicate, repeats, word_set
+from assistant.store import ChunkStore
+from assistant.types import Chunk, Passage, Span
+
+logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True, slots=True)
+class FusionConfig:
+    dense_k: int = 10
+    bm25_k: int = 10
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    rerank_candidates: int = 4
+    top_k: int = 3
+    duplicate_threshold: float = 0.6
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[tuple[Sequence[str], float]], rrf_k: int
+) -> dict[str, float]:
+    """``sum(weight / (rrf_k + rank))`` over the rankings each id appears in (rank from 1)."""
+    fused: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, chunk_id in enumerate(ids, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (rrf_k + rank)
+    return fused
+
+
+def passage_to_document(passage: Passage) -> LCDocument:
+    chunk = passage.chunk
+    return LCDocument(
+        id=chunk.id,
+        page_content=chunk.text,
+        metadata={
+            "id": chunk.id,
+            "source": chunk.source,
+            "paragraph": chunk.paragraph,
+            "start": chunk.start,
+            "end": chunk.end,
+            "sentences": [[s.start, s.end] for s in chunk.sentences],
+            "sentence_scores": list(passage.sentence_scores),
+            "document_hash": chunk.document_hash,
+            "score": passage.score,
+            "dense_rank": passage.dense_rank,
+            "bm25_rank": passage.bm25_rank,
+            "fused_score": passage.fused_score,
+        },
+    )
+
+
+def document_to_passage(document: LCDocument) -> Passage:
+    meta = document.metadata
+    chunk = Chunk(
+        id=str(meta["id"]),
+        source=str(meta["source"]),
+        paragraph=int(meta["paragraph"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=document.page_content,
+        sentences=tuple(Span(int(a), int(b)) for a, b in meta["sentences"]),
+        document_hash=str(meta.get("document_hash", "")),
+    )
+    return Passage(
+        chunk=chunk,
+        score=float(meta["score"]),
+        dense_rank=meta.get("dense_rank"),
+        bm25_rank=meta.get("bm25_rank"),
+        fused_score=float(meta.get("fused_score", 0.0)),
+        sentence_scores=tuple(meta.get("sentence_scores", ())),
+    )
+
+
+class HybridRetriever(BaseRetriever):
+    """Returns reranked passages as LangChain ``Document``s with scores and offsets in metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Any
+    embedder: Any
+    reranker: Any
+    config: FusionConfig = FusionConfig()
+
+    def passages(self, query: str) -> list[Passage]:
+        store: ChunkStore = self.store
+        embedder: Embeddings = self.embedder
+        config = self.config
+        dense = store.dense_search(embedder.embed_query(query), config.dense_k)
+        lexical = store.bm25_search(query, config.bm25_k)
+        dense_ids = [chunk.id for chunk, _ in dense]
+        bm25_ids = [hit.chunk_id for hit in lexical]
+        fused = reciprocal_rank_fusion(
+            [(dense_ids, config.dense_weight), (bm25_ids, config.bm25_weight)], config.rrf_k
+        )
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        chunks.update(store.get([i for i in bm25_ids if i not in chunks]))
+        order = sorted(fused, key=lambda i: -fused[i])
+        candidates: list[Chunk] = []
+        kept_words: list[frozenset[str]] = []
+        for chunk_id in order:
+            words = word_set(chunks[chunk_id].text)
+            if is_near_duplicate(words, kept_words, config.duplicate_threshold):
+                continue
+            kept_words.append(words)
+            candidates.append(chunks[chunk_id])
+            if len(candidates) == config.rerank_candidates:
+                break
+        scores = self._score_sentences(query, candidates)
+        passages = []
+        for chunk in candidates:
+            sentence_scores = tuple(scores.get((chunk.source, s)) for s in chunk.sentences)
+            known = [s for s in sentence_scores if s is not None]
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    score=max(known) if known else float("-inf"),
+                    dense_rank=dense_ids.index(chunk.id) + 1 if chunk.id in dense_ids else None,
+                    bm25_rank=bm25_ids.index(chunk.id) + 1 if chunk.id in bm25_ids else None,
+                    fused_score=fused[chunk.id],
+                    sentence_scores=sentence_scores,
+                )
+            )
+        passages.sort(key=lambda p: (-p.score, -p.fused_score))
+        return [p for p in passages if known_score(p)][: config.top_k]
+
+    def _score_sentences(
+        self, query: str, candidates: Sequence[Chunk]
+    ) -> dict[tuple[str, Span], float]:
+        """One cross-encoder pass over the candidates' distinct sentences; near-duplicate
+        sentences (the briefing's repeated refrain) are scored once, for their first place."""
+        reranker: Reranker = self.reranker
+        keys: list[tuple[str, Span]] = []
+        texts: list[str] = []
+        kept: list[str] = []
+        seen: set[tuple[str, Span]] = set()
+        for chunk in candidates:
+            for index, span in enumerate(chunk.sentences):
+                key = (chunk.source, span)
+                if key in seen:
+                    continue
+                seen.add(key)
+                sentence = chunk.sentence_texts()[index]
+                if repeats(sentence, kept, self.config.duplicate_threshold):
+                    continue
+                kept.append(sentence)
+                keys.append(key)
+                texts.append(scoring_text(chunk, index))
+        return dict(zip(keys, reranker.score(query, texts), strict=True))
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        return [passage_to_document(p) for p in self.passages(query)]
+
+
+def known_score(passage: Passage) -> bool:
+    return passage.score != float("-inf")

@@ -1,0 +1,141 @@
+"""Frozen value types that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` in a document's original text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source document: ``text`` is exactly what offsets refer to."""
+
+    source: str
+    text: str
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A window of whole sentences inside one paragraph of a document."""
+
+    id: str
+    source: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+    document_hash: str = ""
+
+    def sentence_texts(self) -> tuple[str, ...]:
+        return tuple(self.text[s.start - self.start : s.end - self.start] for s in self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with the scores that ranked it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    fused_score: float = 0.0
+    # Cross-encoder score of each of ``chunk.sentences`` (None: not scored, e.g. a duplicate).
+    sentence_scores: tuple[float | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where one answer sentence comes from: the quoted span inside its passage."""
+
+    marker: int
+    source: str
+    paragraph: int
+    start: int
+    end: int
+    quote: str
+    score: float
+    passage_start: int
+    passage_end: int
+    passage_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What ``Assistant.ask`` returns."""
+
+    question: str
+    query: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    abstained: bool
+    best_score: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "query": self.query,
+            "text": self.text,
+            "abstained": self.abstained,
+            "best_score": self.best_score,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [
+                {
+                    "id": p.chunk.id,
+                    "source": p.chunk.source,
+                    "paragraph": p.chunk.paragraph,
+                    "start": p.chunk.start,
+                    "end": p.chunk.end,
+                    "text": p.chunk.text,
+                    "score": p.score,
+                }
+                for p in self.passages
+            ],
+            "timings": dict(self.timings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """Summary of one ingest run."""
+
+    files: int
+    added: int
+    unchanged: int
+    removed: int
+    updated: int
+    seconds: float
+    skipped: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        line = (
+            f"{self.files} file(s): {self.added} chunk(s) added, {self.unchanged} unchanged, "
+            f"{self.removed} removed in {self.seconds:.2f} s"
+        )
+        if self.skipped:
+            line += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
+        return line
