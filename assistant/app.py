@@ -125,7 +125,6 @@ class Assistant:
             threshold=self.settings.threshold(),
             delta=self.settings.answer_delta,
             max_sentences=self.settings.max_answer_sentences,
-            context_margin=self.settings.context_margin,
         )
 
     @cached_property
@@ -182,7 +181,9 @@ class Assistant:
         text = clean_question(question, max_chars=self.settings.max_question_chars)
         turns = parse_history(history)
         if self.store.count() == 0:
-            raise StoreError(f"The store at {self.store.location} is empty: ingest documents first.")
+            raise StoreError(
+                f"The store at {self.store.location} is empty: ingest documents first."
+            )
         return self.chain.invoke({"question": text, "history": turns})
 
     def stream(self, question: str, history: object = None) -> Iterator[str | Answer]:

@@ -13,6 +13,7 @@ _PUNCT = r"([.!?…]+[\"”’)]*)"
 _TRAILING_PUNCT = re.compile(_PUNCT + "$")
 _LEADING_PUNCT = re.compile(_PUNCT)
 _WORD = re.compile(r"\w+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,15 @@ def split_cited(text: str) -> list[CitedSentence]:
         tail = _LEADING_PUNCT.match(text, end)
         stop = tail.end() if tail else end
         body = (text[pos : match.start()] + (tail.group(1) if tail else "")).strip()
-        if body:
-            pieces.append(CitedSentence(body, int(match.group(1))))
+        # Only the last sentence before a marker is cited by it.
+        *uncited, cited = _SENTENCE_BREAK.split(body) if body else [""]
+        pieces.extend(CitedSentence(s.strip(), None) for s in uncited if s.strip())
+        if cited.strip():
+            pieces.append(CitedSentence(cited.strip(), int(match.group(1))))
         pos = stop
-    rest = text[pos:].strip()
-    if rest:
-        pieces.append(CitedSentence(rest, None))
+    pieces.extend(
+        CitedSentence(s.strip(), None) for s in _SENTENCE_BREAK.split(text[pos:]) if s.strip()
+    )
     return pieces
 
 

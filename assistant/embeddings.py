@@ -48,6 +48,9 @@ class SentenceTransformerEmbedder(Embeddings):
                 if self._model is None:
                     ensure_offline()
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
                     path = self._model_path or packaged_minilm_path()
                     logger.info("loading embedding model from %s", path)

@@ -62,8 +62,7 @@ class Ingestor:
             raise IngestError(f"Two files would share the source name {dupes[0]}; rename one.")
         # Read and chunk everything before writing anything: a bad file aborts the whole run.
         documents = [
-            read_document(path, source=name, max_bytes=self.max_file_bytes)
-            for path, name in files
+            read_document(path, source=name, max_bytes=self.max_file_bytes) for path, name in files
         ]
         self.store.collection(create=True)
         existing = self.store.sources()
@@ -110,15 +109,17 @@ class Ingestor:
     ) -> None:
         if not (adds or updates or deletes):
             return
+        # Embed first: if that fails, nothing has been written yet.
         embeddings = (
             self.embedder.encode([fold(c.text) for c in adds], show_progress=progress)
             if adds
-            else []
+            else None
         )
         for lo in range(0, len(deletes), _WRITE_BATCH):
             self.store.delete(deletes[lo : lo + _WRITE_BATCH])
-        for lo in range(0, len(adds), _WRITE_BATCH):
-            self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
+        if embeddings is not None:
+            for lo in range(0, len(adds), _WRITE_BATCH):
+                self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
         for lo in range(0, len(updates), _WRITE_BATCH):
             self.store.update_positions(updates[lo : lo + _WRITE_BATCH])
         self.store.rebuild_lexical()

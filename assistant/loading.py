@@ -16,9 +16,6 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-# Legacy single-byte encodings we accept when a file is not UTF-8 (cp1252 is latin-1's superset
-# for printable text); anything else is refused rather than risk storing mojibake.
-LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
 _DROPPED_HTML_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe")
 _BLOCK_HTML_TAGS = (
     "p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "table", "tr",
@@ -44,21 +41,42 @@ def decode_bytes(raw: bytes, name: str) -> str:
 
 
 def _decode_legacy(raw: bytes, name: str) -> str:
+    """A language-confident guess from charset-normalizer (e.g. cp1251 Russian), else cp1252
+    when the result reads like western text; anything else is refused."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    encoding = best.encoding if best is not None else None
-    if encoding in LEGACY_ENCODINGS or encoding in {"cp1250", "mac_roman", "iso8859_2"}:
-        # Short texts are ambiguous between the western single-byte code pages; cp1252 is the
-        # one such files are written in almost always, and it must decode strictly.
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return raw.decode("latin_1")
+    if best is not None and best.coherence >= 0.2:
+        return str(best)
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _reads_as_western(text):
+        return text
+    guess = best.encoding if best is not None else "none"
     raise UnsupportedFileError(
-        f"{name} is not UTF-8 and its encoding could not be identified as a western code page"
-        f" (best guess: {encoding or 'none'}); re-save it as UTF-8."
+        f"{name} is not UTF-8 and its encoding could not be identified (best guess: {guess});"
+        " re-save it as UTF-8."
     )
+
+
+_TYPOGRAPHIC = frozenset("‘’“”–—…•€«»°·")
+
+
+def _reads_as_western(text: str) -> bool:
+    """Accented letters sit inside words of ASCII letters ("café"); mojibake of another
+    script comes in runs of symbols and accented letters with no ASCII around them."""
+    foreign = [i for i, ch in enumerate(text) if ord(ch) > 127 and ch not in _TYPOGRAPHIC]
+    if not foreign:
+        return True
+    inside_words = sum(
+        1
+        for i in foreign
+        if (i > 0 and text[i - 1].isascii() and text[i - 1].isalpha())
+        or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalpha())
+    )
+    return inside_words / len(foreign) >= 0.6
 
 
 def _control_ratio(text: str) -> float:

@@ -51,9 +51,7 @@ class ExtractiveReader:
     within ``delta`` of the best one; below ``threshold`` everywhere, the reader abstains.
     """
 
-    def __init__(
-        self, *, threshold: float, delta: float, max_sentences: int, context_margin: float = 3.5
-    ) -> None:
+    def __init__(self, *, threshold: float, delta: float, max_sentences: int) -> None:
         if max_sentences <= 0:
             raise ValueError(
                 f"max_sentences must be greater than 0. Currently, it is {max_sentences}"
@@ -63,12 +61,9 @@ class ExtractiveReader:
         self.threshold = threshold
         self.delta = delta
         self.max_sentences = max_sentences
-        self.context_margin = context_margin
 
     def read(self, query: str, passages: Sequence[Passage]) -> Draft:
-        candidates = [
-            c for c in _candidates(passages) if not _borrowed(c, self.context_margin)
-        ]
+        candidates = _candidates(passages)
         best = candidates[0].score if candidates else float("-inf")
         if best < self.threshold:
             return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=best)
@@ -127,20 +122,8 @@ def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     return any(c.passage.chunk.source == chunk.source and c.span == previous for c in chosen)
 
 
-def _borrowed(candidate: _Candidate, margin: float) -> bool:
-    """Was the score borrowed from the context sentence? A sentence scored with its
-    predecessor in front is set aside when the predecessor, on its own, scores within
-    ``margin`` of it: the predecessor is then the sentence that answers."""
-    chunk, index = candidate.passage.chunk, candidate.index
-    if not leans_on_previous(chunk, index):
-        return False
-    scores = dict(zip(chunk.sentences, candidate.passage.sentence_scores, strict=True))
-    own = scores.get(chunk.sentences[index - 1])
-    return own is not None and own >= candidate.score - margin
-
-
-# A sentence that leans on the one before it ("She also…", "…in that conflict") is scored with
-# that sentence in front, so the cross-encoder can resolve the reference.
+# A sentence that leans on the one before it ("She also…", "…in that conflict") is scored both
+# alone and with that sentence in front, so the cross-encoder can resolve the reference.
 _REFERRING = re.compile(
     r"\b(she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there)\b",
     re.IGNORECASE,
@@ -151,10 +134,7 @@ def leans_on_previous(chunk: Chunk, index: int) -> bool:
     return index > 0 and bool(_REFERRING.search(chunk.sentence_texts()[index]))
 
 
-def scoring_text(chunk: Chunk, index: int) -> str:
-    """The text the cross-encoder sees for sentence ``index`` of a chunk."""
+def with_context(chunk: Chunk, index: int) -> str:
+    """Sentence ``index`` of a chunk with the sentence before it in front."""
     texts = chunk.sentence_texts()
-    sentence = fold(texts[index])
-    if leans_on_previous(chunk, index):
-        return f"{fold(texts[index - 1])} {sentence}"
-    return sentence
+    return f"{fold(texts[index - 1])} {fold(texts[index])}"

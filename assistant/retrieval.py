@@ -14,13 +14,16 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.reader import scoring_text
+from assistant.chunking import fold
+from assistant.coref import resolve_personal
+from assistant.reader import leans_on_previous, with_context
 from assistant.rerank import Reranker
 from assistant.similarity import is_near_duplicate, repeats, word_set
 from assistant.store import ChunkStore
 from assistant.types import Chunk, Passage, Span
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class FusionConfig:
@@ -144,11 +147,19 @@ class HybridRetriever(BaseRetriever):
     def _score_sentences(
         self, query: str, candidates: Sequence[Chunk]
     ) -> dict[tuple[str, Span], float]:
-        """One cross-encoder pass over the candidates' distinct sentences; near-duplicate
-        sentences (the briefing's repeated refrain) are scored once, for their first place."""
+        """One cross-encoder pass over the candidates' distinct sentences.
+
+        Near-duplicate sentences (the briefing's repeated refrain) are scored once, for their
+        first place. A sentence that leans on its predecessor is scored with its he/she replaced
+        by the person the predecessor names ("She also charged…" → "Dorothy Shea also
+        charged…"); failing that, alone and with the predecessor in front, taking the mean: the
+        context resolves the reference, the sentence alone keeps it from borrowing the
+        predecessor's relevance.
+        """
         reranker: Reranker = self.reranker
         keys: list[tuple[str, Span]] = []
         texts: list[str] = []
+        contextual: dict[int, int] = {}
         kept: list[str] = []
         seen: set[tuple[str, Span]] = set()
         for chunk in candidates:
@@ -162,8 +173,21 @@ class HybridRetriever(BaseRetriever):
                     continue
                 kept.append(sentence)
                 keys.append(key)
-                texts.append(scoring_text(chunk, index))
-        return dict(zip(keys, reranker.score(query, texts), strict=True))
+                resolved = (
+                    resolve_personal(fold(sentence), fold(chunk.sentence_texts()[index - 1]))
+                    if index
+                    else None
+                )
+                texts.append(resolved or fold(sentence))
+                if resolved is None and leans_on_previous(chunk, index):
+                    contextual[len(keys) - 1] = len(texts)
+                    texts.append(with_context(chunk, index))
+        scores = reranker.score(query, texts)
+        own = [scores[i] for i in range(len(scores)) if i not in contextual.values()]
+        return {
+            key: (own[i] + scores[contextual[i]]) / 2 if i in contextual else own[i]
+            for i, key in enumerate(keys)
+        }
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun

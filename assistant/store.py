@@ -157,9 +157,7 @@ class ChunkStore:
         include = kwargs.pop("include", ["documents", "metadatas"])
         offset = 0
         while True:
-            got = self.collection().get(
-                include=include, limit=_GET_BATCH, offset=offset, **kwargs
-            )
+            got = self.collection().get(include=include, limit=_GET_BATCH, offset=offset, **kwargs)
             ids.extend(got["ids"])
             docs.extend(got["documents"] or [""] * len(got["ids"]))
             metas.extend(got["metadatas"] or [{}] * len(got["ids"]))
@@ -225,7 +223,8 @@ class ChunkStore:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def add(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+    def add(self, chunks: Sequence[Chunk], embeddings: Any) -> None:
+        """Store chunks with their embeddings (one row per chunk)."""
         if chunks:
             self.collection(create=True).add(
                 ids=[c.id for c in chunks],

@@ -21,7 +21,9 @@ def clean_question(question: object, *, max_chars: int) -> str:
         raise InvalidQuestionError(
             f"The question is {len(text):,} characters long; the limit is {max_chars:,}."
         )
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in "\t\n" for ch in text):
+    if any(
+        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in "\t\n" for ch in text
+    ):
         raise InvalidQuestionError("The question contains control characters; remove them.")
     return " ".join(text.split())
 
@@ -38,7 +40,9 @@ def parse_history(history: object) -> tuple[Turn, ...]:
             turns.append(item)
             continue
         if not isinstance(item, Mapping):
-            raise InvalidQuestionError(f"History message {position} is not a {{role, content}} map.")
+            raise InvalidQuestionError(
+                f"History message {position} is not a {{role, content}} map."
+            )
         role, content = item.get("role"), item.get("content")
         if role not in ("user", "assistant"):
             raise InvalidQuestionError(

@@ -88,7 +88,9 @@ def parse_cases(lines: Iterable[str], name: str) -> list[EvalCase]:
             raise DatasetError(f"{where}: invalid JSON ({exc.msg}).") from None
         case = parse_case(data, where)
         if case.id in seen:
-            raise DatasetError(f"{where}: duplicate id '{case.id}' (first on line {seen[case.id]}).")
+            raise DatasetError(
+                f"{where}: duplicate id '{case.id}' (first on line {seen[case.id]})."
+            )
         seen[case.id] = number
         cases.append(case)
     if not cases:

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with its dev tools; re-installs only when pyproject.toml
+# changed. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "setup: Python 3.11 is required (found $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing packages (first time: a few minutes)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  # torch is pinned to 2.13.0 exactly in pyproject.toml: the CPU build.
+  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,48 @@
+"""Shared fixtures: real models, a real Chroma store in a temp dir, the bundled briefing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.offline import OFFLINE_ENV
+
+for _key, _value in OFFLINE_ENV.items():
+    os.environ[_key] = _value
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+BRIEFING = CORPUS / "briefing.txt"
+DEV_SET = CORPUS / "qa" / "briefing_dev.jsonl"
+PARADE_SENTENCE = (
+    "Victory Day celebrations have drawn global attention, with Xi Jinping attending the parade "
+    "in Red Square on May 9."
+)
+
+
+@pytest.fixture(scope="session")
+def briefing_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the bundled briefing ingested once for the whole session."""
+    from assistant.app import Assistant
+
+    store = tmp_path_factory.mktemp("briefing-store")
+    Assistant(store_dir=store).ingest([CORPUS / "briefing.txt"])
+    return store
+
+
+@pytest.fixture(scope="session")
+def bot(briefing_store: Path) -> object:
+    from assistant.app import Assistant
+
+    return Assistant(store_dir=briefing_store)
+
+
+@pytest.fixture
+def fresh_bot(tmp_path: Path) -> object:
+    """An assistant over an empty store of its own."""
+    from assistant.app import Assistant
+
+    return Assistant(store_dir=tmp_path / "store")

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.app import Assistant
+from assistant.errors import InvalidQuestionError, StoreError
+from assistant.reader import ABSTAIN_TEXT
+from assistant.types import Answer
+from tests.conftest import PARADE_SENTENCE
+
+PARADE_HISTORY = [
+    {"role": "user", "content": "Who attended the parade?"},
+    {
+        "role": "assistant",
+        "content": "Victory Day celebrations have drawn global attention, with Xi Jinping "
+        "attending the parade in Red Square on May 9 [1].",
+    },
+]
+
+
+def test_parade_question_names_xi_with_a_citation_of_the_parade_sentence(bot: Assistant) -> None:
+    answer = bot.ask("Who attended the parade?")
+    assert not answer.abstained
+    assert "Xi Jinping" in answer.text
+    assert "[1]" in answer.text
+    first = answer.citations[0]
+    assert first.quote == PARADE_SENTENCE
+    assert (first.source, first.paragraph, first.start, first.end) == (
+        "briefing.txt", 4, 1629, 1629 + len(PARADE_SENTENCE),
+    )  # fmt: skip
+    text = bot.document_text("briefing.txt")
+    for citation in answer.citations:
+        assert text[citation.start : citation.end] == citation.quote
+        assert text[citation.passage_start : citation.passage_end] == citation.passage_text
+    assert len(answer.text) < 200
+    assert set(answer.timings) >= {"retrieve", "read", "total"}
+
+
+def test_off_topic_question_abstains_and_offers_closest_passages(bot: Assistant) -> None:
+    answer = bot.ask("What is the capital of France?")
+    assert answer.abstained
+    assert answer.text == ABSTAIN_TEXT
+    assert answer.citations == ()
+    assert answer.passages
+
+
+def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
+    alone = bot.ask("Where was it held?")
+    answer = bot.ask("Where was it held?", PARADE_HISTORY)
+    assert "Who attended the parade?" in answer.query
+    assert "Red Square" in answer.text
+    assert alone.query == "Where was it held?"
+    kim = bot.ask("Did Kim Jong Un go?", PARADE_HISTORY)
+    assert "not Kim Jong Un" in kim.text
+
+
+def test_pronoun_follow_up_uses_the_name_from_the_last_answer(bot: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Who accused Moscow of blocking sanctions enforcement?"},
+        {"role": "assistant", "content": "Ambassador Dorothy Shea accused Moscow [1]."},
+    ]
+    answer = bot.ask("What did she accuse Beijing of?", history)
+    assert "Dorothy Shea" in answer.query
+    assert "coal and iron ore" in answer.text
+
+
+def test_stream_yields_the_answer_in_pieces_then_the_answer(bot: Assistant) -> None:
+    items = list(bot.stream("Who attended the parade?"))
+    final = items[-1]
+    assert isinstance(final, Answer)
+    pieces = items[:-1]
+    assert pieces
+    assert all(isinstance(p, str) for p in pieces)
+    assert "".join(str(p) for p in pieces) == final.text
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * 10_000, "10,000 characters long"),
+        ("Who went?\x00\x07", "control characters"),
+        (None, "must be text"),
+    ],
+)
+def test_bad_questions_raise_one_clear_error_and_write_nothing(
+    bot: Assistant, question: object, message: str
+) -> None:
+    before = bot.store.count()
+    with pytest.raises(InvalidQuestionError, match=message):
+        bot.ask(question)  # type: ignore[arg-type]
+    assert bot.store.count() == before
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("not a list", "list of"),
+        ([{"role": "system", "content": "x"}], "role 'system'"),
+        ([{"role": "user"}], "no text content"),
+        ([42], "not a"),
+    ],
+)
+def test_bad_history_is_refused(bot: Assistant, history: object, message: str) -> None:
+    with pytest.raises(InvalidQuestionError, match=message):
+        bot.ask("Who attended the parade?", history)
+
+
+def test_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
+    store = tmp_path / "nowhere"
+    with pytest.raises(StoreError, match="run 'assistant ingest' first"):
+        Assistant(store_dir=store).ask("Who attended the parade?")
+    assert not store.exists()
+
+
+def test_unreachable_chroma_url_is_a_clear_error() -> None:
+    with pytest.raises(
+        StoreError, match=r"Cannot reach the Chroma server at http://127\.0\.0\.1:9"
+    ):
+        Assistant(chroma_url="http://127.0.0.1:9").ask("Who attended the parade?")
+    with pytest.raises(StoreError, match="not of the form"):
+        Assistant(chroma_url="ftp://x").ask("Who attended the parade?")

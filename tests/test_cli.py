@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PARADE_SENTENCE
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def test_ask_json_names_xi_with_the_parade_citation(briefing_store: Path) -> None:
+    result = run_cli("--store", str(briefing_store), "ask", "Who attended the parade?", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "Xi Jinping" in data["text"]
+    assert data["citations"][0]["quote"] == PARADE_SENTENCE
+    assert data["abstained"] is False
+
+
+def test_chat_keeps_history_between_questions(briefing_store: Path) -> None:
+    result = run_cli(
+        "--store", str(briefing_store), "chat",
+        stdin="Who attended the parade?\nWhere was it held?\n\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Xi Jinping" in result.stdout
+    assert result.stdout.count("Red Square") >= 2
+
+
+def test_user_errors_are_one_line_with_exit_1(briefing_store: Path, tmp_path: Path) -> None:
+    cases = [
+        (["--store", str(tmp_path / "none"), "ask", "Who?"], "run 'assistant ingest' first"),
+        (["--store", str(briefing_store), "ask", "   "], "question is empty"),
+        (["--store", str(briefing_store), "ask", "q" * 10_000], "limit is"),
+        (["--store", str(briefing_store), "ask", "bad\x07bell"], "control characters"),
+        (["--chroma-url", "http://127.0.0.1:9", "ask", "Who?"], "Cannot reach the Chroma server"),
+        (["--store", str(tmp_path / "s"), "ingest", str(tmp_path / "missing")], "does not exist"),
+    ]
+    for args, message in cases:
+        result = run_cli(*args)
+        assert result.returncode == 1, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert message in lines[0]
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_binary_file_ingest_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(b"\x00\xff" * 100)
+    store = tmp_path / "store"
+    result = run_cli("--store", str(store), "ingest", str(blob))
+    assert result.returncode == 1
+    assert "binary" in result.stderr
+    assert not (store / "bm25").exists()
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("frobnicate").returncode == 2
+    assert run_cli("ask").returncode == 2

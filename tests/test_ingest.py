@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.app import Assistant
+from assistant.errors import EmptyCorpusError, UnsupportedFileError
+from tests.conftest import BRIEFING
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(BRIEFING, folder / "briefing.txt")
+    (folder / "notes.md").write_text(
+        "# Notes\n\nThe banquet menu was not published. Guests arrived at seven.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _stored_texts(bot: Assistant) -> dict[str, list[str]]:
+    return {s.source: [c.text for c in bot.store.chunks_of(s.source)] for s in bot.documents()}
+
+
+def test_reingesting_unchanged_files_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    first = fresh_bot.ingest([corpus])
+    assert (first.files, first.added, first.unchanged, first.removed) == (2, 12, 0, 0)
+    sqlite = fresh_bot.settings.store_dir / "chroma.sqlite3"
+    before = sqlite.stat().st_mtime_ns
+    again = fresh_bot.ingest([corpus])
+    assert (again.added, again.unchanged, again.removed, again.updated) == (0, 12, 0, 0)
+    assert sqlite.stat().st_mtime_ns == before
+    assert fresh_bot.store.count() == 12
+
+
+def test_changed_file_replaces_its_chunks_without_orphans(
+    fresh_bot: Assistant, tmp_path: Path
+) -> None:
+    corpus = _corpus(tmp_path)
+    fresh_bot.ingest([corpus])
+    path = corpus / "briefing.txt"
+    text = path.read_text(encoding="utf-8")
+    edited = "Today " + text.replace("Over 150 guests", "Over 160 guests")
+    path.write_text(edited, encoding="utf-8")
+    report = fresh_bot.ingest([corpus])
+    # The two edited chunks are replaced; the other eight kept their text but moved by six
+    # characters: their offsets are rewritten without re-embedding.
+    assert (report.added, report.removed, report.updated) == (2, 2, 8)
+    chunks = fresh_bot.store.chunks_of("briefing.txt")
+    assert len(chunks) == 10
+    for chunk in chunks:
+        assert edited[chunk.start : chunk.end] == chunk.text
+    assert not any("Over 150 guests" in c.text for c in chunks)
+    answer = fresh_bot.ask("How many guests attended the banquet?")
+    assert "160" in answer.text
+    assert fresh_bot.store.lexical().fingerprint == _fingerprint(fresh_bot)
+
+
+def _fingerprint(bot: Assistant) -> str:
+    from assistant.lexical import fingerprint
+
+    return fingerprint(c.id for s in bot.documents() for c in bot.store.chunks_of(s.source))
+
+
+def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    fresh_bot.ingest([corpus])
+    (corpus / "notes.md").unlink()
+    kept = fresh_bot.ingest([corpus])
+    assert kept.removed == 0
+    assert [d.source for d in fresh_bot.documents()] == ["briefing.txt", "notes.md"]
+    pruned = fresh_bot.ingest([corpus], prune=True)
+    assert pruned.removed == 2
+    assert [d.source for d in fresh_bot.documents()] == ["briefing.txt"]
+    assert len(fresh_bot.store.lexical().ids) == 10
+
+
+def test_a_bad_file_aborts_the_run_and_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    fresh_bot.ingest([corpus])
+    before = _stored_texts(fresh_bot)
+    (corpus / "briefing.txt").write_text("Changed entirely. Nothing else.", encoding="utf-8")
+    (corpus / "zz-binary.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
+    with pytest.raises(UnsupportedFileError, match=r"zz-binary\.txt looks like a binary file"):
+        fresh_bot.ingest([corpus])
+    assert _stored_texts(fresh_bot) == before
+
+
+def test_empty_corpus_is_refused_and_creates_no_store(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    store = tmp_path / "store"
+    with pytest.raises(EmptyCorpusError, match=r"No .* files found"):
+        Assistant(store_dir=store).ingest([empty])
+    assert not store.exists()
+
+
+def test_bm25_index_is_rebuilt_when_missing_or_stale(fresh_bot: Assistant, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    fresh_bot.ingest([corpus])
+    bm25_dir = fresh_bot.settings.store_dir / "bm25" / fresh_bot.settings.collection
+    assert (bm25_dir / "ids.json").is_file()
+    shutil.rmtree(bm25_dir)
+    reopened = Assistant(store_dir=fresh_bot.settings.store_dir)
+    assert len(reopened.store.lexical().ids) == 12
+    assert (bm25_dir / "ids.json").is_file()
+    assert reopened.ask("Who attended the parade?").citations
