@@ -29,8 +29,9 @@ class Calibration:
 def choose_threshold(scores: Sequence[tuple[float, bool]]) -> Calibration:
     """``scores`` are (reader's best score, answerable). The threshold maximises accuracy:
     the share of cases handled right (answerable answered, unanswerable abstained). Cut
-    points lie midway between neighbouring scores; among equally good ones the lowest wins: a wrongly answered question
-    still carries a checked citation, a wrongly refused one helps nobody."""
+    points lie midway between neighbouring scores; among equally good ones the lowest wins:
+    a wrongly answered question still carries a checked citation, a wrongly refused one
+    helps nobody."""
     finite = sorted((s, a) for s, a in scores if math.isfinite(s))
     if not finite:
         raise AssistantError("Calibration needs cases with reader scores.")
