@@ -15,7 +15,7 @@ from assistant.chain import build_chain
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
-from assistant.errors import StoreError
+from assistant.errors import InvalidQuestionError, StoreError
 from assistant.ingest import Ingestor
 from assistant.reader import ExtractiveReader
 from assistant.rerank import OnnxCrossEncoder, Reranker
@@ -176,20 +176,27 @@ class Assistant:
 
     # -- questions --------------------------------------------------------------------------
 
-    def ask(self, question: str, history: object = None) -> Answer:
-        """Answer ``question`` (with the chat so far in ``history``) from the ingested corpus."""
+    def ask(self, question: str, history: object = None, *, top_k: int | None = None) -> Answer:
+        """Answer ``question`` (with the chat so far in ``history``) from the ingested corpus.
+
+        ``top_k`` overrides how many passages are read for this question.
+        """
         text = clean_question(question, max_chars=self.settings.max_question_chars)
         turns = parse_history(history)
+        if top_k is not None and not 1 <= top_k <= 20:
+            raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
         if self.store.count() == 0:
             raise StoreError(
                 f"The store at {self.store.location} is empty: ingest documents first."
             )
-        return self.chain.invoke({"question": text, "history": turns})
+        return self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
 
-    def stream(self, question: str, history: object = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: object = None, *, top_k: int | None = None
+    ) -> Iterator[str | Answer]:
         """Yield the answer text piece by piece (one cited sentence at a time), then the
         final ``Answer``."""
-        answer = self.ask(question, history)
+        answer = self.ask(question, history, top_k=top_k)
         for index, piece in enumerate(split_cited(answer.text)):
             text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
             yield text if index == 0 else f" {text}"

@@ -39,7 +39,12 @@ def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Ans
         return {**state, "query": condense(state["question"], history)}
 
     def retrieve_step(state: State) -> State:
-        documents = retriever.invoke(state["query"])
+        top_k = state.get("top_k")
+        documents = (
+            retriever.invoke(state["query"], top_k=top_k)
+            if top_k
+            else retriever.invoke(state["query"])
+        )
         return {**state, "passages": tuple(document_to_passage(d) for d in documents)}
 
     def read_step(state: State) -> State:

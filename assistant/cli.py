@@ -6,9 +6,9 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
 
@@ -85,6 +85,45 @@ def cmd_chat(args: argparse.Namespace) -> int:
         ]
 
 
+def parse_auth(args: argparse.Namespace) -> list[tuple[str, str]] | None:
+    """``--auth user:password`` or ``--auth-file F`` (one ``user:password`` a line)."""
+    lines: list[str] = []
+    if args.auth:
+        lines.append(args.auth)
+    if args.auth_file:
+        try:
+            text = Path(args.auth_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise AssistantError(f"Cannot read {args.auth_file}: {exc.strerror}.") from None
+        lines += [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise AssistantError(f"{args.auth_file} holds no user:password line.")
+    pairs = []
+    for line in lines:
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise AssistantError("Credentials must be given as user:password.")
+        pairs.append((user, password))
+    return pairs or None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import build_app, launch_options
+
+    auth = parse_auth(args)
+    bot = _assistant(args)
+    demo = build_app(bot, corpus_dir=args.corpus)
+    print(f"Briefing Assistant on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        auth=auth,
+        quiet=True,
+        **launch_options(),
+    )
+    return EXIT_OK
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store", type=Path, default=None, help="vector store folder (default: vectorstore/)"
@@ -116,12 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="interactive chat that keeps the conversation")
     chat.set_defaults(handler=cmd_chat)
 
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    serve = commands.add_parser("serve", help="open the chat in the browser (Gradio)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=7860)
+    login = serve.add_mutually_exclusive_group()
+    login.add_argument("--auth", metavar="USER:PASSWORD", help="require this login")
+    login.add_argument("--auth-file", type=Path, help="file of user:password lines")
+    serve.add_argument(
+        "--corpus", type=Path, default=Path("corpus"), help="folder uploads go to (corpus/)"
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
-
-
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

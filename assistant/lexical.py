@@ -61,6 +61,7 @@ class Bm25Index:
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> Bm25Index:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         model = bm25s.BM25()
         if ids:
             model.index([tokenize(t) or ["\x00"] for t in texts], show_progress=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -102,10 +102,15 @@ class HybridRetriever(BaseRetriever):
     reranker: Any
     config: FusionConfig = FusionConfig()
 
-    def passages(self, query: str) -> list[Passage]:
+    def passages(self, query: str, top_k: int | None = None) -> list[Passage]:
+        """The ``top_k`` best passages (default: the configured ``top_k``), best first."""
         store: ChunkStore = self.store
         embedder: Embeddings = self.embedder
         config = self.config
+        if top_k is not None:
+            config = replace(
+                config, top_k=top_k, rerank_candidates=max(top_k, config.rerank_candidates)
+            )
         dense = store.dense_search(embedder.embed_query(query), config.dense_k)
         lexical = store.bm25_search(query, config.bm25_k)
         dense_ids = [chunk.id for chunk, _ in dense]
@@ -126,7 +131,7 @@ class HybridRetriever(BaseRetriever):
             candidates.append(chunks[chunk_id])
             if len(candidates) == config.rerank_candidates:
                 break
-        scores = self._score_sentences(query, candidates)
+        scores = self._score_sentences(query, candidates, config.duplicate_threshold)
         passages = []
         for chunk in candidates:
             sentence_scores = tuple(scores.get((chunk.source, s)) for s in chunk.sentences)
@@ -145,7 +150,7 @@ class HybridRetriever(BaseRetriever):
         return [p for p in passages if known_score(p)][: config.top_k]
 
     def _score_sentences(
-        self, query: str, candidates: Sequence[Chunk]
+        self, query: str, candidates: Sequence[Chunk], duplicate_threshold: float
     ) -> dict[tuple[str, Span], float]:
         """One cross-encoder pass over the candidates' distinct sentences.
 
@@ -169,7 +174,7 @@ class HybridRetriever(BaseRetriever):
                     continue
                 seen.add(key)
                 sentence = chunk.sentence_texts()[index]
-                if repeats(sentence, kept, self.config.duplicate_threshold):
+                if repeats(sentence, kept, duplicate_threshold):
                     continue
                 kept.append(sentence)
                 keys.append(key)
@@ -190,9 +195,13 @@ class HybridRetriever(BaseRetriever):
         }
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        top_k: int | None = None,
     ) -> list[LCDocument]:
-        return [passage_to_document(p) for p in self.passages(query)]
+        return [passage_to_document(p) for p in self.passages(query, top_k)]
 
 
 def known_score(passage: Passage) -> bool:

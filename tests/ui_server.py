@@ -1,0 +1,44 @@
+"""Start the real Gradio app on a free loopback port for tests."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_app(assistant: Any, corpus_dir: Path) -> Iterator[str]:
+    from ui.app import build_app, launch_options
+
+    demo = build_app(assistant, corpus_dir=corpus_dir)
+    port = free_port()
+    demo.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(),
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(url, timeout=5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        demo.close()
