@@ -53,6 +53,10 @@ def history_turns(history: Sequence[dict[str, Any]] | None) -> list[Turn]:
     return turns
 
 
+def _message_index(index: int | tuple[int, int]) -> int:
+    return index if isinstance(index, int) else index[0]
+
+
 def safe_upload_name(name: str) -> str:
     """A file name that cannot escape the corpus folder or hide itself."""
     base = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".")
@@ -136,13 +140,13 @@ class ChatApp:
 
     @staticmethod
     def undo(history: Messages, undo: gr.UndoData) -> tuple[Messages, str, str, str]:
-        index = int(undo.index)
+        index = _message_index(undo.index)
         question = _content_text(history[index]["content"]) if index < len(history) else ""
         return history[:index], question, sources_html(None), ""
 
     @staticmethod
     def retry_prepare(history: Messages, retry: gr.RetryData) -> tuple[Messages, str]:
-        index = int(retry.index)
+        index = _message_index(retry.index)
         return history[:index], _content_text(retry.value)
 
     # -- documents --------------------------------------------------------------------------
