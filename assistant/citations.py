@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.chunking import fold
+from assistant.chunking import fold, split_sentences
 from assistant.types import Citation
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -13,7 +13,6 @@ _PUNCT = r"([.!?…]+[\"”’)]*)"
 _TRAILING_PUNCT = re.compile(_PUNCT + "$")
 _LEADING_PUNCT = re.compile(_PUNCT)
 _WORD = re.compile(r"\w+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +39,19 @@ def split_cited(text: str) -> list[CitedSentence]:
         stop = tail.end() if tail else end
         body = (text[pos : match.start()] + (tail.group(1) if tail else "")).strip()
         # Only the last sentence before a marker is cited by it.
-        *uncited, cited = _SENTENCE_BREAK.split(body) if body else [""]
+        *uncited, cited = _sentences(body) or [""]
         pieces.extend(CitedSentence(s.strip(), None) for s in uncited if s.strip())
         if cited.strip():
             pieces.append(CitedSentence(cited.strip(), int(match.group(1))))
         pos = stop
-    pieces.extend(
-        CitedSentence(s.strip(), None) for s in _SENTENCE_BREAK.split(text[pos:]) if s.strip()
-    )
+    pieces.extend(CitedSentence(s, None) for s in _sentences(text[pos:]))
     return pieces
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a stretch of answer text (the same segmenter as ingestion)."""
+    folded = fold(text)
+    return [folded[s.start : s.end] for s in split_sentences(folded)]
 
 
 def quote_matches_passage(citation: Citation) -> bool:

@@ -6,7 +6,9 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +126,115 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MODES = ("extractive",)
+
+
+@contextmanager
+def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
+    """The store to evaluate: the given one, or a temporary one holding ``--corpus``."""
+    if not args.corpus:
+        yield _assistant(args)
+        return
+    from assistant.app import Assistant
+    from assistant.config import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
+        bot = Assistant(settings=load_settings(store_dir=Path(tmp), chroma_url=None))
+        print(bot.ingest(args.corpus, progress=False).summary(), file=sys.stderr)
+        yield bot
+
+
+def _print_summary(summary: dict[str, float], baseline: dict[str, float] | None) -> None:
+    from assistant.evaluation.report import HEADLINE
+
+    names = [n for n in HEADLINE if n in summary]
+    print(f"{'metric':26s} {'assistant':>10s}" + (f" {'baseline':>10s}" if baseline else ""))
+    for name in names:
+        line = f"{name:26s} {summary[name]:10.3f}"
+        if baseline is not None:
+            other = baseline.get(name)
+            line += f" {other:10.3f}" if other is not None else f" {'–':>10s}"
+        print(line)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import evaluate, load_cases
+    from assistant.evaluation.baseline import BaselineRecipe
+    from assistant.evaluation.report import write_report
+    from assistant.loading import content_hash
+    from assistant.types import Document
+
+    cases = load_cases(args.qa)
+    with _eval_assistant(args) as bot:
+        report = evaluate(bot, cases, embedder=bot.embedder, progress=True)
+        baseline = None
+        if args.baseline:
+            documents = [
+                Document(d.source, text, content_hash(text))
+                for d in bot.documents()
+                for text in [bot.document_text(d.source)]
+            ]
+            recipe = BaselineRecipe(documents)
+            try:
+                baseline = evaluate(recipe, cases, embedder=bot.embedder, progress=True)
+            finally:
+                recipe.close()
+        threshold = bot.settings.threshold()
+    _print_summary(report.summary, baseline.summary if baseline else None)
+    if args.out:
+        report.write(args.out)
+        print(f"run file: {args.out}")
+        if baseline:
+            path = args.out.with_name(args.out.stem + ".baseline.json")
+            baseline.write(path)
+            print(f"baseline run file: {path}")
+    if args.report:
+        path = write_report(
+            args.report,
+            report.to_dict(),
+            [c.to_dict() for c in cases],
+            baseline=baseline.to_dict() if baseline else None,
+            threshold=threshold,
+        )
+        print(f"report: {path}")
+    return EXIT_OK
+
+
+def cmd_eval_compare(args: argparse.Namespace) -> int:
+    from assistant.evaluation.compare import compare_runs, load_run
+
+    print(compare_runs(load_run(args.a), load_run(args.b)).render())
+    return EXIT_OK
+
+
+def cmd_eval_calibrate(args: argparse.Namespace) -> int:
+    from assistant.config import load_settings
+    from assistant.evaluation import evaluate, load_cases
+    from assistant.evaluation.calibration import choose_threshold
+
+    cases = load_cases(args.qa)
+    with _eval_assistant(args) as bot:
+        probe = type(bot)(
+            settings=bot.settings.model_copy(update={"abstain_threshold": float("-inf")})
+        )
+        report = evaluate(probe, cases, progress=True)
+    scores = [
+        (record["metrics"]["reader_score"], case.answerable)
+        for record, case in zip(report.cases, cases, strict=True)
+        if record["metrics"].get("reader_score") is not None
+    ]
+    calibration = choose_threshold(scores)
+    target = load_settings(store_dir=args.store).calibration_path
+    calibration.write(target)
+    print(
+        f"abstain_threshold = {calibration.threshold} (written to {target}): "
+        f"{calibration.answered_answerable:.0%} of answerable cases answered, "
+        f"{calibration.abstained_unanswerable:.0%} of unanswerable ones abstained, "
+        f"accuracy {calibration.accuracy:.1%} over {calibration.cases} cases"
+    )
+    return EXIT_OK
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store", type=Path, default=None, help="vector store folder (default: vectorstore/)"
@@ -165,7 +276,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", type=Path, default=Path("corpus"), help="folder uploads go to (corpus/)"
     )
     serve.set_defaults(handler=cmd_serve)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the assistant on a Q&A file (also: eval compare A B, eval calibrate QA)",
+    )
+    evaluate.add_argument("qa", type=Path, help="JSONL Q&A file")
+    evaluate.add_argument("--corpus", type=Path, nargs="+", help="ingest these into a temp store")
+    evaluate.add_argument("--mode", choices=MODES, default="extractive", help="answer mode")
+    evaluate.add_argument("--out", type=Path, help="write the run file here")
+    evaluate.add_argument("--report", type=Path, help="write report.md and plots here")
+    evaluate.add_argument("--baseline", action="store_true", help="also run the LangChain recipe")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    compare = commands.add_parser("eval-compare", help=argparse.SUPPRESS)
+    compare.add_argument("a", type=Path)
+    compare.add_argument("b", type=Path)
+    compare.set_defaults(handler=cmd_eval_compare)
+
+    calibrate = commands.add_parser("eval-calibrate", help=argparse.SUPPRESS)
+    calibrate.add_argument("qa", type=Path)
+    calibrate.add_argument("--corpus", type=Path, nargs="+")
+    calibrate.set_defaults(handler=cmd_eval_calibrate)
     return parser
+
+
+_GLOBAL_WITH_VALUE = {"--store", "--chroma-url"}
+
+
+def route_eval(argv: Sequence[str]) -> list[str]:
+    """``eval compare …`` / ``eval calibrate …`` → the hidden ``eval-compare`` /
+    ``eval-calibrate`` commands (argparse cannot mix a positional file with sub-commands)."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token in _GLOBAL_WITH_VALUE:
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        if token == "eval" and i + 1 < len(args) and args[i + 1] in ("compare", "calibrate"):
+            args[i : i + 2] = [f"eval-{args[i + 1]}"]
+        break
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ensure_offline()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(route_eval(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -63,3 +63,10 @@ def test_only_the_sentence_right_before_a_marker_is_cited() -> None:
         ("Two claim.", 1),
         ("Three.", None),
     ]
+
+
+def test_abbreviations_do_not_cut_a_cited_sentence() -> None:
+    text = "Shea accused Moscow of undermining the U.N. Panel of Experts [1]."
+    assert [(p.text, p.marker) for p in split_cited(text)] == [
+        ("Shea accused Moscow of undermining the U.N. Panel of Experts.", 1)
+    ]

@@ -104,7 +104,11 @@ def case_metrics(case: dict[str, Any], run_case: dict[str, Any]) -> dict[str, fl
     evidence: list[str] = case.get("evidence", [])
     abstained = bool(run_case["abstained"])
     citations: list[dict[str, Any]] = run_case["citations"]
-    out: dict[str, float | None] = {"abstained": float(abstained)}
+    out: dict[str, float | None] = {
+        "answerable": float(answerable),
+        "abstained": float(abstained),
+        "abstention_correct": float(abstained != answerable),
+    }
     texts = [r["text"] for r in run_case["retrieved"]]
     names = ("hit@1", "hit@3", "hit@5", "mrr", "recall@k")
     out.update(

@@ -52,6 +52,7 @@ class Report:
         }
 
     def write(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(
             json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",
@@ -86,7 +87,6 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
             for p in answer.passages
         ],
         "latency_ms": latency_ms,
-        "best_score": answer.best_score if math.isfinite(answer.best_score) else None,
     }
 
 
@@ -114,6 +114,7 @@ def evaluate(
         latency = (time.perf_counter() - began) * 1000
         record = run_case(answer, case, latency)
         metrics = case_metrics(case.to_dict(), record)
+        metrics["reader_score"] = answer.best_score if math.isfinite(answer.best_score) else None
         if embedder is not None and case.answerable and case.answers:
             metrics["semantic_similarity"] = (
                 0.0

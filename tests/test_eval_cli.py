@@ -1,0 +1,124 @@
+"""The harness end to end: the CLI on the bundled dev set, a multi-document corpus, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import evaluate, load_cases
+from assistant.evaluation.dataset import DatasetError
+from tests.conftest import CORPUS, DEV_SET, ROOT
+from tests.test_cli import run_cli
+
+DATA = ROOT / "tests" / "data"
+RUN_CASE_KEYS = {
+    "id", "question", "answer", "abstained", "citations", "retrieved", "latency_ms", "metrics",
+}  # fmt: skip
+
+
+def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    report = tmp_path / "report"
+    result = run_cli(
+        "--store", str(tmp_path / "unused"), "eval", str(DEV_SET), "--corpus", str(CORPUS),
+        "--baseline", "--out", str(out), "--report", str(report),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "answer_in_citation" in result.stdout
+    run = json.loads(out.read_text(encoding="utf-8"))
+    assert set(run) == {"system", "settings", "summary", "cases"}
+    assert len(run["cases"]) == len(load_cases(DEV_SET))
+    briefing = (CORPUS / "briefing.txt").read_text(encoding="utf-8")
+    for case in run["cases"]:
+        assert set(case) == RUN_CASE_KEYS
+        for item in case["citations"] + case["retrieved"]:
+            assert briefing[item["start"] : item["end"]] == item["text"]
+    # The summary agrees with the per-case metrics it was computed from.
+    for name in ("contains", "answer_in_citation", "hit@1", "groundedness"):
+        values = [c["metrics"][name] for c in run["cases"] if c["metrics"].get(name) is not None]
+        assert run["summary"][name] == pytest.approx(sum(values) / len(values))
+    latencies = [c["latency_ms"] for c in run["cases"]]
+    assert run["summary"]["latency_p50_ms"] == pytest.approx(statistics.median(latencies))
+    assert run["summary"]["answer_in_citation"] >= 0.9
+    assert run["summary"]["abstention_recall"] >= 0.75
+    baseline = json.loads((tmp_path / "run.baseline.json").read_text(encoding="utf-8"))
+    assert baseline["system"].startswith("langchain-recipe")
+    assert run["summary"]["answer_in_citation"] > baseline["summary"]["answer_in_citation"]
+    text = (report / "report.md").read_text(encoding="utf-8")
+    assert "| answer_in_citation |" in text
+    assert "## Worst cases" in text
+    for plot in ("scores.png", "latency.png", "metrics.png"):
+        assert (report / plot).read_bytes().startswith(b"\x89PNG")
+        assert f"]({plot})" in text
+    compare = run_cli("eval", "compare", str(tmp_path / "run.baseline.json"), str(out))
+    assert compare.returncode == 0, compare.stderr
+    assert "answer_in_citation" in compare.stdout
+
+
+def test_multi_document_corpus_finds_the_right_document(tmp_path: Path) -> None:
+    from assistant.app import Assistant
+
+    bot = Assistant(store_dir=tmp_path / "store")
+    report_ = bot.ingest([DATA / "multidoc"])
+    assert report_.files == 4
+    cases = load_cases(DATA / "multidoc_qa.jsonl")
+    report = evaluate(bot, cases)
+    assert report.summary["hit@1"] >= 0.9
+    assert report.summary["answer_in_citation"] >= 0.9
+    assert report.summary["abstention_recall"] >= 2 / 3
+    sources = {r["id"]: r["citations"][0]["source"] for r in report.cases if r["citations"]}
+    assert sources["md-generator"] == "outage-report.html"
+    assert sources["md-vote-against"] == "board-minutes.txt"
+    assert sources["md-rates"] == "budget.md"
+    outage = bot.document_text("outage-report.html")
+    assert "analytics" not in outage  # the page's script was dropped
+
+
+def test_calibrate_writes_the_threshold_where_settings_read_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = run_cli(
+        "--store", str(store), "eval", "calibrate", str(DATA / "multidoc_qa.jsonl"),
+        "--corpus", str(DATA / "multidoc"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = json.loads((store / "calibration.json").read_text(encoding="utf-8"))
+    assert f"abstain_threshold = {written['abstain_threshold']}" in result.stdout
+    from assistant.config import load_settings
+
+    assert load_settings(store_dir=store).threshold() == written["abstain_threshold"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "a", "question": "q"}\n{"id": "b", "question": \n', "line 2: invalid JSON"),
+        ('{"id": "a", "question": "q", "colour": "red"}\n', "line 1: unknown key(s) colour"),
+        ('{"id": "a", "question": "q"}\n{"id": "a", "question": "r"}\n', "duplicate id 'a'"),
+        ('{"id": "a", "question": "q", "answerable": "yes"}\n', "'answerable' must be true"),
+        ("\n\n", "holds no cases"),
+    ],
+)
+def test_bad_qa_files_name_the_problem(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "qa.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DatasetError, match=re.escape(message)):
+        load_cases(path)
+    result = run_cli("--store", str(tmp_path / "s"), "eval", str(path))
+    assert result.returncode == 1
+    assert message.split(":")[-1].strip().split("'")[0] in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_corpus_and_missing_qa_file_are_clear_errors(tmp_path: Path) -> None:
+    missing = run_cli("eval", str(DEV_SET), "--corpus", str(tmp_path / "nope"))
+    assert missing.returncode == 1
+    assert "does not exist" in missing.stderr.strip().splitlines()[-1]
+    no_file = run_cli("eval", str(tmp_path / "none.jsonl"))
+    assert no_file.returncode == 1
+    assert "none.jsonl does not exist" in no_file.stderr
+    bad_mode = run_cli("eval", str(DEV_SET), "--mode", "llm")
+    assert bad_mode.returncode == 2
