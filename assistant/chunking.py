@@ -12,6 +12,7 @@ from assistant.types import Chunk, Document, Span
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,38 @@ class NormalizedText:
 
 def normalize(text: str, offset: int = 0) -> NormalizedText:
     """NFC-normalise and fold whitespace, keeping a map back to ``offset``-based positions."""
+    if not unicodedata.is_normalized("NFC", text):
+        return _normalize_slowly(text, offset)
+    # Already NFC (the usual case): only whitespace runs change, so map whole runs at once.
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for match in _SPACE.finditer(text):
+        lo, hi = match.span()
+        if lo > pos:
+            if out:
+                out.append(" ")
+                starts.append(offset + pos - space_len)
+                ends.append(offset + pos)
+            out.append(text[pos:lo])
+            starts.extend(range(offset + pos, offset + lo))
+            ends.extend(range(offset + pos + 1, offset + lo + 1))
+        space_len = hi - lo
+        pos = hi
+    if pos < len(text):
+        if out:
+            out.append(" ")
+            starts.append(offset + pos - space_len)
+            ends.append(offset + pos)
+        out.append(text[pos:])
+        starts.extend(range(offset + pos, offset + len(text)))
+        ends.extend(range(offset + pos + 1, offset + len(text) + 1))
+    return NormalizedText("".join(out), tuple(starts), tuple(ends))
+
+
+def _normalize_slowly(text: str, offset: int) -> NormalizedText:
+    """Character by character: NFC applied to each base character with its combining marks."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -137,4 +170,4 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
 
 def fold(text: str) -> str:
     """The normalised form of a text span (what embeddings, BM25 and the reader see)."""
-    return normalize(text).text
+    return " ".join(unicodedata.normalize("NFC", text).split())

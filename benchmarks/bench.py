@@ -1,0 +1,192 @@
+"""Speed and memory of the assistant beside the plain LangChain recipe, measured in one run.
+
+    python benchmarks/bench.py [--chunks 5000] [--rounds 3]
+
+Prints, each beside its baseline from the same run:
+- warm ``ask`` latency p50/p95 over the dev-set questions (target p50 ≤ 40 ms on 2 cores),
+  against the recipe's top-4 similarity search;
+- ingest throughput on a generated corpus of at least ``--chunks`` chunks, against raw
+  ``SentenceTransformer.encode`` of the same texts (target ≥ 0.95×) and against the recipe
+  (RecursiveCharacterTextSplitter 1000/200 → HuggingFaceEmbeddings → Chroma; target ≥ 1.0×);
+- re-ingesting the unchanged corpus;
+- cold ``assistant ask`` wall time and its peak RSS.
+Medians throughout: this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.app import Assistant
+from assistant.chunking import chunk_document, fold
+from assistant.config import load_settings
+from assistant.evaluation import load_cases
+from assistant.evaluation.baseline import BaselineRecipe
+from assistant.loading import discover, read_document
+from assistant.offline import ensure_offline
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = [
+    *"harbour council budget pipeline river station report engineer winter meeting".split(),
+    *"water district vote repair bridge school market railway tunnel energy grid".split(),
+    *"storm flood road hospital nurse teacher library museum festival farmer".split(),
+    *"harvest price tax grant audit survey contract supplier fleet port crane".split(),
+    *"cargo ferry airport runway signal tower".split(),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    lo = int(position)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (position - lo)
+
+
+def generate_corpus(folder: Path, chunks: int) -> None:
+    """Files of five-sentence paragraphs: two chunks each at chunk_size 3, overlap 1."""
+    rng = random.Random(7)
+    paragraphs_needed = chunks // 2 + 1
+    per_file = 100
+    for number in range(0, paragraphs_needed, per_file):
+        paragraphs = []
+        for _ in range(min(per_file, paragraphs_needed - number)):
+            sentences = []
+            for _ in range(5):
+                words = rng.choices(WORDS, k=rng.randint(12, 22))
+                sentences.append(" ".join(words).capitalize() + ".")
+            paragraphs.append(" ".join(sentences))
+        (folder / f"doc{number // per_file:04d}.txt").write_text("\n\n".join(paragraphs) + "\n")
+
+
+def bench_latency(rounds: int) -> None:
+    questions = [c.question for c in load_cases(ROOT / "corpus" / "qa" / "briefing_dev.jsonl")]
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Assistant(settings=load_settings(store_dir=tmp))
+        bot.ingest([ROOT / "corpus"])
+        for q in questions[:3]:
+            bot.ask(q)
+        ours = []
+        for _ in range(rounds):
+            for q in questions:
+                began = time.perf_counter()
+                bot.ask(q)
+                ours.append((time.perf_counter() - began) * 1000)
+        documents = [read_document(path, source=name) for path, name in discover([ROOT / "corpus"])]
+        recipe = BaselineRecipe(documents)
+        for q in questions[:3]:
+            recipe.ask(q)
+        base = []
+        for _ in range(rounds):
+            for q in questions:
+                began = time.perf_counter()
+                recipe.ask(q)
+                base.append((time.perf_counter() - began) * 1000)
+        recipe.close()
+    print(f"warm ask latency over {len(ours)} asks ({len(questions)} distinct questions)")
+    print(f"  assistant : p50 {percentile(ours, 50):7.1f} ms   p95 {percentile(ours, 95):7.1f} ms")
+    print(f"  recipe    : p50 {percentile(base, 50):7.1f} ms   p95 {percentile(base, 95):7.1f} ms")
+    print(f"  ratio p50 : {percentile(ours, 50) / percentile(base, 50):.1f}x the recipe "
+          "(which only runs one similarity search)")  # fmt: skip
+
+
+def bench_ingest(chunks: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        generate_corpus(corpus, chunks)
+        settings = load_settings(store_dir=Path(tmp) / "store")
+        bot = Assistant(settings=settings)
+        documents = [read_document(p, source=n) for p, n in discover([corpus])]
+        texts = [
+            fold(c.text)
+            for d in documents
+            for c in chunk_document(d, chunk_size=settings.chunk_size, chunk_overlap=1)
+        ]
+        model = bot.embedder.model
+        model.encode(texts[:64])  # warm up
+        began = time.perf_counter()
+        model.encode(texts)
+        raw_seconds = time.perf_counter() - began
+        raw = len(texts) / raw_seconds
+
+        report = bot.ingest([corpus])
+        ours = report.added / report.seconds
+        again = bot.ingest([corpus])
+
+        recipe_began = time.perf_counter()
+        recipe = BaselineRecipe(documents)
+        recipe_seconds = time.perf_counter() - recipe_began
+        recipe_chunks = recipe.store._collection.count()
+        recipe.close()
+        recipe_texts = [d.page_content for d in _recipe_split(documents)]
+        began = time.perf_counter()
+        model.encode(recipe_texts)
+        recipe_raw = len(recipe_texts) / (time.perf_counter() - began)
+    recipe_rate = recipe_chunks / recipe_seconds
+    print(f"ingest of a generated corpus: {len(documents)} files, {report.added} chunks")
+    print(f"  raw SentenceTransformer.encode : {raw:8.1f} chunks/s ({raw_seconds:.1f} s)")
+    print(f"  assistant ingest               : {ours:8.1f} chunks/s ({report.seconds:.1f} s)"
+          f"  = {ours / raw:.2f}x raw encode")  # fmt: skip
+    print(f"  recipe (1000/200 chunks)       : {recipe_rate:8.1f} chunks/s ({recipe_seconds:.1f} s,"
+          f" {recipe_chunks} chunks) = {recipe_rate / recipe_raw:.2f}x its raw encode")  # fmt: skip
+    print(f"  assistant vs recipe            : {(ours / raw) / (recipe_rate / recipe_raw):.2f}x "
+          "(each relative to raw encode of its own chunks)")  # fmt: skip
+    print(f"  re-ingest unchanged            : {again.seconds:.2f} s, {again.added} added")
+
+
+def _recipe_split(documents: list) -> list:  # type: ignore[type-arg]
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    return splitter.split_documents([Document(page_content=d.text) for d in documents])
+
+
+def bench_cold(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = [sys.executable, "-m", "assistant.cli", "--store", tmp]
+        subprocess.run([*cli, "ingest", "-q", str(ROOT / "corpus")], check=True,
+                       capture_output=True)  # fmt: skip
+        walls = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            subprocess.run([*cli, "ask", "Who attended the parade?"], check=True,
+                           capture_output=True)  # fmt: skip
+            walls.append(time.perf_counter() - began)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"cold `assistant ask`: median {statistics.median(walls):.2f} s over {runs} runs; "
+        f"peak RSS of a child process {peak_mb:.0f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--parts", default="latency,cold,ingest", help="comma-separated subset")
+    args = parser.parse_args()
+    ensure_offline()
+    parts = set(args.parts.split(","))
+    if "latency" in parts:
+        bench_latency(args.rounds)
+    if "cold" in parts:
+        bench_cold(args.cold_runs)
+    if "ingest" in parts:
+        bench_ingest(args.chunks)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this benchmark process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
