@@ -37,6 +37,7 @@ def normalize(text: str, offset: int = 0) -> NormalizedText:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
+    space_len = 0
     for match in _SPACE.finditer(text):
         lo, hi = match.span()
         if lo > pos:
