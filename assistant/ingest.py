@@ -120,6 +120,8 @@ class Ingestor:
         if embeddings is not None:
             for lo in range(0, len(adds), _WRITE_BATCH):
                 self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
+        if adds:  # torch is loaded now: make the fast query model for later questions
+            self.embedder.prepare_query_model()
         for lo in range(0, len(updates), _WRITE_BATCH):
             self.store.update_positions(updates[lo : lo + _WRITE_BATCH])
         self.store.rebuild_lexical()

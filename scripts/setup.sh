@@ -15,10 +15,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing packages (first time: a few minutes)"
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  echo "setup: installing packages (first time: a few minutes; log in .venv/install.log)"
   # torch is pinned to 2.13.0 exactly in pyproject.toml: the CPU build.
-  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  if ! { .venv/bin/python -m pip install --upgrade pip &&
+         .venv/bin/python -m pip install -e '.[dev]'; } > .venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2
+    echo "setup: installing packages failed (full log: .venv/install.log)" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from assistant.offline import OFFLINE_ENV
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ[_key] = _value
+# Derived model files (the ONNX query model) go to a folder of this test session's own.
+os.environ["ASSISTANT_CACHE_DIR"] = tempfile.mkdtemp(prefix="assistant-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
