@@ -176,6 +176,7 @@ class SentenceTransformerEmbedder(Embeddings):
                     options = onnxruntime.SessionOptions()
                     options.intra_op_num_threads = 2
                     options.log_severity_level = 3
+                    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                     tokenizer = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
                     tokenizer.enable_truncation(max_length=256)
                     tokenizer.enable_padding()
