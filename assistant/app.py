@@ -104,19 +104,11 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        s = self.settings
-        config = FusionConfig(
-            dense_k=s.dense_k,
-            bm25_k=s.bm25_k,
-            rrf_k=s.rrf_k,
-            dense_weight=s.dense_weight,
-            bm25_weight=s.bm25_weight,
-            rerank_candidates=s.rerank_candidates,
-            top_k=s.top_k,
-            duplicate_threshold=s.duplicate_threshold,
-        )
         return HybridRetriever(
-            store=self.store, embedder=self.embedder, reranker=self.reranker, config=config
+            store=self.store,
+            embedder=self.embedder,
+            reranker=self.reranker,
+            config=FusionConfig.from_settings(self.settings),
         )
 
     @cached_property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -27,14 +27,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class FusionConfig:
-    dense_k: int = 10
-    bm25_k: int = 10
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
-    rerank_candidates: int = 4
-    top_k: int = 3
-    duplicate_threshold: float = 0.6
+    """The retriever's knobs; ``Settings`` holds their defaults (one source of truth)."""
+
+    dense_k: int
+    bm25_k: int
+    rrf_k: int
+    dense_weight: float
+    bm25_weight: float
+    rerank_candidates: int
+    top_k: int
+    duplicate_threshold: float
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> FusionConfig:
+        return cls(**{f.name: getattr(settings, f.name) for f in fields(cls)})
 
 
 def reciprocal_rank_fusion(
@@ -100,7 +106,7 @@ class HybridRetriever(BaseRetriever):
     store: Any
     embedder: Any
     reranker: Any
-    config: FusionConfig = FusionConfig()
+    config: FusionConfig
 
     def passages(self, query: str, top_k: int | None = None) -> list[Passage]:
         """The ``top_k`` best passages (default: the configured ``top_k``), best first."""

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.app import Assistant
@@ -111,29 +112,28 @@ def generate_corpus(folder: Path, chunks: int) -> None:
         (folder / f"doc{number // per_file:04d}.txt").write_text("\n\n".join(paragraphs) + "\n")
 
 
+def _time_asks(ask: Callable[[str], object], questions: list[str], rounds: int) -> list[float]:
+    """Milliseconds per call over ``rounds`` passes, after three warm-up questions."""
+    for question in questions[:3]:
+        ask(question)
+    timings = []
+    for _ in range(rounds):
+        for question in questions:
+            began = time.perf_counter()
+            ask(question)
+            timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
 def bench_latency(rounds: int) -> None:
     questions = [c.question for c in load_cases(ROOT / "corpus" / "qa" / "briefing_dev.jsonl")]
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant(settings=load_settings(store_dir=tmp))
         bot.ingest([ROOT / "corpus"])
-        for q in questions[:3]:
-            bot.ask(q)
-        ours = []
-        for _ in range(rounds):
-            for q in questions:
-                began = time.perf_counter()
-                bot.ask(q)
-                ours.append((time.perf_counter() - began) * 1000)
+        ours = _time_asks(bot.ask, questions, rounds)
         documents = [read_document(path, source=name) for path, name in discover([ROOT / "corpus"])]
         recipe = BaselineRecipe(documents)
-        for q in questions[:3]:
-            recipe.ask(q)
-        base = []
-        for _ in range(rounds):
-            for q in questions:
-                began = time.perf_counter()
-                recipe.ask(q)
-                base.append((time.perf_counter() - began) * 1000)
+        base = _time_asks(recipe.ask, questions, rounds)
         recipe.close()
     print(f"warm ask latency over {len(ours)} asks ({len(questions)} distinct questions)")
     print(f"  assistant : p50 {percentile(ours, 50):7.1f} ms   p95 {percentile(ours, 95):7.1f} ms")

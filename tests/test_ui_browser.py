@@ -211,3 +211,30 @@ def test_documents_tab_uploads_refuses_wrong_types_and_removes(
     page.page.get_by_role("option", name="harbour_notes.md").click()
     page.page.get_by_role("button", name="Remove document").click()
     page.page.get_by_text("Removed harbour_notes.md").wait_for(timeout=60_000)
+
+
+def test_retry_undo_and_clear(server: str, browser: Any) -> None:
+    page = Page(browser.new_context(), server)
+    page.ask("Who attended the parade?")
+    chat = page.page.locator("#chat")
+    bots = page.page.locator('[data-testid="bot"]')
+    chat.get_by_role("button", name="Retry").click()
+    page.page.wait_for_function(
+        """() => { const b = document.querySelectorAll('[data-testid="bot"]');
+                   return b.length === 1 && b[0].innerText.includes('Xi Jinping'); }""",
+        timeout=60_000,
+    )
+    assert page.page.locator('[data-testid="user"]').count() == 1
+    chat.get_by_role("button", name="Undo").click()
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"bot\"]').length === 0", timeout=30_000
+    )
+    box = page.page.locator('textarea[data-testid="textbox"]').first
+    assert box.input_value() == "Who attended the parade?"  # undo gives the question back
+    page.ask("How many guests attended the banquet?")
+    assert bots.count() == 1
+    chat.get_by_role("button", name="Clear").click()
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"bot\"]').length === 0", timeout=30_000
+    )
+    assert "appear here" in page.page.locator("#sources-panel").inner_text()
