@@ -11,7 +11,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.citations import verify
 from assistant.conversation import condense
-from assistant.reader import ABSTAIN_TEXT, Reader
+from assistant.reader import ABSTAIN_TEXT, FollowUpGuard, Reader
 from assistant.retrieval import document_to_passage
 from assistant.types import Answer, Turn
 
@@ -28,7 +28,9 @@ def _timed(name: str, step: Callable[[State], State]) -> Runnable[State, State]:
     return RunnableLambda(run, name=name)
 
 
-def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Answer]:
+def build_chain(
+    retriever: BaseRetriever, reader: Reader, guard: FollowUpGuard | None = None
+) -> Runnable[State, Answer]:
     """Input ``{"question": str, "history": Sequence[Turn]}``; output an ``Answer``.
 
     Timings (milliseconds) are recorded per stage in ``Answer.timings``.
@@ -48,7 +50,10 @@ def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Ans
         return {**state, "passages": tuple(document_to_passage(d) for d in documents)}
 
     def read_step(state: State) -> State:
-        return {**state, "draft": reader.read(state["query"], state["passages"])}
+        draft = reader.read(state["query"], state["passages"])
+        if guard is not None:
+            draft = guard.check(state["question"], state["query"], draft)
+        return {**state, "draft": draft}
 
     def cite_step(state: State) -> State:
         draft = state["draft"]

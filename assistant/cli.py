@@ -218,10 +218,12 @@ def cmd_eval_calibrate(args: argparse.Namespace) -> int:
             settings=bot.settings.model_copy(update={"abstain_threshold": float("-inf")})
         )
         report = evaluate(probe, cases, progress=True)
+    # Cases abstained on even with no threshold (the follow-up guard, no passage at all) do
+    # not depend on the threshold, so they do not vote on it.
     scores = [
         (record["metrics"]["reader_score"], case.answerable)
         for record, case in zip(report.cases, cases, strict=True)
-        if record["metrics"].get("reader_score") is not None
+        if record["metrics"].get("reader_score") is not None and not record["abstained"]
     ]
     calibration = choose_threshold(scores)
     target = load_settings(store_dir=args.store).calibration_path

@@ -123,3 +123,10 @@ def test_unreachable_chroma_url_is_a_clear_error() -> None:
         Assistant(chroma_url="http://127.0.0.1:9").ask("Who attended the parade?")
     with pytest.raises(StoreError, match="not of the form"):
         Assistant(chroma_url="ftp://x").ask("Who attended the parade?")
+
+
+def test_follow_up_that_the_briefing_does_not_answer_abstains(bot: Assistant) -> None:
+    answer = bot.ask("Who won the football match?", PARADE_HISTORY)
+    assert "Who attended the parade?" in answer.query  # it was read as a follow-up…
+    assert answer.abstained  # …but the chosen sentence has nothing to do with the question
+    assert answer.citations == ()
