@@ -142,49 +142,53 @@ def bench_latency(rounds: int) -> None:
           "(which only runs one similarity search)")  # fmt: skip
 
 
-def bench_ingest(chunks: int) -> None:
+def _timed(work: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def bench_ingest(chunks: int, rounds: int) -> None:
+    """Each round: raw encode of our chunks, our ingest into a fresh store, the recipe, raw
+    encode of the recipe's chunks. Ratios are per round; medians are printed."""
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         generate_corpus(corpus, chunks)
-        settings = load_settings(store_dir=Path(tmp) / "store")
-        bot = Assistant(settings=settings)
         documents = [read_document(p, source=n) for p, n in discover([corpus])]
+        settings = load_settings(store_dir=Path(tmp) / "warm")
         texts = [
             fold(c.text)
             for d in documents
             for c in chunk_document(d, chunk_size=settings.chunk_size, chunk_overlap=1)
         ]
-        model = bot.embedder.model
-        model.encode(texts[:64])  # warm up
-        began = time.perf_counter()
-        model.encode(texts)
-        raw_seconds = time.perf_counter() - began
-        raw = len(texts) / raw_seconds
-
-        report = bot.ingest([corpus])
-        ours = report.added / report.seconds
-        again = bot.ingest([corpus])
-
-        recipe_began = time.perf_counter()
-        recipe = BaselineRecipe(documents)
-        recipe_seconds = time.perf_counter() - recipe_began
-        recipe_chunks = recipe.store._collection.count()
-        recipe.close()
         recipe_texts = [d.page_content for d in _recipe_split(documents)]
-        began = time.perf_counter()
-        model.encode(recipe_texts)
-        recipe_raw = len(recipe_texts) / (time.perf_counter() - began)
-    recipe_rate = recipe_chunks / recipe_seconds
-    print(f"ingest of a generated corpus: {len(documents)} files, {report.added} chunks")
-    print(f"  raw SentenceTransformer.encode : {raw:8.1f} chunks/s ({raw_seconds:.1f} s)")
-    print(f"  assistant ingest               : {ours:8.1f} chunks/s ({report.seconds:.1f} s)"
-          f"  = {ours / raw:.2f}x raw encode")  # fmt: skip
-    print(f"  recipe (1000/200 chunks)       : {recipe_rate:8.1f} chunks/s ({recipe_seconds:.1f} s,"
-          f" {recipe_chunks} chunks) = {recipe_rate / recipe_raw:.2f}x its raw encode")  # fmt: skip
-    print(f"  assistant vs recipe            : {(ours / raw) / (recipe_rate / recipe_raw):.2f}x "
-          "(each relative to raw encode of its own chunks)")  # fmt: skip
-    print(f"  re-ingest unchanged            : {again.seconds:.2f} s, {again.added} added")
+        model = Assistant(settings=settings).embedder.model
+        model.encode(texts[:64])  # warm up
+        ours, recipe, raw, again = [], [], [], []
+        for number in range(rounds):
+            raw_seconds = _timed(lambda: model.encode(texts))
+            raw.append(len(texts) / raw_seconds)
+            bot = Assistant(settings=load_settings(store_dir=Path(tmp) / f"store{number}"))
+            report = bot.ingest([corpus])
+            ours.append((report.added / report.seconds) / raw[-1])
+            again.append(bot.ingest([corpus]).seconds)
+            began = time.perf_counter()
+            baseline = BaselineRecipe(documents)
+            recipe_seconds = time.perf_counter() - began
+            baseline.close()
+            recipe_raw = len(recipe_texts) / _timed(lambda: model.encode(recipe_texts))
+            recipe.append((len(recipe_texts) / recipe_seconds) / recipe_raw)
+    med = statistics.median
+    print(f"ingest of a generated corpus: {len(documents)} files, {len(texts)} chunks; "
+          f"medians of {rounds} rounds")  # fmt: skip
+    print(f"  raw SentenceTransformer.encode : {med(raw):8.1f} chunks/s")
+    print(f"  assistant ingest               : {med(ours):.2f}x raw encode of its chunks "
+          f"(rounds: {', '.join(f'{r:.2f}' for r in ours)})")  # fmt: skip
+    print(f"  recipe (1000/200 chunks)       : {med(recipe):.2f}x raw encode of its chunks "
+          f"(rounds: {', '.join(f'{r:.2f}' for r in recipe)})")  # fmt: skip
+    print(f"  assistant vs recipe            : {med(ours) / med(recipe):.2f}x")
+    print(f"  re-ingest unchanged            : {med(again):.2f} s, nothing written")
 
 
 def _recipe_split(documents: list) -> list:  # type: ignore[type-arg]
@@ -290,7 +294,8 @@ def bench_serve() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=5000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="latency passes")
+    parser.add_argument("--ingest-rounds", type=int, default=3)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument(
         "--parts", default="cold,latency,serve,ingest", help="comma-separated subset"
@@ -305,7 +310,7 @@ def main() -> None:
     if "serve" in parts:
         bench_serve()
     if "ingest" in parts:
-        bench_ingest(args.chunks)
+        bench_ingest(args.chunks, args.ingest_rounds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this benchmark process: {peak_mb:.0f} MB")
 
