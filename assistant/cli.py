@@ -237,6 +237,16 @@ def cmd_eval_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {port}")
+    return port
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store", type=Path, default=None, help="vector store folder (default: vectorstore/)"
@@ -270,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="open the chat in the browser (Gradio)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--port", type=_port, default=7860)
     login = serve.add_mutually_exclusive_group()
     login.add_argument("--auth", metavar="USER:PASSWORD", help="require this login")
     login.add_argument("--auth-file", type=Path, help="file of user:password lines")

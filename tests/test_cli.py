@@ -71,3 +71,17 @@ def test_binary_file_ingest_is_refused_and_writes_nothing(tmp_path: Path) -> Non
 def test_usage_errors_exit_2() -> None:
     assert run_cli("frobnicate").returncode == 2
     assert run_cli("ask").returncode == 2
+    bad_port = run_cli("serve", "--port", "99999")
+    assert bad_port.returncode == 2
+    assert "port must be between 1 and 65535" in bad_port.stderr
+
+
+def test_serve_refuses_malformed_credentials(tmp_path: Path) -> None:
+    result = run_cli("serve", "--auth", "no-colon")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: Credentials must be given as user:password."
+    empty = tmp_path / "logins"
+    empty.write_text("\n")
+    result = run_cli("serve", "--auth-file", str(empty))
+    assert result.returncode == 1
+    assert "holds no user:password line" in result.stderr

@@ -97,3 +97,19 @@ def test_upload_handler_refuses_wrong_types_and_oversized_files(
     status, rows, _ = app.upload([str(binary)])
     assert status.startswith("Not added: blob.txt looks like a binary file")
     assert not (corpus / "blob.txt").exists()
+
+
+def test_auth_keeps_out_clients_without_the_login(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    corpus = tmp_path_factory.mktemp("auth-corpus")
+    shutil.copy(BRIEFING, corpus / "briefing.txt")
+    bot = Assistant(store_dir=tmp_path_factory.mktemp("auth-store"))
+    bot.ingest([corpus])
+    with running_app(bot, corpus, auth=[("reader", "s3cret")]) as url:
+        with pytest.raises(Exception):  # noqa: B017, PT011 - gradio_client's own error types
+            Client(url, verbose=False).predict("Who attended the parade?", api_name="/chat")
+        client = Client(url, auth=("reader", "s3cret"), verbose=False)
+        assert (
+            "Xi Jinping" in client.predict("Who attended the parade?", api_name="/chat")["answer"]
+        )

@@ -18,7 +18,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(assistant: Any, corpus_dir: Path) -> Iterator[str]:
+def running_app(
+    assistant: Any, corpus_dir: Path, auth: list[tuple[str, str]] | None = None
+) -> Iterator[str]:
     from ui.app import build_app, launch_options
 
     demo = build_app(assistant, corpus_dir=corpus_dir)
@@ -28,6 +30,7 @@ def running_app(assistant: Any, corpus_dir: Path) -> Iterator[str]:
         server_port=port,
         prevent_thread_lock=True,
         quiet=True,
+        auth=auth,
         **launch_options(),
     )
     url = f"http://127.0.0.1:{port}/"
