@@ -73,6 +73,9 @@ class Page:
         """Type, press Enter; seconds to the first answer words and to the finished answer."""
         bots = self.page.locator('[data-testid="bot"]')
         before = bots.count()
+        self.page.evaluate(  # mark the current sources so the new ones can be told apart
+            "() => document.querySelectorAll('#sources-panel *').forEach(e => e.dataset.old = 1)"
+        )
         box = self.page.locator('textarea[data-testid="textbox"]').first
         box.fill(question)
         began = time.perf_counter()
@@ -87,7 +90,8 @@ class Page:
         first = time.perf_counter() - began
         self.page.wait_for_function(
             """() => { const s = document.querySelector('#sources-panel');
-                       return s && s.querySelector('.source-card, .abstained'); }""",
+                       return s && s.querySelector(
+                         '.source-card:not([data-old]), .abstained:not([data-old])'); }""",
             timeout=60_000,
         )
         self.page.wait_for_timeout(50)
@@ -218,10 +222,12 @@ def test_retry_undo_and_clear(server: str, browser: Any) -> None:
     page.ask("Who attended the parade?")
     chat = page.page.locator("#chat")
     bots = page.page.locator('[data-testid="bot"]')
+    page.page.evaluate("() => { document.querySelector('[data-testid=\"bot\"]').dataset.old = 1; }")
     chat.get_by_role("button", name="Retry").click()
-    page.page.wait_for_function(
+    page.page.wait_for_function(  # the old answer is gone and a new one has arrived
         """() => { const b = document.querySelectorAll('[data-testid="bot"]');
-                   return b.length === 1 && b[0].innerText.includes('Xi Jinping'); }""",
+                   return b.length === 1 && !b[0].dataset.old
+                          && b[0].innerText.includes('Xi Jinping'); }""",
         timeout=60_000,
     )
     assert page.page.locator('[data-testid="user"]').count() == 1
