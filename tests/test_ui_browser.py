@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from assistant.app import Assistant
-from tests.conftest import BRIEFING, ROOT
+from tests.conftest import BRIEFING
 from tests.ui_server import running_app
 
 pytestmark = pytest.mark.browser
@@ -180,14 +180,16 @@ def test_enter_to_answer_timings(server: str, browser: Any, record_property: Any
         "What did Russian media report?", "What do Russia and China denounce?",
         "What did the leaders warn against?",
     ]  # fmt: skip
-    timings = [page.ask(q) for q in questions]
+    timings = []
+    for question in questions:
+        timings.append(page.ask(question))
+        answer = page.last_answer()
+        assert "[1]" in answer or "does not say" in answer, (question, answer)
     first = statistics.median(t[0] for t in timings)
     full = statistics.median(t[1] for t in timings)
     record_property("first_words_s", round(first, 3))
     record_property("full_answer_s", round(full, 3))
     print(f"\nbrowser: first words median {first:.3f} s, full answer median {full:.3f} s")
-    assert all(t[1] >= t[0] for t in timings)
-    assert (ROOT / "ui" / "app.py").is_file()
 
 
 def test_documents_tab_uploads_refuses_wrong_types_and_removes(
