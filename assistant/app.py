@@ -17,7 +17,7 @@ from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.ingest import Ingestor
-from assistant.reader import ExtractiveReader, FollowUpGuard
+from assistant.reader import ExtractiveReader
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.retrieval import FusionConfig, HybridRetriever
 from assistant.store import ChunkStore, SourceInfo
@@ -121,8 +121,7 @@ class Assistant:
 
     @cached_property
     def chain(self) -> Runnable[dict[str, Any], Answer]:
-        guard = FollowUpGuard(self.reranker, floor=self.settings.followup_floor)
-        return build_chain(self.retriever, self.reader, guard)
+        return build_chain(self.retriever, self.reader)
 
     # -- corpus -----------------------------------------------------------------------------
 

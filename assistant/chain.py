@@ -11,7 +11,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.citations import verify
 from assistant.conversation import condense
-from assistant.reader import ABSTAIN_TEXT, FollowUpGuard, Reader
+from assistant.reader import ABSTAIN_TEXT, Reader
 from assistant.retrieval import document_to_passage
 from assistant.types import Answer, Turn
 
@@ -28,9 +28,7 @@ def _timed(name: str, step: Callable[[State], State]) -> Runnable[State, State]:
     return RunnableLambda(run, name=name)
 
 
-def build_chain(
-    retriever: BaseRetriever, reader: Reader, guard: FollowUpGuard | None = None
-) -> Runnable[State, Answer]:
+def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Answer]:
     """Input ``{"question": str, "history": Sequence[Turn]}``; output an ``Answer``.
 
     Timings (milliseconds) are recorded per stage in ``Answer.timings``.
@@ -41,19 +39,13 @@ def build_chain(
         return {**state, "query": condense(state["question"], history)}
 
     def retrieve_step(state: State) -> State:
-        top_k = state.get("top_k")
-        documents = (
-            retriever.invoke(state["query"], top_k=top_k)
-            if top_k
-            else retriever.invoke(state["query"])
+        documents = retriever.invoke(
+            state["query"], top_k=state.get("top_k"), question=state["question"]
         )
         return {**state, "passages": tuple(document_to_passage(d) for d in documents)}
 
     def read_step(state: State) -> State:
-        draft = reader.read(state["query"], state["passages"])
-        if guard is not None:
-            draft = guard.check(state["question"], state["query"], draft)
-        return {**state, "draft": draft}
+        return {**state, "draft": reader.read(state["query"], state["passages"])}
 
     def cite_step(state: State) -> State:
         draft = state["draft"]

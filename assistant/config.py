@@ -37,8 +37,6 @@ class Settings(BaseSettings):
 
     abstain_threshold: float | None = None
     answer_delta: float = 1.5
-    # A follow-up's chosen sentence must score at least this against the question as typed.
-    followup_floor: float = -6.0
     max_answer_sentences: int = 3
     max_question_chars: int = 1000
     max_file_bytes: int = 5_000_000

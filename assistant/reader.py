@@ -9,7 +9,6 @@ from typing import Protocol
 
 from assistant.chunking import fold
 from assistant.citations import with_marker
-from assistant.rerank import Reranker
 from assistant.similarity import repeats
 from assistant.types import Chunk, Citation, Passage, Span
 
@@ -28,25 +27,6 @@ class Draft:
 
 class Reader(Protocol):
     def read(self, query: str, passages: Sequence[Passage]) -> Draft: ...
-
-
-class FollowUpGuard:
-    """A follow-up is answered from a query that carries the previous question, which can lend
-    its relevance to anything near the last answer ("Who won the football match?" after "Who
-    attended the parade?"). The guard asks the cross-encoder whether the chosen sentence has
-    anything to do with the question as typed, and abstains under ``floor``."""
-
-    def __init__(self, reranker: Reranker, *, floor: float) -> None:
-        self.reranker = reranker
-        self.floor = floor
-
-    def check(self, question: str, query: str, draft: Draft) -> Draft:
-        if draft.abstained or query == question or not draft.citations:
-            return draft
-        own = self.reranker.score(question, [fold(draft.citations[0].quote)])[0]
-        if own >= self.floor:
-            return draft
-        return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=draft.best_score)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,9 @@ class HybridRetriever(BaseRetriever):
     reranker: Any
     config: FusionConfig
 
-    def passages(self, query: str, top_k: int | None = None) -> list[Passage]:
+    def passages(
+        self, query: str, top_k: int | None = None, question: str | None = None
+    ) -> list[Passage]:
         """The ``top_k`` best passages (default: the configured ``top_k``), best first."""
         store: ChunkStore = self.store
         embedder: Embeddings = self.embedder
@@ -138,6 +140,13 @@ class HybridRetriever(BaseRetriever):
             if len(candidates) == config.rerank_candidates:
                 break
         scores = self._score_sentences(query, candidates, config.duplicate_threshold)
+        if question and question != query:
+            # A follow-up: average with the question as typed, so the borrowed previous
+            # question cannot by itself pick the sentence ("Who won the football match?"
+            # after "Who attended the parade?") and the new words count ("How many guests
+            # attended it?" finds the guests, not the banquet it borrowed).
+            own = self._score_sentences(question, candidates, config.duplicate_threshold)
+            scores = {key: (value + own[key]) / 2 for key, value in scores.items()}
         passages = []
         for chunk in candidates:
             sentence_scores = tuple(scores.get((chunk.source, s)) for s in chunk.sentences)
@@ -206,8 +215,9 @@ class HybridRetriever(BaseRetriever):
         *,
         run_manager: CallbackManagerForRetrieverRun,
         top_k: int | None = None,
+        question: str | None = None,
     ) -> list[LCDocument]:
-        return [passage_to_document(p) for p in self.passages(query, top_k)]
+        return [passage_to_document(p) for p in self.passages(query, top_k, question)]
 
 
 def known_score(passage: Passage) -> bool:

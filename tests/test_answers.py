@@ -128,5 +128,14 @@ def test_unreachable_chroma_url_is_a_clear_error() -> None:
 def test_follow_up_that_the_briefing_does_not_answer_abstains(bot: Assistant) -> None:
     answer = bot.ask("Who won the football match?", PARADE_HISTORY)
     assert "Who attended the parade?" in answer.query  # it was read as a follow-up…
-    assert answer.abstained  # …but the chosen sentence has nothing to do with the question
+    assert answer.abstained  # …but no sentence relates to the question as typed
     assert answer.citations == ()
+
+
+def test_follow_up_pronoun_finds_the_new_fact_not_the_old_answer(bot: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "What did the Russian Embassy in Pyongyang host?"},
+        {"role": "assistant", "content": "The Russian Embassy in Pyongyang hosted a banquet [1]."},
+    ]
+    answer = bot.ask("How many guests attended it?", history)
+    assert "Over 150 guests attended" in answer.text
