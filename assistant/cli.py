@@ -127,13 +127,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 MODES = ("extractive",)
+DEFAULT_CORPUS = Path("corpus")
 
 
 @contextmanager
 def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
-    """The store to evaluate: the given one, or a temporary one holding ``--corpus``."""
+    """The store to evaluate: a temporary one holding ``--corpus``; else the given store; else
+    the default one, filled from the bundled ``corpus/`` first if it is empty (as the run
+    command does), so the dev set evaluates straight from a fresh clone."""
     if not args.corpus:
-        yield _assistant(args)
+        bot = _assistant(args)
+        default_store = args.store is None and args.chroma_url is None
+        if default_store and DEFAULT_CORPUS.is_dir() and not bot.documents():
+            report = bot.ingest([DEFAULT_CORPUS], progress=False)
+            print(f"ingested {DEFAULT_CORPUS}/: {report.summary()}", file=sys.stderr)
+        yield bot
         return
     from assistant.app import Assistant
     from assistant.config import load_settings

@@ -56,3 +56,15 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path)
     answer = other.ask("Who attended the parade?")
     assert answer.citations[0].quote == PARADE_SENTENCE
     assert not (tmp_path / "local" / "chroma.sqlite3").exists()
+
+
+def test_cli_with_chroma_url(chroma_url: str, tmp_path: Path) -> None:
+    from tests.test_cli import run_cli
+
+    server = ["--chroma-url", chroma_url, "--store", str(tmp_path / "local")]
+    ingest = run_cli(*server, "ingest", "-q", str(CORPUS / "briefing.txt"))
+    assert ingest.returncode == 0, ingest.stderr
+    assert "10 chunk(s) added" in ingest.stdout or "10 unchanged" in ingest.stdout
+    ask = run_cli(*server, "ask", "Who attended the parade?", "--json")
+    assert ask.returncode == 0, ask.stderr
+    assert PARADE_SENTENCE in ask.stdout

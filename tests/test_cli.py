@@ -6,17 +6,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PARADE_SENTENCE
+from tests.conftest import PARADE_SENTENCE, ROOT
 
 
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         capture_output=True,
         text=True,
         input=stdin,
         timeout=300,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)},
     )
 
 
