@@ -35,9 +35,14 @@ def worst_cases(run: dict[str, Any], cases: Sequence[dict[str, Any]], n: int = 8
     """Wrong abstentions, unanswered-but-should-abstain, then lowest F1 first."""
     gold = {c["id"]: c for c in cases}
 
-    def badness(record: dict[str, Any]) -> tuple[float, float]:
+    def badness(record: dict[str, Any]) -> tuple[float, float, float]:
         m = record["metrics"]
-        return (m.get("abstention_correct") or 0.0, m.get("answer_in_citation") or 1.0)
+
+        def value(name: str) -> float:
+            found = m.get(name)
+            return 1.0 if found is None else float(found)
+
+        return (value("abstention_correct"), value("answer_in_citation"), value("f1"))
 
     rows = []
     for record in sorted(run["cases"], key=badness)[:n]:
