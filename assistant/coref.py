@@ -1,8 +1,12 @@
-"""Lightweight reference resolution: personal pronouns → the name they most likely stand for."""
+"""Lightweight reference resolution: which sentences lean on the one before them, and which
+name a personal pronoun most likely stands for."""
 
 from __future__ import annotations
 
 import re
+
+from assistant.chunking import fold
+from assistant.types import Chunk
 
 PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
 # A run of capitalised words (allowing initials like "U.N." and an inner "of"): a name, roughly.
@@ -45,3 +49,21 @@ def resolve_personal(sentence: str, previous: str) -> str | None:
         return None
     people = person_names(previous)
     return substitute_personal(sentence, people[0]) if people else None
+
+
+# A sentence that leans on the one before it ("She also…", "…in that conflict") is scored both
+# alone and with that sentence in front, so the cross-encoder can resolve the reference.
+_REFERRING = re.compile(
+    r"\b(she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there)\b",
+    re.IGNORECASE,
+)
+
+
+def leans_on_previous(chunk: Chunk, index: int) -> bool:
+    return index > 0 and bool(_REFERRING.search(chunk.sentence_texts()[index]))
+
+
+def with_context(chunk: Chunk, index: int) -> str:
+    """Sentence ``index`` of a chunk with the sentence before it in front."""
+    texts = chunk.sentence_texts()
+    return f"{fold(texts[index - 1])} {fold(texts[index])}"

@@ -60,8 +60,6 @@ def _weights_key(model_path: str) -> str:
 class SentenceTransformerEmbedder(Embeddings):
     """Normalised MiniLM sentence embeddings (cosine = dot product). Loads on first use."""
 
-    dimension = 384
-
     def __init__(self, model_path: str | None = None, *, batch_size: int = 64) -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0. Currently, it is {batch_size}")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.chunking import fold
 from assistant.citations import with_marker
+from assistant.coref import leans_on_previous
 from assistant.similarity import repeats
-from assistant.types import Chunk, Citation, Passage, Span
+from assistant.types import Citation, Passage, Span
 
 ABSTAIN_TEXT = "The briefing does not say."
 
@@ -120,21 +120,3 @@ def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
         return False
     previous = chunk.sentences[index - 1]
     return any(c.passage.chunk.source == chunk.source and c.span == previous for c in chosen)
-
-
-# A sentence that leans on the one before it ("She also…", "…in that conflict") is scored both
-# alone and with that sentence in front, so the cross-encoder can resolve the reference.
-_REFERRING = re.compile(
-    r"\b(she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there)\b",
-    re.IGNORECASE,
-)
-
-
-def leans_on_previous(chunk: Chunk, index: int) -> bool:
-    return index > 0 and bool(_REFERRING.search(chunk.sentence_texts()[index]))
-
-
-def with_context(chunk: Chunk, index: int) -> str:
-    """Sentence ``index`` of a chunk with the sentence before it in front."""
-    texts = chunk.sentence_texts()
-    return f"{fold(texts[index - 1])} {fold(texts[index])}"

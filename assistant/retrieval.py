@@ -15,8 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunking import fold
-from assistant.coref import resolve_personal
-from assistant.reader import leans_on_previous, with_context
+from assistant.coref import leans_on_previous, resolve_personal, with_context
 from assistant.rerank import Reranker
 from assistant.similarity import is_near_duplicate, repeats, word_set
 from assistant.store import ChunkStore

@@ -129,13 +129,9 @@ class IngestReport:
     removed: int
     updated: int
     seconds: float
-    skipped: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        line = (
+        return (
             f"{self.files} file(s): {self.added} chunk(s) added, {self.unchanged} unchanged, "
             f"{self.removed} removed in {self.seconds:.2f} s"
         )
-        if self.skipped:
-            line += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped)
-        return line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import cast
 
 from assistant.errors import InvalidQuestionError
 from assistant.types import Role, Turn
@@ -52,7 +52,3 @@ def parse_history(history: object) -> tuple[Turn, ...]:
             raise InvalidQuestionError(f"History message {position} has no text content.")
         turns.append(Turn(cast(Role, role), content))
     return tuple(turns)
-
-
-def as_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
-    return [{"role": t.role, "content": t.content} for t in turns]
