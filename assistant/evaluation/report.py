@@ -76,7 +76,9 @@ def _plots(
     answerable = [s for s, a in scores if s is not None and a]
     unanswerable = [s for s, a in scores if s is not None and not a]
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    bins = 20
+    every = answerable + unanswerable
+    low, high = (min(every), max(every)) if every else (0.0, 1.0)
+    bins = [low + (high - low) * i / 20 for i in range(21)] if high > low else 20
     if answerable:
         ax.hist(answerable, bins=bins, alpha=0.6, label="answerable")
     if unanswerable:
@@ -126,9 +128,10 @@ def _plots(
             [baseline["summary"].get(n, 0.0) for n in names], width, label=baseline["system"],
         )  # fmt: skip
     ax.set_xticks(list(positions), names, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.3)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_title("Metrics" + (" against the baseline" if baseline else ""))
-    ax.legend()
+    ax.legend(loc="upper center", ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(folder / "metrics.png", dpi=110)
     plt.close(fig)
