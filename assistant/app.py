@@ -177,11 +177,13 @@ class Assistant:
         turns = parse_history(history)
         if top_k is not None and not 1 <= top_k <= 20:
             raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
-        if self.store.count() == 0:
+        answer = self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
+        # Checked only when nothing came back, to keep a store round-trip off every question.
+        if not answer.passages and self.store.count() == 0:
             raise StoreError(
                 f"The store at {self.store.location} is empty: ingest documents first."
             )
-        return self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
+        return answer
 
     def stream(
         self, question: str, history: object = None, *, top_k: int | None = None

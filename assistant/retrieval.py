@@ -161,7 +161,8 @@ class HybridRetriever(BaseRetriever):
                 )
             )
         passages.sort(key=lambda p: (-p.score, -p.fused_score))
-        return [p for p in passages if known_score(p)][: config.top_k]
+        # A passage whose every sentence repeats one scored elsewhere adds nothing.
+        return [p for p in passages if p.score != float("-inf")][: config.top_k]
 
     def _score_sentences(
         self, query: str, candidates: Sequence[Chunk], duplicate_threshold: float
@@ -217,7 +218,3 @@ class HybridRetriever(BaseRetriever):
         question: str | None = None,
     ) -> list[LCDocument]:
         return [passage_to_document(p) for p in self.passages(query, top_k, question)]
-
-
-def known_score(passage: Passage) -> bool:
-    return passage.score != float("-inf")

@@ -134,8 +134,6 @@ class ChunkStore:
                 self._collection = client.get_collection(
                     self.collection_name, embedding_function=None
                 )
-        except StoreError:
-            raise
         except Exception as exc:
             if "does not exist" in str(exc):
                 raise StoreError(

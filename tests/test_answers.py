@@ -139,3 +139,13 @@ def test_follow_up_pronoun_finds_the_new_fact_not_the_old_answer(bot: Assistant)
     ]
     answer = bot.ask("How many guests attended it?", history)
     assert "Over 150 guests attended" in answer.text
+
+
+def test_a_store_emptied_by_removal_is_a_clear_error(fresh_bot: Assistant, tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Hello there. The sky is blue.", encoding="utf-8")
+    fresh_bot.ingest([corpus])
+    assert fresh_bot.remove("a.txt") == 1
+    with pytest.raises(StoreError, match="is empty: ingest documents first"):
+        fresh_bot.ask("What colour is the sky?")
