@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable
 
+from assistant.abstention import AbstentionPolicy, LogisticGate
 from assistant.chain import build_chain
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
@@ -65,6 +66,7 @@ class Assistant:
         settings: Settings | None = None,
         embedder: SentenceTransformerEmbedder | None = None,
         reranker: Reranker | None = None,
+        gate: AbstentionPolicy | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -75,6 +77,7 @@ class Assistant:
         self.settings = base.model_copy(update=updates) if updates else base
         self._embedder = embedder
         self._reranker = reranker
+        self._gate = gate
         self.store = ChunkStore(
             self.settings.store_dir,
             chroma_url=self.settings.chroma_url,
@@ -89,7 +92,7 @@ class Assistant:
     def describe(self) -> dict[str, Any]:
         """The settings that shape answers, as plain JSON data."""
         data = self.settings.model_dump(mode="json")
-        data["abstain_threshold"] = self.settings.threshold()
+        data["abstain_threshold"] = self.gate.threshold
         return data
 
     # -- components -------------------------------------------------------------------------
@@ -114,14 +117,21 @@ class Assistant:
     @cached_property
     def reader(self) -> ExtractiveReader:
         return ExtractiveReader(
-            threshold=self.settings.threshold(),
-            delta=self.settings.answer_delta,
-            max_sentences=self.settings.max_answer_sentences,
+            delta=self.settings.answer_delta, max_sentences=self.settings.max_answer_sentences
         )
 
     @cached_property
+    def gate(self) -> AbstentionPolicy:
+        """The packaged abstention model; its threshold replaced by a setting or calibration."""
+        if self._gate is not None:
+            return self._gate
+        gate = LogisticGate.packaged()
+        threshold = self.settings.threshold()
+        return gate if threshold is None else gate.with_threshold(threshold)
+
+    @cached_property
     def chain(self) -> Runnable[dict[str, Any], Answer]:
-        return build_chain(self.retriever, self.reader)
+        return build_chain(self.retriever, self.reader, self.gate)
 
     # -- corpus -----------------------------------------------------------------------------
 

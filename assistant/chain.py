@@ -9,6 +9,7 @@ from typing import Any
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from assistant.abstention import AbstentionPolicy, answer_signals
 from assistant.citations import verify
 from assistant.conversation import condense
 from assistant.reader import ABSTAIN_TEXT, Reader
@@ -28,7 +29,9 @@ def _timed(name: str, step: Callable[[State], State]) -> Runnable[State, State]:
     return RunnableLambda(run, name=name)
 
 
-def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Answer]:
+def build_chain(
+    retriever: BaseRetriever, reader: Reader, gate: AbstentionPolicy
+) -> Runnable[State, Answer]:
     """Input ``{"question": str, "history": Sequence[Turn]}``; output an ``Answer``.
 
     Timings (milliseconds) are recorded per stage in ``Answer.timings``.
@@ -50,12 +53,20 @@ def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Ans
     def cite_step(state: State) -> State:
         draft = state["draft"]
         text, citations = verify(draft.text, draft.citations)
-        abstained = draft.abstained or not citations
+        return {**state, "text": text, "citations": citations}
+
+    def gate_step(state: State) -> State:
+        questions = (state["question"], state["query"])
+        signals = answer_signals(questions, state["passages"], state["citations"])
+        confidence = gate.confidence(signals) if signals else float("-inf")
+        abstained = state["draft"].abstained or signals is None or confidence < gate.threshold
         return {
             **state,
-            "text": ABSTAIN_TEXT if abstained else text,
-            "citations": () if abstained else citations,
+            "text": ABSTAIN_TEXT if abstained else state["text"],
+            "citations": () if abstained else state["citations"],
             "abstained": abstained,
+            "signals": signals,
+            "confidence": confidence,
         }
 
     def finish(state: State) -> Answer:
@@ -69,6 +80,8 @@ def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Ans
             passages=state["passages"],
             abstained=state["abstained"],
             best_score=state["draft"].best_score,
+            confidence=state["confidence"],
+            signals=state["signals"],
             timings=timings,
         )
 
@@ -77,5 +90,6 @@ def build_chain(retriever: BaseRetriever, reader: Reader) -> Runnable[State, Ans
         | _timed("retrieve", retrieve_step)
         | _timed("read", read_step)
         | _timed("cite", cite_step)
+        | _timed("gate", gate_step)
         | RunnableLambda(finish, name="answer")
     )

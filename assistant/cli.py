@@ -172,7 +172,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.loading import content_hash
     from assistant.types import Document
 
-    cases = load_cases(args.qa)
+    cases = load_cases(args.qa, args.split)
     with _eval_assistant(args) as bot:
         report = evaluate(bot, cases, embedder=bot.embedder, progress=True)
         baseline = None
@@ -187,7 +187,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 baseline = evaluate(recipe, cases, embedder=bot.embedder, progress=True)
             finally:
                 recipe.close()
-        threshold = bot.settings.threshold()
+        threshold = bot.gate.threshold
     _print_summary(report.summary, baseline.summary if baseline else None)
     if args.out:
         report.write(args.out)
@@ -215,6 +215,34 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_suite(args: argparse.Namespace) -> int:
+    from assistant.config import load_settings
+    from assistant.evaluation.suite import load_suite, render_table, run_suite, select
+
+    suite = select(load_suite(args.manifest), args.only)
+    split = None if args.split == "all" else args.split
+    results = run_suite(
+        suite,
+        load_settings(),
+        split=split,
+        baseline=args.baseline,
+        cache_dir=args.cache,
+        progress=True,
+    )
+    table = render_table(results)
+    print(f"{args.split} half" if split else "whole files")
+    print(table)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            result.assistant.write(args.out / f"{result.name}.json")
+            if result.baseline is not None:
+                result.baseline.write(args.out / f"{result.name}.baseline.json")
+        (args.out / "table.md").write_text(table + "\n", encoding="utf-8")
+        print(f"run files and table.md in {args.out}")
+    return EXIT_OK
+
+
 def cmd_eval_calibrate(args: argparse.Namespace) -> int:
     from assistant.config import load_settings
     from assistant.evaluation import evaluate, load_cases
@@ -226,12 +254,12 @@ def cmd_eval_calibrate(args: argparse.Namespace) -> int:
             settings=bot.settings.model_copy(update={"abstain_threshold": float("-inf")})
         )
         report = evaluate(probe, cases, progress=True)
-    # Cases abstained on even with no threshold (the follow-up guard, no passage at all) do
+    # Cases abstained on even with no threshold (nothing retrieved, no verified sentence) do
     # not depend on the threshold, so they do not vote on it.
     scores = [
-        (record["metrics"]["reader_score"], case.answerable)
+        (record["metrics"]["confidence"], case.answerable)
         for record, case in zip(report.cases, cases, strict=True)
-        if record["metrics"].get("reader_score") is not None and not record["abstained"]
+        if record["metrics"].get("confidence") is not None and not record["abstained"]
     ]
     calibration = choose_threshold(scores)
     target = load_settings(store_dir=args.store).calibration_path
@@ -299,9 +327,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "eval",
-        help="score the assistant on a Q&A file (also: eval compare A B, eval calibrate QA)",
+        help=(
+            "score the assistant on a Q&A file "
+            "(also: eval suite, eval compare A B, eval calibrate QA)"
+        ),
     )
     evaluate.add_argument("qa", type=Path, help="JSONL Q&A file")
+    evaluate.add_argument(
+        "--split", choices=SPLIT_CHOICES[:2], help="only the dev or the test half of the file"
+    )
     evaluate.add_argument("--corpus", type=Path, nargs="+", help="ingest these into a temp store")
     evaluate.add_argument("--mode", choices=MODES, default="extractive", help="answer mode")
     evaluate.add_argument("--out", type=Path, help="write the run file here")
@@ -314,6 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("b", type=Path)
     compare.set_defaults(handler=cmd_eval_compare)
 
+    suite = commands.add_parser("eval-suite", help=argparse.SUPPRESS)
+    suite.add_argument("manifest", type=Path, nargs="?", default=Path("eval/suite.json"))
+    suite.add_argument("--split", choices=SPLIT_CHOICES, default="test")
+    suite.add_argument("--only", nargs="+", metavar="NAME", help="only these corpora")
+    suite.add_argument("--baseline", action="store_true", help="also run the LangChain recipe")
+    suite.add_argument("--cache", type=Path, help="keep each corpus's store here between runs")
+    suite.add_argument("--out", type=Path, help="write run files and table.md here")
+    suite.set_defaults(handler=cmd_eval_suite)
+
     calibrate = commands.add_parser("eval-calibrate", help=argparse.SUPPRESS)
     calibrate.add_argument("qa", type=Path)
     calibrate.add_argument("--corpus", type=Path, nargs="+")
@@ -322,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _GLOBAL_WITH_VALUE = {"--store", "--chroma-url"}
+_EVAL_COMMANDS = ("compare", "calibrate", "suite")
+SPLIT_CHOICES = ("dev", "test", "all")
 
 
 def route_eval(argv: Sequence[str]) -> list[str]:
@@ -337,7 +382,7 @@ def route_eval(argv: Sequence[str]) -> list[str]:
         if token.startswith("-"):
             i += 1
             continue
-        if token == "eval" and i + 1 < len(args) and args[i + 1] in ("compare", "calibrate"):
+        if token == "eval" and i + 1 < len(args) and args[i + 1] in _EVAL_COMMANDS:
             args[i : i + 2] = [f"eval-{args[i + 1]}"]
         break
     return args

@@ -31,10 +31,12 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
-    rerank_candidates: int = 2
-    top_k: int = 2
+    rerank_candidates: int = 5
+    top_k: int = 5
     duplicate_threshold: float = 0.6
 
+    # Confidence (the gate's log-odds) under which to refuse; None: the gate's own, or the
+    # store's calibration.json (`assistant eval calibrate`).
     abstain_threshold: float | None = None
     answer_delta: float = 1.5
     max_answer_sentences: int = 3
@@ -68,8 +70,9 @@ class Settings(BaseSettings):
     def calibration_path(self) -> Path:
         return self.store_dir / CALIBRATION_FILE
 
-    def threshold(self) -> float:
-        """The abstention threshold: explicit setting, else the calibrated file, else default."""
+    def threshold(self) -> float | None:
+        """The abstention threshold on the gate's confidence: the explicit setting, else the
+        store's calibration file, else None (the packaged gate's own threshold)."""
         if self.abstain_threshold is not None:
             return self.abstain_threshold
         path = self.calibration_path
@@ -78,12 +81,7 @@ class Settings(BaseSettings):
                 return float(json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise ConfigError(f"{path} is not a valid calibration file: {exc}") from exc
-        return DEFAULT_ABSTAIN_THRESHOLD
-
-
-# Cross-encoder logit under which the corpus is taken not to answer: `assistant eval calibrate`
-# on corpus/qa/briefing_dev.jsonl chose -0.038 (README, "Figures").
-DEFAULT_ABSTAIN_THRESHOLD = -0.04
+        return None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -12,7 +12,7 @@ from assistant.coref import leans_on_previous
 from assistant.similarity import repeats
 from assistant.types import Citation, Passage, Span
 
-ABSTAIN_TEXT = "The briefing does not say."
+ABSTAIN_TEXT = "The documents do not say."
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,33 +45,30 @@ class _Candidate:
 
 
 class ExtractiveReader:
-    """Answers with 1–``max_sentences`` sentences quoted from the passages.
+    """Answers with 1–``max_sentences`` sentences quoted from the passages: the best-scoring
+    sentence, and others within ``delta`` of it that are not restatements of a chosen one.
+    Whether to answer at all is the abstention gate's decision, not the reader's."""
 
-    A sentence joins the answer when its cross-encoder score is at least ``threshold`` and
-    within ``delta`` of the best one; below ``threshold`` everywhere, the reader abstains.
-    """
-
-    def __init__(self, *, threshold: float, delta: float, max_sentences: int) -> None:
+    def __init__(self, *, delta: float, max_sentences: int) -> None:
         if max_sentences <= 0:
             raise ValueError(
                 f"max_sentences must be greater than 0. Currently, it is {max_sentences}"
             )
         if delta < 0:
             raise ValueError(f"delta must be at least 0. Currently, delta is {delta}")
-        self.threshold = threshold
         self.delta = delta
         self.max_sentences = max_sentences
 
     def read(self, query: str, passages: Sequence[Passage]) -> Draft:
         candidates = _candidates(passages)
-        best = candidates[0].score if candidates else float("-inf")
-        if best < self.threshold:
-            return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=best)
+        if not candidates:
+            return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=float("-inf"))
+        best = candidates[0].score
         chosen: list[_Candidate] = []
         for candidate in candidates:
             if len(chosen) == self.max_sentences:
                 break
-            if candidate.score < max(self.threshold, best - self.delta):
+            if candidate.score < best - self.delta:
                 break
             if _redundant(candidate, chosen):
                 continue

@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 from assistant.chunking import fold
 from assistant.coref import leans_on_previous, resolve_personal, with_context
 from assistant.rerank import Reranker
-from assistant.similarity import is_near_duplicate, repeats, word_set
+from assistant.similarity import is_near_duplicate, repeats
 from assistant.store import ChunkStore
 from assistant.types import Chunk, Passage, Span
 
@@ -71,6 +71,7 @@ def passage_to_document(passage: Passage) -> LCDocument:
             "dense_rank": passage.dense_rank,
             "bm25_rank": passage.bm25_rank,
             "fused_score": passage.fused_score,
+            "dense_score": passage.dense_score,
         },
     )
 
@@ -93,6 +94,7 @@ def document_to_passage(document: LCDocument) -> Passage:
         dense_rank=meta.get("dense_rank"),
         bm25_rank=meta.get("bm25_rank"),
         fused_score=float(meta.get("fused_score", 0.0)),
+        dense_score=meta.get("dense_score"),
         sentence_scores=tuple(meta.get("sentence_scores", ())),
     )
 
@@ -115,12 +117,11 @@ class HybridRetriever(BaseRetriever):
         embedder: Embeddings = self.embedder
         config = self.config
         if top_k is not None:
-            config = replace(
-                config, top_k=top_k, rerank_candidates=max(top_k, config.rerank_candidates)
-            )
+            config = replace(config, top_k=top_k)
         dense = store.dense_search(embedder.embed_query(query), config.dense_k)
         lexical = store.bm25_search(query, config.bm25_k)
         dense_ids = [chunk.id for chunk, _ in dense]
+        similarity = {chunk.id: value for chunk, value in dense}
         bm25_ids = [hit.chunk_id for hit in lexical]
         fused = reciprocal_rank_fusion(
             [(dense_ids, config.dense_weight), (bm25_ids, config.bm25_weight)], config.rrf_k
@@ -129,14 +130,12 @@ class HybridRetriever(BaseRetriever):
         chunks.update(store.get([i for i in bm25_ids if i not in chunks]))
         order = sorted(fused, key=lambda i: -fused[i])
         candidates: list[Chunk] = []
-        kept_words: list[frozenset[str]] = []
         for chunk_id in order:
-            words = word_set(chunks[chunk_id].text)
-            if is_near_duplicate(words, kept_words, config.duplicate_threshold):
+            text = chunks[chunk_id].text
+            if is_near_duplicate(text, [c.text for c in candidates], config.duplicate_threshold):
                 continue
-            kept_words.append(words)
             candidates.append(chunks[chunk_id])
-            if len(candidates) == config.rerank_candidates:
+            if len(candidates) == max(config.rerank_candidates, config.top_k):
                 break
         scores = self._score_sentences(query, candidates, config.duplicate_threshold)
         if question and question != query:
@@ -157,6 +156,7 @@ class HybridRetriever(BaseRetriever):
                     dense_rank=dense_ids.index(chunk.id) + 1 if chunk.id in dense_ids else None,
                     bm25_rank=bm25_ids.index(chunk.id) + 1 if chunk.id in bm25_ids else None,
                     fused_score=fused[chunk.id],
+                    dense_score=similarity.get(chunk.id),
                     sentence_scores=sentence_scores,
                 )
             )

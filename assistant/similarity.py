@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"\w+")
+# Words that tell otherwise similar sentences apart: any with a digit ("2024", "48,000" →
+# "48", "000"), and capitalised words after the first ("… served Lake Varna …").
+_KEY_WORD = re.compile(r"\w*\d\w*|(?<=\W)[A-Z]\w*")
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -17,8 +20,19 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def is_near_duplicate(words: frozenset[str], kept: list[frozenset[str]], threshold: float) -> bool:
-    return any(jaccard(words, other) >= threshold for other in kept)
+def key_terms(text: str) -> frozenset[str]:
+    """Numbers and names: what makes "In 2024 the district served 51,000 residents." a
+    different fact from "In 2023 the district served 48,000 residents."."""
+    return frozenset(m.group(0).lower() for m in _KEY_WORD.finditer(text))
+
+
+def is_near_duplicate(text: str, kept: list[str], threshold: float) -> bool:
+    """Mostly the same words as a kept text, and the same numbers and names."""
+    words, keys = word_set(text), key_terms(text)
+    return any(
+        jaccard(words, word_set(other)) >= threshold and keys == key_terms(other)
+        for other in kept
+    )
 
 
 def shared_run(a: str, b: str, length: int) -> bool:
@@ -34,10 +48,11 @@ REFRAIN_WORDS = 7
 
 def repeats(text: str, others: list[str], threshold: float) -> bool:
     """Is a sentence a near-repeat of one of ``others``: mostly the same words, or the same
-    run of ``REFRAIN_WORDS`` words (the briefing's "Russia and China denounce sanctions on
-    North Korea…" refrain)?"""
-    words = word_set(text)
+    run of ``REFRAIN_WORDS`` words (a templated refrain) — and no number or name that the other
+    lacks (a sentence with other figures is another fact, never a repeat)?"""
+    words, keys = word_set(text), key_terms(text)
     return any(
-        jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS)
+        keys <= key_terms(other)
+        and (jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS))
         for other in others
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from assistant.abstention import Signals
 
 Role = Literal["user", "assistant"]
 
@@ -51,6 +55,8 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     fused_score: float = 0.0
+    # Cosine similarity to the query, when the chunk came back from dense search.
+    dense_score: float | None = None
     # Cross-encoder score of each of ``chunk.sentences`` (None: not scored, e.g. a duplicate).
     sentence_scores: tuple[float | None, ...] = ()
 
@@ -93,6 +99,10 @@ class Answer:
     passages: tuple[Passage, ...]
     abstained: bool
     best_score: float
+    # The abstention gate's log-odds that the documents answer the question (−inf: nothing
+    # to answer with), and the signals it was computed from.
+    confidence: float = float("-inf")
+    signals: Signals | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,7 +111,9 @@ class Answer:
             "query": self.query,
             "text": self.text,
             "abstained": self.abstained,
-            "best_score": self.best_score,
+            "best_score": _finite(self.best_score),
+            "confidence": _finite(self.confidence),
+            "signals": self.signals.to_dict() if self.signals else None,
             "citations": [c.to_dict() for c in self.citations],
             "passages": [
                 {
@@ -117,6 +129,10 @@ class Answer:
             ],
             "timings": dict(self.timings),
         }
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True, slots=True)

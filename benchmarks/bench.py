@@ -126,7 +126,7 @@ def _time_asks(ask: Callable[[str], object], questions: list[str], rounds: int) 
 
 
 def bench_latency(rounds: int) -> None:
-    questions = [c.question for c in load_cases(ROOT / "corpus" / "qa" / "briefing_dev.jsonl")]
+    questions = [c.question for c in load_cases(ROOT / "eval" / "qa" / "briefing.jsonl")]
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant(settings=load_settings(store_dir=tmp))
         bot.ingest([ROOT / "corpus"])

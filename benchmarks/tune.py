@@ -1,6 +1,6 @@
 """Choose chunking and retrieval settings by measurement on a Q&A set.
 
-    python benchmarks/tune.py [corpus/qa/briefing_dev.jsonl] [--corpus corpus]
+    python benchmarks/tune.py [eval/qa/briefing.jsonl] [--corpus corpus]
 
 For each setting it ingests the corpus into a temporary store, answers every case without
 abstaining, and prints: answer-in-cited-passage and contains (answerable cases), hit@1,
@@ -23,7 +23,7 @@ from assistant.evaluation.calibration import choose_threshold
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("qa", nargs="?", default="corpus/qa/briefing_dev.jsonl")
+    parser.add_argument("qa", nargs="?", default="eval/qa/briefing.jsonl")
     parser.add_argument("--corpus", default="corpus")
     args = parser.parse_args()
     cases = load_cases(args.qa)

@@ -18,7 +18,7 @@ os.environ["ASSISTANT_CACHE_DIR"] = tempfile.mkdtemp(prefix="assistant-test-cach
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 BRIEFING = CORPUS / "briefing.txt"
-DEV_SET = CORPUS / "qa" / "briefing_dev.jsonl"
+DEV_SET = ROOT / "eval" / "qa" / "briefing.jsonl"
 PARADE_SENTENCE = (
     "Victory Day celebrations have drawn global attention, with Xi Jinping attending the parade "
     "in Red Square on May 9."

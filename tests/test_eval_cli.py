@@ -128,11 +128,12 @@ def test_missing_corpus_and_missing_qa_file_are_clear_errors(tmp_path: Path) -> 
 def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     shutil.copytree(CORPUS, checkout / "corpus")
-    result = run_cli("eval", "corpus/qa/briefing_dev.jsonl", "--out", "run.json", cwd=checkout)
+    shutil.copytree(DEV_SET.parent, checkout / "eval" / "qa")
+    result = run_cli("eval", "eval/qa/briefing.jsonl", "--out", "run.json", cwd=checkout)
     assert result.returncode == 0, result.stderr
     assert "ingested corpus/: 1 file(s): 10 chunk(s) added" in result.stderr
     assert (checkout / "vectorstore" / "chroma.sqlite3").is_file()
     assert json.loads((checkout / "run.json").read_text(encoding="utf-8"))["cases"]
-    missing = run_cli("--store", "elsewhere", "eval", "corpus/qa/briefing_dev.jsonl", cwd=checkout)
+    missing = run_cli("--store", "elsewhere", "eval", "eval/qa/briefing.jsonl", cwd=checkout)
     assert missing.returncode == 1  # an explicit store is never filled behind your back
     assert "run 'assistant ingest' first" in missing.stderr

@@ -76,7 +76,7 @@ def sources_html(answer: Answer | None, *, show_scores: bool = True) -> str:
             for i, p in enumerate(answer.passages, start=1)
         )
         return (
-            '<div class="abstained"><div class="abstain-note">The briefing does not say. '
+            '<div class="abstained"><div class="abstain-note">The documents do not say. '
             "Closest passages:</div>"
             f"{cards or '<div>No passage came close.</div>'}</div>"
         )

@@ -88,7 +88,9 @@ class BaselineRecipe:
         best = passages[0].score if passages else float("-inf")
         timings = {"total": (time.perf_counter() - began) * 1000}
         if not passages or best < RELEVANCE_THRESHOLD:
-            return Answer(question, question, ABSTAIN_TEXT, (), passages, True, best, timings)
+            return Answer(
+                question, question, ABSTAIN_TEXT, (), passages, True, best, timings=timings
+            )
         top = passages[0].chunk
         citation = Citation(
             marker=1,
@@ -103,7 +105,9 @@ class BaselineRecipe:
             passage_text=top.text,
         )
         text = " ".join(top.text.split()) + " [1]"
-        return Answer(question, question, text, (citation,), passages, False, best, timings)
+        return Answer(
+            question, question, text, (citation,), passages, False, best, timings=timings
+        )
 
     def close(self) -> None:
         self._dir.cleanup()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from assistant.errors import AssistantError
 from assistant.types import Turn
@@ -18,6 +19,16 @@ class DatasetError(AssistantError, ValueError):
 
 
 _KEYS = {"id", "question", "answers", "evidence", "answerable", "history"}
+
+Split = Literal["dev", "test"]
+SPLITS: tuple[Split, ...] = ("dev", "test")
+
+
+def split_of(case_id: str) -> Split:
+    """The fixed rule that halves every Q&A file: a case is in the dev half (tuning,
+    calibration) when the first byte of the SHA-256 of its id is even, else in the test half
+    (reporting). Stable under adding, removing or reordering other cases."""
+    return "dev" if hashlib.sha256(case_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +109,9 @@ def parse_cases(lines: Iterable[str], name: str) -> list[EvalCase]:
     return cases
 
 
-def load_cases(path: str | Path) -> list[EvalCase]:
-    """Read a JSONL Q&A file; any problem raises ``DatasetError`` naming the line."""
+def load_cases(path: str | Path, split: Split | None = None) -> list[EvalCase]:
+    """Read a JSONL Q&A file (only its ``split`` half, when given); any problem raises
+    ``DatasetError`` naming the line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -107,4 +119,10 @@ def load_cases(path: str | Path) -> list[EvalCase]:
         raise DatasetError(f"{path} does not exist.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path} cannot be read as UTF-8 text: {exc}.") from None
-    return parse_cases(text.splitlines(), str(path))
+    cases = parse_cases(text.splitlines(), str(path))
+    if split is None:
+        return cases
+    half = [case for case in cases if split_of(case.id) == split]
+    if not half:
+        raise DatasetError(f"{path} has no case in its {split} half.")
+    return half

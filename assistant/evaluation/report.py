@@ -70,7 +70,7 @@ def _plots(
 
     made = []
     scores = [
-        (c["metrics"].get("reader_score"), bool(c["metrics"].get("answerable")))
+        (c["metrics"].get("confidence"), bool(c["metrics"].get("answerable")))
         for c in run["cases"]
     ]
     answerable = [s for s, a in scores if s is not None and a]
@@ -85,9 +85,9 @@ def _plots(
         ax.hist(unanswerable, bins=bins, alpha=0.6, label="unanswerable")
     if threshold is not None:
         ax.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.2f}")
-    ax.set_xlabel("reader's best sentence score (cross-encoder logit)")
+    ax.set_xlabel("abstention gate's confidence (log-odds the documents answer)")
     ax.set_ylabel("cases")
-    ax.set_title("Abstention: best score by case type")
+    ax.set_title("Abstention: confidence by case type")
     ax.legend()
     fig.tight_layout()
     fig.savefig(folder / "scores.png", dpi=110)

@@ -115,6 +115,8 @@ def evaluate(
         record = run_case(answer, case, latency)
         metrics = case_metrics(case.to_dict(), record)
         metrics["reader_score"] = answer.best_score if math.isfinite(answer.best_score) else None
+        metrics["confidence"] = answer.confidence if math.isfinite(answer.confidence) else None
+        record["signals"] = answer.signals.to_dict() if answer.signals else None
         if embedder is not None and case.answerable and case.answers:
             metrics["semantic_similarity"] = (
                 0.0

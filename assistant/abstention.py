@@ -1,0 +1,168 @@
+"""Answer or refuse: a logistic model over signals that transfer across corpora.
+
+No single score transfers: the cross-encoder's logit for a right answer ranges from about −11
+to +8 depending on the genre and the question. So the decision combines signals, each cheap
+and available for every answer — the best sentence's score, its margin over the runner-up,
+how close the nearest passage is in embedding space, whether dense and lexical search agree on
+the answer's passage, and how many of the question's content words the answer sentence holds —
+in a logistic model fitted on the dev halves of every corpus of the evaluation suite
+(``benchmarks/fit_abstention.py``) and shipped as ``abstention.json`` beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.errors import ConfigError
+from assistant.lexical import tokenize
+from assistant.types import Citation, Passage
+
+# How far ahead of the runner-up a sentence can count; beyond it margins say nothing more.
+MARGIN_CAP = 5.0
+PACKAGED_MODEL = "abstention.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the gate sees of one answer."""
+
+    best: float  # cross-encoder score of the answer's first sentence
+    margin: float  # its lead over the best other distinct sentence, capped at MARGIN_CAP
+    dense: float  # highest cosine similarity among the retrieved passages (0 when none)
+    agreement: float  # 1 when dense and lexical search both found the answer's passage
+    coverage: float  # share of the question's content words found in the answer sentence
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+FEATURES: tuple[str, ...] = tuple(f.name for f in fields(Signals))
+
+
+def coverage(question: str, sentence: str) -> float:
+    """Share of the question's content words (stemmed, stop words out) in ``sentence``."""
+    wanted = set(tokenize(question))
+    if not wanted:
+        return 0.0
+    return len(wanted & set(tokenize(sentence))) / len(wanted)
+
+
+def answer_signals(
+    questions: Sequence[str], passages: Sequence[Passage], citations: Sequence[Citation]
+) -> Signals | None:
+    """The signals of an answer whose first citation is its best sentence; None without one.
+    ``questions``: the question as typed and its standalone form (coverage takes the better)."""
+    if not citations:
+        return None
+    first = citations[0]
+    scores = sorted(
+        (
+            s
+            for p in passages
+            for s in p.sentence_scores
+            if s is not None and math.isfinite(s)
+        ),
+        reverse=True,
+    )
+    runner_up = next((s for s in scores[1:]), None)
+    margin = MARGIN_CAP if runner_up is None else min(first.score - runner_up, MARGIN_CAP)
+    home = next(
+        (
+            p
+            for p in passages
+            if p.chunk.source == first.source and p.chunk.start <= first.start < p.chunk.end
+        ),
+        None,
+    )
+    dense = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
+    agreement = float(
+        home is not None and home.dense_rank is not None and home.bm25_rank is not None
+    )
+    return Signals(
+        best=first.score,
+        margin=max(margin, 0.0),
+        dense=dense,
+        agreement=agreement,
+        coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
+    )
+
+
+class AbstentionPolicy(Protocol):
+    """Says how confident it is that an answer is supported; refuses below ``threshold``."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    def confidence(self, signals: Signals) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticGate:
+    """``confidence = bias + Σ weight·signal`` (a log-odds that the question is answerable)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.0
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ConfigError(
+                f"The abstention model needs {len(FEATURES)} weights ({', '.join(FEATURES)}). "
+                f"Currently, it has {len(self.weights)}."
+            )
+        values = (*self.weights, self.bias)
+        if not all(math.isfinite(v) for v in values) or math.isnan(self.threshold):
+            raise ConfigError(
+                f"The abstention model holds a non-finite number: {values}, "
+                f"threshold {self.threshold}."
+            )
+
+    def confidence(self, signals: Signals) -> float:
+        return self.bias + sum(w * x for w, x in zip(self.weights, signals.vector(), strict=True))
+
+    def with_threshold(self, threshold: float) -> LogisticGate:
+        return LogisticGate(self.weights, self.bias, threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str) -> LogisticGate:
+        try:
+            if list(data["features"]) != list(FEATURES):
+                raise ConfigError(f"{where}: features {data['features']} are not {FEATURES}.")
+            return cls(
+                tuple(float(w) for w in data["weights"]),
+                float(data["bias"]),
+                float(data["threshold"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{where} is not a valid abstention model: {exc}.") from None
+
+    @classmethod
+    def load(cls, path: Path) -> LogisticGate:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path} cannot be read as an abstention model: {exc}.") from None
+        return cls.from_dict(data, str(path))
+
+    @classmethod
+    def packaged(cls) -> LogisticGate:
+        """The model fitted on the suite's dev halves, shipped with the package."""
+        text = resources.files("assistant").joinpath(PACKAGED_MODEL).read_text(encoding="utf-8")
+        return cls.from_dict(json.loads(text), PACKAGED_MODEL)
