@@ -65,12 +65,7 @@ def answer_signals(
         return None
     first = citations[0]
     scores = sorted(
-        (
-            s
-            for p in passages
-            for s in p.sentence_scores
-            if s is not None and math.isfinite(s)
-        ),
+        (s for p in passages for s in p.sentence_scores if s is not None and math.isfinite(s)),
         reverse=True,
     )
     runner_up = next((s for s in scores[1:]), None)

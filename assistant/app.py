@@ -16,6 +16,7 @@ from assistant.chain import build_chain
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.entities import EntityRecognizer, SpacyRecognizer
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.ingest import Ingestor
 from assistant.reader import ExtractiveReader
@@ -37,6 +38,15 @@ def shared_embedder() -> SentenceTransformerEmbedder:
         if "embedder" not in _shared_models:
             _shared_models["embedder"] = SentenceTransformerEmbedder()
         model: SentenceTransformerEmbedder = _shared_models["embedder"]
+        return model
+
+
+def shared_recognizer() -> SpacyRecognizer:
+    """One NER pipeline per process, loaded on first use."""
+    with _models_lock:
+        if "recognizer" not in _shared_models:
+            _shared_models["recognizer"] = SpacyRecognizer()
+        model: SpacyRecognizer = _shared_models["recognizer"]
         return model
 
 
@@ -67,6 +77,7 @@ class Assistant:
         embedder: SentenceTransformerEmbedder | None = None,
         reranker: Reranker | None = None,
         gate: AbstentionPolicy | None = None,
+        recognizer: EntityRecognizer | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -78,6 +89,7 @@ class Assistant:
         self._embedder = embedder
         self._reranker = reranker
         self._gate = gate
+        self._recognizer = recognizer
         self.store = ChunkStore(
             self.settings.store_dir,
             chroma_url=self.settings.chroma_url,
@@ -105,12 +117,17 @@ class Assistant:
     def reranker(self) -> Reranker:
         return self._reranker or shared_reranker(self.settings.onnx_threads)
 
+    @property
+    def recognizer(self) -> EntityRecognizer:
+        return self._recognizer or shared_recognizer()
+
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(
             store=self.store,
             embedder=self.embedder,
             reranker=self.reranker,
+            recognizer=self.recognizer,
             config=FusionConfig.from_settings(self.settings),
         )
 
@@ -131,7 +148,7 @@ class Assistant:
 
     @cached_property
     def chain(self) -> Runnable[dict[str, Any], Answer]:
-        return build_chain(self.retriever, self.reader, self.gate)
+        return build_chain(self.retriever, self.reader, self.gate, self.recognizer)
 
     # -- corpus -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.abstention import AbstentionPolicy, answer_signals
 from assistant.citations import verify
 from assistant.conversation import condense
+from assistant.entities import EntityRecognizer
 from assistant.reader import ABSTAIN_TEXT, Reader
 from assistant.retrieval import document_to_passage
 from assistant.types import Answer, Turn
@@ -30,7 +31,10 @@ def _timed(name: str, step: Callable[[State], State]) -> Runnable[State, State]:
 
 
 def build_chain(
-    retriever: BaseRetriever, reader: Reader, gate: AbstentionPolicy
+    retriever: BaseRetriever,
+    reader: Reader,
+    gate: AbstentionPolicy,
+    recognizer: EntityRecognizer,
 ) -> Runnable[State, Answer]:
     """Input ``{"question": str, "history": Sequence[Turn]}``; output an ``Answer``.
 
@@ -39,7 +43,7 @@ def build_chain(
 
     def condense_step(state: State) -> State:
         history: Sequence[Turn] = state.get("history", ())
-        return {**state, "query": condense(state["question"], history)}
+        return {**state, "query": condense(state["question"], history, recognizer)}
 
     def retrieve_step(state: State) -> State:
         documents = retriever.invoke(

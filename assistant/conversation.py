@@ -6,33 +6,42 @@ import re
 from collections.abc import Sequence
 
 from assistant.citations import MARKER
-from assistant.coref import PERSONAL, person_names, substitute_personal
+from assistant.coref import PERSONAL, substitute_personal
+from assistant.entities import EntityRecognizer, people, things
 from assistant.lexical import tokenize
 from assistant.types import Turn
 
+# Words that point back into the conversation. "that" is left out: in questions it is mostly
+# a relative pronoun ("the ship that sank"), not a reference.
 _REFERRING = re.compile(
-    r"\b(she|he|her|him|his|hers|they|them|their|theirs|it|its|there|that|this|these|those|"
+    r"\b(she|he|her|him|his|hers|they|them|their|theirs|it|its|there|this|these|those|"
     r"the event|the same)\b",
     re.IGNORECASE,
 )
-_CONTINUATION = re.compile(r"^\s*(and|also|what about|how about|and what about)\b", re.IGNORECASE)
-_FEW_CONTENT_WORDS = 4
+_CONTINUATION = re.compile(
+    r"^\s*(and|also|what about|how about|and what about|what else)\b", re.IGNORECASE
+)
+# A name or a number makes a short question stand on its own ("What is the capital of France?").
+_NAME_OR_NUMBER = re.compile(r"(?<=\s)[A-Z]|\d")
+_ELLIPTICAL_CONTENT_WORDS = 1
 
 
 def needs_context(question: str) -> bool:
-    """Does the question lean on earlier turns (a pronoun, "and…", or hardly any content)?"""
-    return bool(
-        _REFERRING.search(question)
-        or _CONTINUATION.search(question)
-        or len(tokenize(question)) <= _FEW_CONTENT_WORDS
+    """Does the question lean on earlier turns: a pronoun or demonstrative, an opening "and…"
+    or "what about…", or almost no content of its own ("Why?", "Where exactly?")?"""
+    if _REFERRING.search(question) or _CONTINUATION.search(question):
+        return True
+    return len(tokenize(question)) <= _ELLIPTICAL_CONTENT_WORDS and not _NAME_OR_NUMBER.search(
+        question
     )
 
 
-def condense(question: str, history: Sequence[Turn]) -> str:
+def condense(question: str, history: Sequence[Turn], recognizer: EntityRecognizer) -> str:
     """A standalone version of ``question``.
 
-    A personal pronoun is replaced by the first person named in the last exchange; any other
-    reliance on context is resolved by appending the previous question, which carries the topic.
+    A personal pronoun is replaced by the person the last answer (else the last question)
+    names. Any other reliance on context is resolved by appending the previous question and
+    the places, organisations and things the last answer names, which carry the topic.
     """
     question = question.strip()
     users = [t.content for t in history if t.role == "user"]
@@ -42,10 +51,16 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     replies = [t.content for t in history if t.role == "assistant"]
     reply = MARKER.sub("", replies[-1]) if replies else ""
     if PERSONAL.search(question):
-        people = [p for p in person_names(reply) + person_names(previous)
-                  if p.lower() not in question.lower()]  # fmt: skip
-        if people:
-            question = substitute_personal(question, people[0])
-            if not _REFERRING.search(question) and len(tokenize(question)) > _FEW_CONTENT_WORDS:
+        named = [
+            p
+            for p in people(recognizer, reply) + people(recognizer, previous)
+            if p.lower() not in question.lower()
+        ]
+        if named:
+            question = substitute_personal(question, named[0])
+            if not _REFERRING.search(question):
                 return question
-    return f"{question} ({previous})"
+    said = f"{question} {previous}".lower()
+    topic = [t for t in things(recognizer, reply) if t.lower() not in said]
+    context = " ".join([previous, *dict.fromkeys(topic)])
+    return f"{question} ({context})"

@@ -1,36 +1,15 @@
 """Lightweight reference resolution: which sentences lean on the one before them, and which
-name a personal pronoun most likely stands for."""
+person a personal pronoun most likely stands for."""
 
 from __future__ import annotations
 
 import re
 
 from assistant.chunking import fold
+from assistant.entities import EntityRecognizer, people
 from assistant.types import Chunk
 
 PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
-# A run of capitalised words (allowing initials like "U.N." and an inner "of"): a name, roughly.
-_NAME = re.compile(r"\b(?:[A-Z][\w.’'-]*\s+(?:of\s+)?)*[A-Z][\w.’'-]*")
-_TITLES = frozenset({"ambassador", "president", "presidents", "minister", "secretary", "general"})
-
-
-def names(text: str) -> list[str]:
-    """Multi-word capitalised names in order of appearance (single capitalised words, which are
-    mostly sentence starts, are left out)."""
-    return [m.group(0) for m in _NAME.finditer(text) if " " in m.group(0)]
-
-
-def person_names(text: str) -> list[str]:
-    """Names that look like people: preceded by a title, or two to three words none of which
-    is an initialism."""
-    found = []
-    for name in names(text):
-        words = name.split()
-        if words[0].lower() in _TITLES or (
-            len(words) <= 3 and not any("." in w or w.isupper() for w in words)
-        ):
-            found.append(name)
-    return found
 
 
 def substitute_personal(text: str, name: str) -> str:
@@ -42,13 +21,13 @@ def substitute_personal(text: str, name: str) -> str:
     return PERSONAL.sub(swap, text, count=1)
 
 
-def resolve_personal(sentence: str, previous: str) -> str | None:
-    """``sentence`` with its first he/she replaced by the person named in ``previous``, or
-    None when there is no such pronoun or no such name."""
+def resolve_personal(sentence: str, previous: str, recognizer: EntityRecognizer) -> str | None:
+    """``sentence`` with its first he/she replaced by the first person named in ``previous``,
+    or None when there is no such pronoun or no such person."""
     if not PERSONAL.search(sentence):
         return None
-    people = person_names(previous)
-    return substitute_personal(sentence, people[0]) if people else None
+    named = people(recognizer, previous)
+    return substitute_personal(sentence, named[0]) if named else None
 
 
 # A sentence that leans on the one before it ("She also…", "…in that conflict") is scored both

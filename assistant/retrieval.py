@@ -107,6 +107,7 @@ class HybridRetriever(BaseRetriever):
     store: Any
     embedder: Any
     reranker: Any
+    recognizer: Any
     config: FusionConfig
 
     def passages(
@@ -194,7 +195,9 @@ class HybridRetriever(BaseRetriever):
                 kept.append(sentence)
                 keys.append(key)
                 resolved = (
-                    resolve_personal(fold(sentence), fold(chunk.sentence_texts()[index - 1]))
+                    resolve_personal(
+                        fold(sentence), fold(chunk.sentence_texts()[index - 1]), self.recognizer
+                    )
                     if index
                     else None
                 )

