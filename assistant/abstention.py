@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from assistant.errors import ConfigError
 from assistant.lexical import tokenize
+from assistant.similarity import key_terms, word_set
 from assistant.types import Citation, Passage
 
 # How far ahead of the runner-up a sentence can count; beyond it margins say nothing more.
@@ -37,6 +38,7 @@ class Signals:
     dense: float  # highest cosine similarity among the retrieved passages (0 when none)
     agreement: float  # 1 when dense and lexical search both found the answer's passage
     coverage: float  # share of the question's content words found in the answer sentence
+    key_coverage: float  # share of the question's numbers and names found in its passage
 
     def vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -54,6 +56,15 @@ def coverage(question: str, sentence: str) -> float:
     if not wanted:
         return 0.0
     return len(wanted & set(tokenize(sentence))) / len(wanted)
+
+
+def key_coverage(question: str, passage: str) -> float:
+    """Share of the question's numbers and names ("2024", "Kelsing") found in the passage;
+    1 when the question has none. An answer about 2023 to a question about 2024 scores 0."""
+    wanted = key_terms(question)
+    if not wanted:
+        return 1.0
+    return len(wanted & word_set(passage)) / len(wanted)
 
 
 def answer_signals(
@@ -88,6 +99,9 @@ def answer_signals(
         dense=dense,
         agreement=agreement,
         coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
+        key_coverage=max(
+            (key_coverage(q, first.passage_text) for q in questions), default=0.0
+        ),
     )
 
 

@@ -173,9 +173,10 @@ class HybridRetriever(BaseRetriever):
         Near-duplicate sentences (the briefing's repeated refrain) are scored once, for their
         first place. A sentence that leans on its predecessor is scored with its he/she replaced
         by the person the predecessor names ("She also charged…" → "Dorothy Shea also
-        charged…"); failing that, alone and with the predecessor in front, taking the mean: the
-        context resolves the reference, the sentence alone keeps it from borrowing the
-        predecessor's relevance.
+        charged…"); failing that, alone and with the predecessor in front, taking the better
+        ("It was designed by the engineer Isobel Marr." only answers "Who designed Corran Point
+        Lighthouse?" with its predecessor in front). The better beat the mean on the suite's dev
+        halves (contains 0.92 vs 0.84, briefing + encyclopedia).
         """
         reranker: Reranker = self.reranker
         keys: list[tuple[str, Span]] = []
@@ -208,7 +209,7 @@ class HybridRetriever(BaseRetriever):
         scores = reranker.score(query, texts)
         own = [scores[i] for i in range(len(scores)) if i not in contextual.values()]
         return {
-            key: (own[i] + scores[contextual[i]]) / 2 if i in contextual else own[i]
+            key: max(own[i], scores[contextual[i]]) if i in contextual else own[i]
             for i, key in enumerate(keys)
         }
 
