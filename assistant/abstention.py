@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.answer_types import expected_type, holds_type
+from assistant.entities import EntityRecognizer
 from assistant.errors import ConfigError
 from assistant.lexical import tokenize
 from assistant.similarity import key_terms, word_set
@@ -39,6 +41,7 @@ class Signals:
     agreement: float  # 1 when dense and lexical search both found the answer's passage
     coverage: float  # share of the question's content words found in the answer sentence
     key_coverage: float  # share of the question's numbers and names found in its passage
+    type_match: float  # 1 when the answer sentence holds the kind of answer asked for
 
     def vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -68,10 +71,14 @@ def key_coverage(question: str, passage: str) -> float:
 
 
 def answer_signals(
-    questions: Sequence[str], passages: Sequence[Passage], citations: Sequence[Citation]
+    questions: Sequence[str],
+    passages: Sequence[Passage],
+    citations: Sequence[Citation],
+    recognizer: EntityRecognizer,
 ) -> Signals | None:
     """The signals of an answer whose first citation is its best sentence; None without one.
-    ``questions``: the question as typed and its standalone form (coverage takes the better)."""
+    ``questions``: the question as typed and its standalone form (coverage takes the better;
+    the kind of answer asked for comes from the question as typed)."""
     if not citations:
         return None
     first = citations[0]
@@ -101,6 +108,9 @@ def answer_signals(
         coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
         key_coverage=max(
             (key_coverage(q, first.passage_text) for q in questions), default=0.0
+        ),
+        type_match=float(
+            holds_type(first.quote, expected_type(questions[0] if questions else ""), recognizer)
         ),
     )
 

@@ -61,7 +61,7 @@ def build_chain(
 
     def gate_step(state: State) -> State:
         questions = (state["question"], state["query"])
-        signals = answer_signals(questions, state["passages"], state["citations"])
+        signals = answer_signals(questions, state["passages"], state["citations"], recognizer)
         confidence = gate.confidence(signals) if signals else float("-inf")
         abstained = state["draft"].abstained or signals is None or confidence < gate.threshold
         return {
