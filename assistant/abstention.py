@@ -41,6 +41,7 @@ class Signals:
     agreement: float  # 1 when dense and lexical search both found the answer's passage
     coverage: float  # share of the question's content words found in the answer sentence
     key_coverage: float  # share of the question's numbers and names found in its passage
+    number_coverage: float  # share of the question's numbers ("2024") found in its passage
     type_match: float  # 1 when the answer sentence holds the kind of answer asked for
 
     def vector(self) -> tuple[float, ...]:
@@ -65,6 +66,15 @@ def key_coverage(question: str, passage: str) -> float:
     """Share of the question's numbers and names ("2024", "Kelsing") found in the passage;
     1 when the question has none. An answer about 2023 to a question about 2024 scores 0."""
     wanted = key_terms(question)
+    if not wanted:
+        return 1.0
+    return len(wanted & word_set(passage)) / len(wanted)
+
+
+def number_coverage(question: str, passage: str) -> float:
+    """Share of the question's numbers found in the passage; 1 when it has none. A passage
+    about 2023 does not answer a question about 2024."""
+    wanted = {term for term in key_terms(question) if any(ch.isdigit() for ch in term)}
     if not wanted:
         return 1.0
     return len(wanted & word_set(passage)) / len(wanted)
@@ -108,6 +118,9 @@ def answer_signals(
         coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
         key_coverage=max(
             (key_coverage(q, first.passage_text) for q in questions), default=0.0
+        ),
+        number_coverage=max(
+            (number_coverage(q, first.passage_text) for q in questions), default=0.0
         ),
         type_match=float(
             holds_type(first.quote, expected_type(questions[0] if questions else ""), recognizer)
