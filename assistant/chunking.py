@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from assistant.types import Chunk, Document, Span
 
+# Bumped whenever the same text would be cut into different chunks (2: headings join the
+# paragraph after them); cached evaluation stores are keyed by it.
+CHUNKER_VERSION = 2
+
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
 _SPACE = re.compile(r"\s+")
@@ -140,32 +144,67 @@ def chunk_id(source: str, text: str, occurrence: int) -> str:
     return digest[:32]
 
 
+# A heading: a one-line paragraph of a few words that does not end like a sentence.
+_HEADING_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)]\s*$")
+
+
+def is_heading(sentences: list[str]) -> bool:
+    """Is a paragraph a title or section heading ("# Population", "Museum Opens at Mill")?"""
+    return (
+        len(sentences) == 1
+        and len(sentences[0].split()) <= _HEADING_MAX_WORDS
+        and not _SENTENCE_END.search(sentences[0])
+    )
+
+
 def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    """Sentence-aligned chunks of one document; offsets index ``document.text`` exactly."""
+    """Sentence-aligned chunks of one document; offsets index ``document.text`` exactly.
+
+    Chunks never cross a paragraph, except that headings are carried into the first chunk of
+    the paragraph after them (on top of its ``chunk_size`` sentences), so a section's first
+    passage says what the section is about and no chunk is a bare title.
+    """
     chunks: list[Chunk] = []
     seen: Counter[str] = Counter()
+    headings: list[Span] = []
+    heading_paragraph = 0
+
+    def emit(window: tuple[Span, ...], number: int) -> None:
+        start, end = window[0].start, window[-1].end
+        text = document.text[start:end]
+        key = " ".join(text.split())
+        occurrence = seen[key]
+        seen[key] += 1
+        chunks.append(
+            Chunk(
+                id=chunk_id(document.source, key, occurrence),
+                source=document.source,
+                paragraph=number,
+                start=start,
+                end=end,
+                text=text,
+                sentences=window,
+                document_hash=document.content_hash,
+            )
+        )
+
     for number, para in enumerate(paragraph_spans(document.text), start=1):
         norm = normalize(document.text[para.start : para.end], offset=para.start)
-        sentences = [norm.original_span(s.start, s.end) for s in split_sentences(norm.text)]
-        for lo, hi in sentence_windows(len(sentences), chunk_size, chunk_overlap):
-            window = tuple(sentences[lo:hi])
-            start, end = window[0].start, window[-1].end
-            text = document.text[start:end]
-            key = " ".join(text.split())
-            occurrence = seen[key]
-            seen[key] += 1
-            chunks.append(
-                Chunk(
-                    id=chunk_id(document.source, key, occurrence),
-                    source=document.source,
-                    paragraph=number,
-                    start=start,
-                    end=end,
-                    text=text,
-                    sentences=window,
-                    document_hash=document.content_hash,
-                )
-            )
+        spans = split_sentences(norm.text)
+        sentences = [norm.original_span(s.start, s.end) for s in spans]
+        if is_heading([norm.text[s.start : s.end] for s in spans]):
+            heading_paragraph = heading_paragraph or number
+            headings.extend(sentences)
+            continue
+        for index, (lo, hi) in enumerate(
+            sentence_windows(len(sentences), chunk_size, chunk_overlap)
+        ):
+            prefix = tuple(headings) if index == 0 else ()
+            emit(prefix + tuple(sentences[lo:hi]), number)
+        headings, heading_paragraph = [], 0
+    if headings:  # headings with nothing after them stand alone
+        emit(tuple(headings), heading_paragraph)
     return chunks
 
 

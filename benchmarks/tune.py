@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--suite", type=Path, default=ROOT / "eval" / "suite.json")
     parser.add_argument("--cache", type=Path, help="keep each corpus's store here")
     parser.add_argument("--grid", choices=sorted(GRIDS), default="small")
+    parser.add_argument("--per-corpus", action="store_true", help="also print each corpus")
     args = parser.parse_args()
     suite = load_suite(args.suite)
     cache = args.cache or Path(tempfile.mkdtemp(prefix="tune-"))
@@ -69,6 +70,12 @@ def main() -> None:
             + " ".join(f"{macro(results, c):8.3f}" for c in COLUMNS)
             + f" | {chars:5.0f} | {latency:4.0f}"
         )
+        if args.per_corpus:
+            for r in results:
+                print(
+                    f"    {r.name:14s} "
+                    + " ".join(f"{r.assistant.summary.get(c, math.nan):8.3f}" for c in COLUMNS)
+                )
 
 
 if __name__ == "__main__":

@@ -95,3 +95,33 @@ def test_chunk_ids_are_content_hashes() -> None:
     changed = {c.id for c in first} ^ {c.id for c in second}
     assert len(changed) == 2  # only the paragraph-5 chunk that holds the sentence (old + new)
     assert fold("  a \n b ") == "a b"
+
+
+def test_headings_join_the_first_chunk_of_the_paragraph_after_them() -> None:
+    text = (
+        "# Brannoch Island\n\n## Population\n\n"
+        "In 2011 it had 5,830 inhabitants. In 2021 it had 5,602. Most live in Holmvik. "
+        "The rest live in villages.\n\nA closing remark without a heading.\n\n## Trailing heading"
+    )
+    chunks = chunk_document(_doc(text), chunk_size=3, chunk_overlap=1)
+    assert [c.sentence_texts() for c in chunks] == [
+        (
+            "# Brannoch Island",
+            "## Population",
+            "In 2011 it had 5,830 inhabitants.",
+            "In 2021 it had 5,602.",
+            "Most live in Holmvik.",
+        ),
+        ("Most live in Holmvik.", "The rest live in villages."),
+        ("A closing remark without a heading.",),
+        ("## Trailing heading",),
+    ]
+    assert [c.paragraph for c in chunks] == [3, 3, 4, 5]
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+
+
+def test_a_one_sentence_paragraph_that_ends_like_a_sentence_is_not_a_heading() -> None:
+    text = "Short and complete.\n\nNext paragraph here. And more."
+    chunks = chunk_document(_doc(text), chunk_size=3, chunk_overlap=1)
+    assert [c.text for c in chunks] == ["Short and complete.", "Next paragraph here. And more."]

@@ -95,8 +95,11 @@ def select(suite: Sequence[SuiteCorpus], names: Sequence[str] | None) -> tuple[S
 
 
 def store_key(settings: Settings) -> str:
-    """What a cached store depends on: the chunking."""
-    return f"c{settings.chunk_size}o{settings.chunk_overlap}"
+    """What a cached store depends on: the chunking (ingest skips files it has seen, so a
+    store cut by another chunker must not be reused)."""
+    from assistant.chunking import CHUNKER_VERSION
+
+    return f"v{CHUNKER_VERSION}c{settings.chunk_size}o{settings.chunk_overlap}"
 
 
 def corpus_assistant(
