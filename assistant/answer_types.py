@@ -33,8 +33,9 @@ _LABELS: dict[AnswerType, frozenset[str]] = {
     AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC", "ORG"}),
 }
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|half|both|several)\b",
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
+    r"dozens?|half|both|several)\b",
     re.IGNORECASE,
 )
 _YEAR_OR_DAY = re.compile(
