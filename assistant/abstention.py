@@ -106,6 +106,9 @@ def answer_signals(
         ),
         None,
     )
+    # The passage up to the end of the answer sentence: its headings and the sentences that
+    # lead up to it, where the year or name the sentence depends on is given.
+    lead_up = first.passage_text[: first.end - first.passage_start]
     dense = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
     agreement = float(
         home is not None and home.dense_rank is not None and home.bm25_rank is not None
@@ -117,10 +120,10 @@ def answer_signals(
         agreement=agreement,
         coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
         key_coverage=max(
-            (key_coverage(q, first.passage_text) for q in questions), default=0.0
+            (key_coverage(q, lead_up) for q in questions), default=0.0
         ),
         number_coverage=max(
-            (number_coverage(q, first.passage_text) for q in questions), default=0.0
+            (number_coverage(q, lead_up) for q in questions), default=0.0
         ),
         type_match=float(
             holds_type(first.quote, expected_type(questions[0] if questions else ""), recognizer)

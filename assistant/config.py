@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     collection: str = "briefings"
 
-    chunk_size: int = Field(3, description="sentences per chunk")
+    chunk_size: int = Field(5, description="sentences per chunk")
     chunk_overlap: int = Field(1, description="sentences shared by neighbouring chunks")
 
     dense_k: int = 10

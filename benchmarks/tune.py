@@ -30,6 +30,11 @@ GRIDS: dict[str, dict[str, list[Any]]] = {
         "rerank_candidates": [5, 8],
         "answer_delta": [1.5],
     },
+    "chunks": {
+        "chunk_size": [3, 4, 5],
+        "rerank_candidates": [5],
+        "answer_delta": [1.5],
+    },
     "full": {
         "chunk_size": [2, 3, 4],
         "rerank_candidates": [5, 8, 12],
