@@ -106,6 +106,7 @@ def answer_signals(
         ),
         None,
     )
+    typed = questions[0] if questions else ""
     # The passage up to the end of the answer sentence: its headings and the sentences that
     # lead up to it, where the year or name the sentence depends on is given.
     lead_up = first.passage_text[: first.end - first.passage_start]
@@ -126,7 +127,7 @@ def answer_signals(
             (number_coverage(q, lead_up) for q in questions), default=0.0
         ),
         type_match=float(
-            holds_type(first.quote, expected_type(questions[0] if questions else ""), recognizer)
+            holds_type(first.quote, expected_type(typed), recognizer, " ".join(questions))
         ),
     )
 

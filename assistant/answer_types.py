@@ -54,13 +54,22 @@ def expected_type(question: str) -> AnswerType | None:
     return None
 
 
-def holds_type(sentence: str, kind: AnswerType | None, recognizer: EntityRecognizer) -> bool:
-    """Does ``sentence`` contain an answer of ``kind`` (always true for no kind)?"""
+def holds_type(
+    sentence: str, kind: AnswerType | None, recognizer: EntityRecognizer, question: str = ""
+) -> bool:
+    """Does ``sentence`` contain an answer of ``kind`` that the question does not already
+    give ("How many passengers in 2024?" is not answered by the "2024" alone)? Always true
+    for no kind."""
     if kind is None:
         return True
-    if kind is AnswerType.NUMBER and _NUMBER.search(sentence):
+    given = question.lower()
+
+    def new(text: str) -> bool:
+        return text.lower() not in given
+
+    if kind is AnswerType.NUMBER and any(new(m.group(0)) for m in _NUMBER.finditer(sentence)):
         return True
-    if kind is AnswerType.DATE and _YEAR_OR_DAY.search(sentence):
+    if kind is AnswerType.DATE and any(new(m.group(0)) for m in _YEAR_OR_DAY.finditer(sentence)):
         return True
     labels = _LABELS[kind]
-    return any(e.label in labels for e in recognizer.entities(sentence))
+    return any(e.label in labels and new(e.text) for e in recognizer.entities(sentence))

@@ -65,3 +65,13 @@ def test_people_and_places_need_an_entity_of_a_fitting_label() -> None:
 
 def test_no_expected_type_always_holds() -> None:
     assert holds_type("Anything at all.", None, Gazetteer({}))
+
+
+def test_what_the_question_already_gives_is_not_an_answer() -> None:
+    ner = Gazetteer({"Holmvik": "GPE", "Mara Keel": "PERSON"})
+    question = "How many passengers did the ferry carry in 2024?"
+    assert not holds_type("In 2024 the ferry was busy.", AnswerType.NUMBER, ner, question)
+    assert holds_type("In 2024 it carried 51,000.", AnswerType.NUMBER, ner, question)
+    where = "Where did Mara Keel live?"
+    assert not holds_type("Mara Keel lived well.", AnswerType.PLACE, ner, where)
+    assert holds_type("Mara Keel lived in Holmvik.", AnswerType.PLACE, ner, where)
