@@ -33,7 +33,7 @@ _LABELS: dict[AnswerType, frozenset[str]] = {
     AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC", "ORG"}),
 }
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
     r"dozens?|half|both|several)\b",
     re.IGNORECASE,
