@@ -36,12 +36,24 @@ def needs_context(question: str) -> bool:
     )
 
 
+def _last_person(
+    question: str, history: Sequence[Turn], recognizer: EntityRecognizer
+) -> str | None:
+    """The first person named in the newest turn that names one the question does not."""
+    for turn in reversed(history):
+        for person in people(recognizer, MARKER.sub("", turn.content)):
+            if person.lower() not in question.lower():
+                return person
+    return None
+
+
 def condense(question: str, history: Sequence[Turn], recognizer: EntityRecognizer) -> str:
     """A standalone version of ``question``.
 
-    A personal pronoun is replaced by the person the last answer (else the last question)
-    names. Any other reliance on context is resolved by appending the previous question and
-    the places, organisations and things the last answer names, which carry the topic.
+    A personal pronoun is replaced by the person the last answer (else the last question,
+    else the turns before, newest first) names. Any other reliance on context is resolved by
+    appending the previous question and the places, organisations and things the last answer
+    names, which carry the topic.
     """
     question = question.strip()
     users = [t.content for t in history if t.role == "user"]
@@ -51,13 +63,9 @@ def condense(question: str, history: Sequence[Turn], recognizer: EntityRecognize
     replies = [t.content for t in history if t.role == "assistant"]
     reply = MARKER.sub("", replies[-1]) if replies else ""
     if PERSONAL.search(question):
-        named = [
-            p
-            for p in people(recognizer, reply) + people(recognizer, previous)
-            if p.lower() not in question.lower()
-        ]
+        named = _last_person(question, history, recognizer)
         if named:
-            question = substitute_personal(question, named[0])
+            question = substitute_personal(question, named)
             if not _REFERRING.search(question):
                 return question
     said = f"{question} {previous}".lower()
