@@ -23,7 +23,7 @@ from assistant.answer_types import expected_type, holds_type
 from assistant.entities import EntityRecognizer
 from assistant.errors import ConfigError
 from assistant.lexical import tokenize
-from assistant.similarity import key_terms, word_set
+from assistant.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, Passage
 
 # How far ahead of the runner-up a sentence can count; beyond it margins say nothing more.
@@ -74,7 +74,7 @@ def key_coverage(question: str, passage: str) -> float:
 def number_coverage(question: str, passage: str) -> float:
     """Share of the question's numbers found in the passage; 1 when it has none. A passage
     about 2023 does not answer a question about 2024."""
-    wanted = {term for term in key_terms(question) if any(ch.isdigit() for ch in term)}
+    wanted = number_terms(question)
     if not wanted:
         return 1.0
     return len(wanted & word_set(passage)) / len(wanted)
@@ -86,12 +86,12 @@ def answer_signals(
     citations: Sequence[Citation],
     recognizer: EntityRecognizer,
 ) -> Signals | None:
-    """The signals of an answer whose first citation is its best sentence; None without one.
+    """The signals of an answer, read off its best-scoring sentence; None without one.
     ``questions``: the question as typed and its standalone form (coverage takes the better;
     the kind of answer asked for comes from the question as typed)."""
     if not citations:
         return None
-    first = citations[0]
+    first = max(citations, key=lambda c: c.score)
     scores = sorted(
         (s for p in passages for s in p.sentence_scores if s is not None and math.isfinite(s)),
         reverse=True,
@@ -107,9 +107,11 @@ def answer_signals(
         None,
     )
     typed = questions[0] if questions else ""
-    # The passage up to the end of the answer sentence: its headings and the sentences that
-    # lead up to it, where the year or name the sentence depends on is given.
-    lead_up = first.passage_text[: first.end - first.passage_start]
+    # The passage up to the end of the answer sentence (its headings and the sentences that
+    # lead up to it, where the year or name the sentence depends on is given), and the
+    # document's name, which often carries what the text leaves implicit (the lighthouse an
+    # article is about, a news story's date).
+    lead_up = f"{first.passage_text[: first.end - first.passage_start]} {first.source}"
     dense = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)
     agreement = float(
         home is not None and home.dense_rank is not None and home.bm25_rank is not None

@@ -11,7 +11,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.abstention import AbstentionPolicy, answer_signals
 from assistant.citations import verify
-from assistant.conversation import condense
+from assistant.conversation import resolve, standalone
 from assistant.entities import EntityRecognizer
 from assistant.reader import ABSTAIN_TEXT, Reader
 from assistant.retrieval import document_to_passage
@@ -43,7 +43,8 @@ def build_chain(
 
     def condense_step(state: State) -> State:
         history: Sequence[Turn] = state.get("history", ())
-        return {**state, "query": condense(state["question"], history, recognizer)}
+        resolved, context = resolve(state["question"], history, recognizer)
+        return {**state, "query": standalone(resolved, context), "resolved": resolved}
 
     def retrieve_step(state: State) -> State:
         documents = retriever.invoke(
@@ -60,7 +61,9 @@ def build_chain(
         return {**state, "text": text, "citations": citations}
 
     def gate_step(state: State) -> State:
-        questions = (state["question"], state["query"])
+        # The question as typed and with its pronoun resolved, never the borrowed context:
+        # words of the previous question must not make an answer look on-topic.
+        questions = (state["question"], state["resolved"])
         signals = answer_signals(questions, state["passages"], state["citations"], recognizer)
         confidence = gate.confidence(signals) if signals else float("-inf")
         abstained = state["draft"].abstained or signals is None or confidence < gate.threshold

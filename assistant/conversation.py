@@ -48,17 +48,30 @@ def _last_person(
 
 
 def condense(question: str, history: Sequence[Turn], recognizer: EntityRecognizer) -> str:
-    """A standalone version of ``question``.
+    """A standalone version of ``question``: the question with its pronoun resolved, then
+    any borrowed context in parentheses (see ``resolve``)."""
+    return standalone(*resolve(question, history, recognizer))
+
+
+def standalone(resolved: str, context: str) -> str:
+    """The query retrieval sees: the resolved question, then the borrowed context."""
+    return f"{resolved} ({context})" if context else resolved
+
+
+def resolve(
+    question: str, history: Sequence[Turn], recognizer: EntityRecognizer
+) -> tuple[str, str]:
+    """``(question with its pronoun resolved, context borrowed from the chat or "")``.
 
     A personal pronoun is replaced by the person the last answer (else the last question,
     else the turns before, newest first) names. Any other reliance on context is resolved by
-    appending the previous question and the places, organisations and things the last answer
+    borrowing the previous question and the places, organisations and things the last answer
     names, which carry the topic.
     """
     question = question.strip()
     users = [t.content for t in history if t.role == "user"]
     if not users or not needs_context(question):
-        return question
+        return question, ""
     previous = users[-1].strip()
     replies = [t.content for t in history if t.role == "assistant"]
     reply = MARKER.sub("", replies[-1]) if replies else ""
@@ -67,8 +80,7 @@ def condense(question: str, history: Sequence[Turn], recognizer: EntityRecognize
         if named:
             question = substitute_personal(question, named)
             if not _REFERRING.search(question):
-                return question
+                return question, ""
     said = f"{question} {previous}".lower()
     topic = [t for t in things(recognizer, reply) if t.lower() not in said]
-    context = " ".join([previous, *dict.fromkeys(topic)])
-    return f"{question} ({context})"
+    return question, " ".join([previous, *dict.fromkeys(topic)])

@@ -9,7 +9,7 @@ from typing import Protocol
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
-from assistant.similarity import repeats
+from assistant.similarity import number_terms, repeats
 from assistant.types import Citation, Passage, Span
 
 ABSTAIN_TEXT = "The documents do not say."
@@ -46,8 +46,10 @@ class _Candidate:
 
 class ExtractiveReader:
     """Answers with 1–``max_sentences`` sentences quoted from the passages: the best-scoring
-    sentence, and others within ``delta`` of it that are not restatements of a chosen one.
-    Whether to answer at all is the abstention gate's decision, not the reader's."""
+    sentence, and others within ``delta`` of it that are not restatements of a chosen one. A
+    sentence that scored only with the sentence before it in front ("It was designed by
+    Isobel Marr.") brings that sentence along, just before it, so the answer reads on its
+    own. Whether to answer at all is the abstention gate's decision, not the reader's."""
 
     def __init__(self, *, delta: float, max_sentences: int) -> None:
         if max_sentences <= 0:
@@ -72,6 +74,12 @@ class ExtractiveReader:
                 break
             if _redundant(candidate, chosen):
                 continue
+            lead = _lead_in(candidate)
+            if lead is not None and not any(_same(lead, c) for c in chosen):
+                if len(chosen) + 2 <= self.max_sentences:
+                    chosen.append(lead)
+                elif chosen:  # no room for the pair: a later, self-contained one may fit
+                    continue
             chosen.append(candidate)
         pieces = []
         citations = []
@@ -108,9 +116,23 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
     return sorted(found.values(), key=lambda c: -c.score)
 
 
+def _same(a: _Candidate, b: _Candidate) -> bool:
+    return a.passage.chunk.source == b.passage.chunk.source and a.span == b.span
+
+
+def _lead_in(candidate: _Candidate) -> _Candidate | None:
+    """The sentence before ``candidate`` when its score came with that sentence in front."""
+    passage, index = candidate.passage, candidate.index
+    leans = passage.sentence_leans
+    if index == 0 or index >= len(leans) or not leans[index]:
+        return None
+    own = passage.sentence_scores[index - 1]
+    return _Candidate(candidate.score if own is None else own, passage, index - 1)
+
+
 def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
-    if repeats(candidate.text, [c.text for c in chosen], 0.6):
+    if repeats(candidate.text, [c.text for c in chosen], 0.6, facts=number_terms):
         return True
     chunk, index = candidate.passage.chunk, candidate.index
     if not leans_on_previous(chunk, index):

@@ -66,6 +66,7 @@ def passage_to_document(passage: Passage) -> LCDocument:
             "end": chunk.end,
             "sentences": [[s.start, s.end] for s in chunk.sentences],
             "sentence_scores": list(passage.sentence_scores),
+            "sentence_leans": list(passage.sentence_leans),
             "document_hash": chunk.document_hash,
             "score": passage.score,
             "dense_rank": passage.dense_rank,
@@ -96,6 +97,7 @@ def document_to_passage(document: LCDocument) -> Passage:
         fused_score=float(meta.get("fused_score", 0.0)),
         dense_score=meta.get("dense_score"),
         sentence_scores=tuple(meta.get("sentence_scores", ())),
+        sentence_leans=tuple(bool(x) for x in meta.get("sentence_leans", ())),
     )
 
 
@@ -138,14 +140,17 @@ class HybridRetriever(BaseRetriever):
             candidates.append(chunks[chunk_id])
             if len(candidates) == max(config.rerank_candidates, config.top_k):
                 break
-        scores = self._score_sentences(query, candidates, config.duplicate_threshold)
+        scores, leaned = self._score_sentences(query, candidates, config.duplicate_threshold)
         if question and question != query:
             # A follow-up: average with the question as typed, so the borrowed previous
             # question cannot by itself pick the sentence ("Who won the football match?"
             # after "Who attended the parade?") and the new words count ("How many guests
             # attended it?" finds the guests, not the banquet it borrowed).
-            own = self._score_sentences(question, candidates, config.duplicate_threshold)
+            own, own_leaned = self._score_sentences(
+                question, candidates, config.duplicate_threshold
+            )
             scores = {key: (value + own[key]) / 2 for key, value in scores.items()}
+            leaned |= own_leaned
         passages = []
         for chunk in candidates:
             sentence_scores = tuple(scores.get((chunk.source, s)) for s in chunk.sentences)
@@ -159,6 +164,7 @@ class HybridRetriever(BaseRetriever):
                     fused_score=fused[chunk.id],
                     dense_score=similarity.get(chunk.id),
                     sentence_scores=sentence_scores,
+                    sentence_leans=tuple((chunk.source, s) in leaned for s in chunk.sentences),
                 )
             )
         passages.sort(key=lambda p: (-p.score, -p.fused_score))
@@ -167,8 +173,9 @@ class HybridRetriever(BaseRetriever):
 
     def _score_sentences(
         self, query: str, candidates: Sequence[Chunk], duplicate_threshold: float
-    ) -> dict[tuple[str, Span], float]:
-        """One cross-encoder pass over the candidates' distinct sentences.
+    ) -> tuple[dict[tuple[str, Span], float], set[tuple[str, Span]]]:
+        """One cross-encoder pass over the candidates' distinct sentences: their scores, and
+        the sentences whose score came with their predecessor in front.
 
         Near-duplicate sentences (the briefing's repeated refrain) are scored once, for their
         first place. A sentence that leans on its predecessor is scored with its he/she replaced
@@ -208,10 +215,13 @@ class HybridRetriever(BaseRetriever):
                     texts.append(with_context(chunk, index))
         scores = reranker.score(query, texts)
         own = [scores[i] for i in range(len(scores)) if i not in contextual.values()]
+        leaned = {
+            key for i, key in enumerate(keys) if i in contextual and scores[contextual[i]] > own[i]
+        }
         return {
             key: max(own[i], scores[contextual[i]]) if i in contextual else own[i]
             for i, key in enumerate(keys)
-        }
+        }, leaned
 
     def _get_relevant_documents(
         self,

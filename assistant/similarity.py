@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _WORD = re.compile(r"\w+")
 # Words that tell otherwise similar sentences apart: any with a digit ("2024", "48,000" →
@@ -23,7 +24,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 def key_terms(text: str) -> frozenset[str]:
     """Numbers and names: what makes "In 2024 the district served 51,000 residents." a
     different fact from "In 2023 the district served 48,000 residents."."""
-    return frozenset(m.group(0).lower() for m in _KEY_WORD.finditer(text))
+    return frozenset(m.group(0).lower() for m in _KEY_WORD.finditer(text)) - {"i"}
 
 
 def is_near_duplicate(text: str, kept: list[str], threshold: float) -> bool:
@@ -46,13 +47,27 @@ def shared_run(a: str, b: str, length: int) -> bool:
 REFRAIN_WORDS = 7
 
 
-def repeats(text: str, others: list[str], threshold: float) -> bool:
+def number_terms(text: str) -> frozenset[str]:
+    """The numbers among ``key_terms``: years, counts, amounts."""
+    return frozenset(t for t in key_terms(text) if any(ch.isdigit() for ch in t))
+
+
+def repeats(
+    text: str,
+    others: list[str],
+    threshold: float,
+    *,
+    facts: Callable[[str], frozenset[str]] = key_terms,
+) -> bool:
     """Is a sentence a near-repeat of one of ``others``: mostly the same words, or the same
-    run of ``REFRAIN_WORDS`` words (a templated refrain) — and no number or name that the other
-    lacks (a sentence with other figures is another fact, never a repeat)?"""
-    words, keys = word_set(text), key_terms(text)
+    run of ``REFRAIN_WORDS`` words (a templated refrain) — and none of its ``facts`` missing
+    from the other? Retrieval counts numbers and names as facts (never hide one); composing an
+    answer counts only numbers (a refrain that adds "in Moscow on Thursday" is said once, a
+    sentence with other figures is another fact).
+    """
+    words, mine = word_set(text), facts(text)
     return any(
-        keys <= key_terms(other)
+        mine <= facts(other)
         and (jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS))
         for other in others
     )

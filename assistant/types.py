@@ -59,6 +59,9 @@ class Passage:
     dense_score: float | None = None
     # Cross-encoder score of each of ``chunk.sentences`` (None: not scored, e.g. a duplicate).
     sentence_scores: tuple[float | None, ...] = ()
+    # Whether each sentence's score came with the sentence before it in front ("It was
+    # designed by Isobel Marr." scored as part of "Corran Point Lighthouse … It was …").
+    sentence_leans: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

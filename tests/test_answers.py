@@ -125,8 +125,15 @@ def test_unreachable_chroma_url_is_a_clear_error() -> None:
         Assistant(chroma_url="ftp://x").ask("Who attended the parade?")
 
 
-def test_follow_up_that_the_briefing_does_not_answer_abstains(bot: Assistant) -> None:
+def test_a_new_topic_after_a_conversation_stands_alone_and_abstains(bot: Assistant) -> None:
     answer = bot.ask("Who won the football match?", PARADE_HISTORY)
+    assert answer.query == "Who won the football match?"  # content of its own: not a follow-up
+    assert answer.abstained
+    assert answer.citations == ()
+
+
+def test_follow_up_that_the_briefing_does_not_answer_abstains(bot: Assistant) -> None:
+    answer = bot.ask("Who won the football match there?", PARADE_HISTORY)
     assert "Who attended the parade?" in answer.query  # it was read as a follow-up…
     assert answer.abstained  # …but no sentence relates to the question as typed
     assert answer.citations == ()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.abstention import FEATURES
 from assistant.evaluation import evaluate, load_cases
 from assistant.evaluation.dataset import DatasetError
 from tests.conftest import CORPUS, DEV_SET, ROOT
@@ -18,6 +19,7 @@ from tests.test_cli import run_cli
 DATA = ROOT / "tests" / "data"
 RUN_CASE_KEYS = {
     "id", "question", "answer", "abstained", "citations", "retrieved", "latency_ms", "metrics",
+    "signals",
 }  # fmt: skip
 
 
@@ -36,6 +38,8 @@ def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> No
     briefing = (CORPUS / "briefing.txt").read_text(encoding="utf-8")
     for case in run["cases"]:
         assert set(case) == RUN_CASE_KEYS
+        # The abstention gate's inputs, recorded whenever the reader cited a sentence.
+        assert case["signals"] is None or list(case["signals"]) == list(FEATURES)
         for item in case["citations"] + case["retrieved"]:
             assert briefing[item["start"] : item["end"]] == item["text"]
     # The summary agrees with the per-case metrics it was computed from.

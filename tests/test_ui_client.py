@@ -32,11 +32,15 @@ def test_chat_endpoint_answers_with_citations_and_keeps_the_session(server: str)
     assert "Xi Jinping" in first["answer"]
     assert first["citations"][0]["quote"] == PARADE_SENTENCE
     assert first["abstained"] is False
+    where = client.predict("Where was it held?", api_name="/chat")
+    assert "Red Square" in where["answer"]
+    assert "Who attended the parade?" in where["query"]  # the previous question of this session
+    # A question with names of its own stands alone.
     follow = client.predict("Did Kim Jong Un go?", api_name="/chat")
     assert "not Kim Jong Un" in follow["answer"]
-    assert "Who attended the parade?" in follow["query"]
-    other = Client(server, verbose=False).predict("Did Kim Jong Un go?", api_name="/chat")
-    assert other["query"] == "Did Kim Jong Un go?"  # a new client starts a new conversation
+    assert follow["query"] == "Did Kim Jong Un go?"
+    other = Client(server, verbose=False).predict("Where was it held?", api_name="/chat")
+    assert other["query"] == "Where was it held?"  # a new client starts a new conversation
 
 
 def test_bad_question_is_a_clear_error(server: str) -> None:

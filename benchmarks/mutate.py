@@ -1,0 +1,509 @@
+"""Mutation testing of the answer policy: does the fast test suite notice a broken rule?
+
+Each mutation is a named one-line change of a policy rule (flip a comparison, drop a
+condition, disable a call, change a constant, make a function the identity, …) in
+assistant/{reader,retrieval,conversation,coref,similarity,citations,abstention,chain}.py or
+ui/render.py. For each, the script applies it to a copy of the tree, runs the fast unit tests
+there with this project's venv, records whether they failed (the mutation is *killed*) or
+passed (it *survived*), restores the file, and finally prints a table and the kill rate.
+
+    .venv/bin/python benchmarks/mutate.py                       # every mutation
+    .venv/bin/python benchmarks/mutate.py --only verify-skipped # one of them
+    .venv/bin/python benchmarks/mutate.py --tests tests/test_unit_reader.py
+    .venv/bin/python benchmarks/mutate.py --list
+
+Every original snippet must occur exactly once in its file; the script refuses to run (exit
+code 2) otherwise, so a refactor cannot silently turn a mutation into a no-op. Exit code 1
+when the kill rate is under ``--min-kill-rate`` (default 0.9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+# The fast tests: no real models, no Chroma, each well under a second.
+DEFAULT_TESTS = (
+    "tests/test_unit_reader.py",
+    "tests/test_unit_retrieval.py",
+    "tests/test_unit_conversation.py",
+    "tests/test_unit_similarity.py",
+    "tests/test_unit_citations.py",
+    "tests/test_unit_abstention.py",
+    "tests/test_unit_chain.py",
+    "tests/test_citations.py",
+    "tests/test_chunking.py",
+    "tests/test_eval_metrics.py",
+    "tests/test_loading.py",
+)
+# Not copied: the venv (used in place), git, the vector store and caches.
+IGNORED = shutil.ignore_patterns(
+    ".venv", ".git", "vectorstore", "__pycache__", ".mypy_cache", ".ruff_cache",
+    ".pytest_cache", "*.egg-info",
+)  # fmt: skip
+TIMEOUT = 120  # seconds per mutation run; a hang counts as killed (the tests noticed)
+
+
+@dataclass(frozen=True, slots=True)
+class Mutation:
+    name: str
+    file: str
+    original: str
+    replacement: str
+
+
+M = Mutation
+MUTATIONS: tuple[Mutation, ...] = (
+    # --- reader.py ---------------------------------------------------------------------------
+    M("reader-ignores-delta", "assistant/reader.py",
+      "            if candidate.score < best - self.delta:",
+      "            if False:"),
+    M("reader-delta-strict", "assistant/reader.py",
+      "candidate.score < best - self.delta",
+      "candidate.score <= best - self.delta"),
+    M("reader-redundancy-off", "assistant/reader.py",
+      "            if _redundant(candidate, chosen):",
+      "            if False:"),
+    M("reader-max-sentences-off", "assistant/reader.py",
+      "            if len(chosen) == self.max_sentences:",
+      "            if False:"),
+    M("reader-predecessor-rule-off", "assistant/reader.py",
+      "    if not leans_on_previous(chunk, index):",
+      "    if True:"),
+    M("reader-predecessor-any-source", "assistant/reader.py",
+      "c.passage.chunk.source == chunk.source and c.span == previous",
+      "c.span == previous"),
+    M("reader-last-passage-wins", "assistant/reader.py",
+      "            if key not in found:",
+      "            if True:"),
+    M("reader-worst-first", "assistant/reader.py",
+      "key=lambda c: -c.score)",
+      "key=lambda c: c.score)"),
+    M("reader-no-fold", "assistant/reader.py",
+      "with_marker(fold(candidate.text), marker)",
+      "with_marker(candidate.text, marker)"),
+    M("reader-no-max-sentences-validation", "assistant/reader.py",
+      "        if max_sentences <= 0:",
+      "        if max_sentences < 0:"),
+    # --- retrieval.py ------------------------------------------------------------------------
+    M("retrieval-bm25-disabled", "assistant/retrieval.py",
+      "        lexical = store.bm25_search(query, config.bm25_k)",
+      "        lexical = store.bm25_search(query, 0)[:0]"),
+    M("retrieval-dense-disabled", "assistant/retrieval.py",
+      "        dense = store.dense_search(embedder.embed_query(query), config.dense_k)",
+      "        dense = store.dense_search(embedder.embed_query(query), config.dense_k)[:0]"),
+    M("rrf-ranks-from-zero", "assistant/retrieval.py",
+      "        for rank, chunk_id in enumerate(ids, start=1):",
+      "        for rank, chunk_id in enumerate(ids, start=0):"),
+    M("rrf-weights-ignored", "assistant/retrieval.py",
+      "fused.get(chunk_id, 0.0) + weight / (rrf_k + rank)",
+      "fused.get(chunk_id, 0.0) + 1.0 / (rrf_k + rank)"),
+    M("passage-near-duplicate-filter-off", "assistant/retrieval.py",
+      "            if is_near_duplicate(text, [c.text for c in candidates], "
+      "config.duplicate_threshold):",
+      "            if False:"),
+    M("rerank-candidates-ignore-top-k", "assistant/retrieval.py",
+      "            if len(candidates) == max(config.rerank_candidates, config.top_k):",
+      "            if len(candidates) == config.rerank_candidates:"),
+    M("follow-up-averaging-off", "assistant/retrieval.py",
+      "        if question and question != query:",
+      "        if False:"),
+    M("follow-up-own-scores-only", "assistant/retrieval.py",
+      "            scores = {key: (value + own[key]) / 2 for key, value in scores.items()}",
+      "            scores = {key: own[key] for key, value in scores.items()}"),
+    M("passages-ordered-by-fusion", "assistant/retrieval.py",
+      "        passages.sort(key=lambda p: (-p.score, -p.fused_score))",
+      "        passages.sort(key=lambda p: (-p.fused_score, -p.score))"),
+    M("top-k-ignored", "assistant/retrieval.py",
+      '        return [p for p in passages if p.score != float("-inf")][: config.top_k]',
+      '        return [p for p in passages if p.score != float("-inf")]'),
+    M("unscored-passages-kept", "assistant/retrieval.py",
+      '        return [p for p in passages if p.score != float("-inf")][: config.top_k]',
+      "        return passages[: config.top_k]"),
+    M("top-k-argument-ignored", "assistant/retrieval.py",
+      "            config = replace(config, top_k=top_k)",
+      "            pass"),
+    M("context-scoring-off", "assistant/retrieval.py",
+      "                if resolved is None and leans_on_previous(chunk, index):",
+      "                if False:"),
+    M("context-score-worse-of-two", "assistant/retrieval.py",
+      "            key: max(own[i], scores[contextual[i]]) if i in contextual else own[i]",
+      "            key: min(own[i], scores[contextual[i]]) if i in contextual else own[i]"),
+    M("refrain-scored-every-time", "assistant/retrieval.py",
+      "                if repeats(sentence, kept, duplicate_threshold):",
+      "                if False:"),
+    M("first-sentence-resolved-too", "assistant/retrieval.py",
+      "                    if index\n",
+      "                    if True\n"),
+    M("resolved-sentence-ignored", "assistant/retrieval.py",
+      "                texts.append(resolved or fold(sentence))",
+      "                texts.append(fold(sentence))"),
+    # --- conversation.py ---------------------------------------------------------------------
+    M("condense-every-question", "assistant/conversation.py",
+      "    if not users or not needs_context(question):",
+      "    if not users:"),
+    M("continuation-not-a-follow-up", "assistant/conversation.py",
+      "    if _REFERRING.search(question) or _CONTINUATION.search(question):",
+      "    if _REFERRING.search(question):"),
+    M("elliptical-not-a-follow-up", "assistant/conversation.py",
+      "len(tokenize(question)) <= _ELLIPTICAL_CONTENT_WORDS",
+      "len(tokenize(question)) < _ELLIPTICAL_CONTENT_WORDS"),
+    M("name-or-number-ignored", "assistant/conversation.py",
+      '_NAME_OR_NUMBER = re.compile(r"(?<=\\s)[A-Z]|\\d")',
+      '_NAME_OR_NUMBER = re.compile(r"(?!x)x")'),
+    M("condense-pronoun-substitution-off", "assistant/conversation.py",
+      "            question = substitute_personal(question, named)",
+      "            pass"),
+    M("condense-oldest-turn-first", "assistant/conversation.py",
+      "    for turn in reversed(history):",
+      "    for turn in history:"),
+    M("condense-named-person-not-excluded", "assistant/conversation.py",
+      "            if person.lower() not in question.lower():",
+      "            if True:"),
+    M("condense-always-appends-context", "assistant/conversation.py",
+      "            if not _REFERRING.search(question):",
+      "            if False:"),
+    M("condense-people-as-topic", "assistant/conversation.py",
+      "    topic = [t for t in things(recognizer, reply) if t.lower() not in said]",
+      "    topic = [e.text for e in recognizer.entities(reply) if e.text.lower() not in said]"),
+    M("condense-topic-repeats-what-was-said", "assistant/conversation.py",
+      "    topic = [t for t in things(recognizer, reply) if t.lower() not in said]",
+      "    topic = list(things(recognizer, reply))"),
+    M("condense-first-question-not-last", "assistant/conversation.py",
+      "    previous = users[-1].strip()",
+      "    previous = users[0].strip()"),
+    M("condense-no-strip", "assistant/conversation.py",
+      "    question = question.strip()",
+      "    question = question"),
+    # --- coref.py ----------------------------------------------------------------------------
+    M("pronoun-substitution-off", "assistant/coref.py",
+      "    return substitute_personal(sentence, named[0]) if named else None",
+      "    return None"),
+    M("pronoun-last-person", "assistant/coref.py",
+      "    return substitute_personal(sentence, named[0]) if named else None",
+      "    return substitute_personal(sentence, named[-1]) if named else None"),
+    M("possessive-dropped", "assistant/coref.py",
+      '        return f"{name}\'s" if match.group(0).lower() in {"his", "hers"} else name',
+      "        return name"),
+    M("every-pronoun-substituted", "assistant/coref.py",
+      "    return PERSONAL.sub(swap, text, count=1)",
+      "    return PERSONAL.sub(swap, text)"),
+    M("first-sentence-leans", "assistant/coref.py",
+      "    return index > 0 and bool(_REFERRING.search(chunk.sentence_texts()[index]))",
+      "    return bool(_REFERRING.search(chunk.sentence_texts()[index]))"),
+    M("context-unfolded", "assistant/coref.py",
+      '    return f"{fold(texts[index - 1])} {fold(texts[index])}"',
+      '    return f"{texts[index - 1]} {texts[index]}"'),
+    # --- similarity.py -----------------------------------------------------------------------
+    M("near-duplicate-ignores-key-terms", "assistant/similarity.py",
+      "jaccard(words, word_set(other)) >= threshold and keys == key_terms(other)",
+      "jaccard(words, word_set(other)) >= threshold"),
+    M("near-duplicate-strict-threshold", "assistant/similarity.py",
+      "jaccard(words, word_set(other)) >= threshold and keys == key_terms(other)",
+      "jaccard(words, word_set(other)) > threshold and keys == key_terms(other)"),
+    M("repeats-ignores-key-terms", "assistant/similarity.py",
+      "        keys <= key_terms(other)\n",
+      "        True\n"),
+    M("refrain-run-off", "assistant/similarity.py",
+      " or shared_run(text, other, REFRAIN_WORDS))",
+      ")"),
+    M("refrain-six-words", "assistant/similarity.py",
+      "REFRAIN_WORDS = 7",
+      "REFRAIN_WORDS = 6"),
+    M("jaccard-empty-is-one", "assistant/similarity.py",
+      "    if not a or not b:\n        return 0.0",
+      "    if not a or not b:\n        return 1.0"),
+    M("jaccard-over-smaller-set", "assistant/similarity.py",
+      "    return len(a & b) / len(a | b)",
+      "    return len(a & b) / min(len(a), len(b))"),
+    M("key-terms-numbers-only", "assistant/similarity.py",
+      '_KEY_WORD = re.compile(r"\\w*\\d\\w*|(?<=\\W)[A-Z]\\w*")',
+      '_KEY_WORD = re.compile(r"\\w*\\d\\w*")'),
+    # --- citations.py ------------------------------------------------------------------------
+    M("verify-keeps-unsupported", "assistant/citations.py",
+      "        if citation is None or not supported(piece.text, citation):",
+      "        if citation is None:"),
+    M("verify-no-renumbering", "assistant/citations.py",
+      "        marker = len(kept) + 1",
+      "        marker = citation.marker"),
+    M("paraphrase-recall-lowered", "assistant/citations.py",
+      "min_recall: float = 0.8",
+      "min_recall: float = 0.5"),
+    M("paraphrase-recall-strict", "assistant/citations.py",
+      "sum(w in source for w in words) / len(words) >= min_recall",
+      "sum(w in source for w in words) / len(words) > min_recall"),
+    M("quote-offsets-unchecked", "assistant/citations.py",
+      "    if not quote_matches_passage(citation):",
+      "    if False:"),
+    M("marker-after-punctuation", "assistant/citations.py",
+      '        return f"{sentence[: match.start()]} [{marker}]{match.group(1)}"',
+      '        return f"{sentence} [{marker}]"'),
+    # --- abstention.py -----------------------------------------------------------------------
+    M("margin-uncapped", "assistant/abstention.py",
+      "else min(first.score - runner_up, MARGIN_CAP)",
+      "else first.score - runner_up"),
+    M("margin-may-be-negative", "assistant/abstention.py",
+      "        margin=max(margin, 0.0),",
+      "        margin=margin,"),
+    M("agreement-needs-one-search", "assistant/abstention.py",
+      "        home is not None and home.dense_rank is not None and home.bm25_rank is not None",
+      "        home is not None and (home.dense_rank is not None or home.bm25_rank is not None)"),
+    M("agreement-any-passage", "assistant/abstention.py",
+      "if p.chunk.source == first.source and p.chunk.start <= first.start < p.chunk.end",
+      "if p.dense_rank is not None and p.bm25_rank is not None"),
+    M("coverage-first-question-only", "assistant/abstention.py",
+      "        coverage=max((coverage(q, first.quote) for q in questions), default=0.0),",
+      "        coverage=coverage(questions[0], first.quote),"),
+    M("lead-up-whole-passage", "assistant/abstention.py",
+      "    lead_up = first.passage_text[: first.end - first.passage_start]",
+      "    lead_up = first.passage_text"),
+    M("answer-type-from-standalone-query", "assistant/abstention.py",
+      "    typed = questions[0] if questions else \"\"",
+      "    typed = questions[-1] if questions else \"\""),
+    M("type-match-ignores-the-question", "assistant/abstention.py",
+      "recognizer, \" \".join(questions))",
+      "recognizer, \"\")"),
+    M("dense-signal-farthest", "assistant/abstention.py",
+      "dense = max((p.dense_score for p in passages if p.dense_score is not None), default=0.0)",
+      "dense = min((p.dense_score for p in passages if p.dense_score is not None), default=0.0)"),
+    M("gate-bias-ignored", "assistant/abstention.py",
+      "        return self.bias + sum(w * x for w, x in zip(self.weights, signals.vector(), "
+      "strict=True))",
+      "        return sum(w * x for w, x in zip(self.weights, signals.vector(), strict=True))"),
+    M("gate-weight-count-unchecked", "assistant/abstention.py",
+      "        if len(self.weights) != len(FEATURES):",
+      "        if False:"),
+    M("gate-nan-threshold-allowed", "assistant/abstention.py",
+      "if not all(math.isfinite(v) for v in values) or math.isnan(self.threshold):",
+      "if not all(math.isfinite(v) for v in values):"),
+    M("gate-features-unchecked", "assistant/abstention.py",
+      "            if list(data[\"features\"]) != list(FEATURES):",
+      "            if False:"),
+    M("coverage-of-the-sentence-words", "assistant/abstention.py",
+      "    return len(wanted & set(tokenize(sentence))) / len(wanted)",
+      "    return len(wanted & set(tokenize(sentence))) / max(len(set(tokenize(sentence))), 1)"),
+    # --- chain.py ----------------------------------------------------------------------------
+    M("verify-skipped", "assistant/chain.py",
+      "        text, citations = verify(draft.text, draft.citations)",
+      "        text, citations = draft.text, draft.citations"),
+    M("gate-threshold-ignored", "assistant/chain.py",
+      " or confidence < gate.threshold",
+      ""),
+    M("gate-threshold-inclusive", "assistant/chain.py",
+      "confidence < gate.threshold",
+      "confidence <= gate.threshold"),
+    M("reader-abstention-ignored", "assistant/chain.py",
+      "        abstained = state[\"draft\"].abstained or signals is None",
+      "        abstained = signals is None"),
+    M("refusal-keeps-citations", "assistant/chain.py",
+      "            \"citations\": () if abstained else state[\"citations\"],",
+      "            \"citations\": state[\"citations\"],"),
+    M("refusal-keeps-text", "assistant/chain.py",
+      "            \"text\": ABSTAIN_TEXT if abstained else state[\"text\"],",
+      "            \"text\": state[\"text\"],"),
+    M("condense-skipped", "assistant/chain.py",
+      "        return {**state, \"query\": condense(state[\"question\"], history, recognizer)}",
+      "        return {**state, \"query\": state[\"question\"]}"),
+    M("question-as-typed-not-passed", "assistant/chain.py",
+      "top_k=state.get(\"top_k\"), question=state[\"question\"]",
+      "top_k=state.get(\"top_k\"), question=None"),
+    # --- ui/render.py ------------------------------------------------------------------------
+    M("plain-text-identity", "ui/render.py",
+      "    text = re.sub(r\"\\[\\[(\\d+)\\]\\]\\(#src-\\d+\\)\", r\"[\\1]\", markdown)\n"
+      "    return html.unescape(text)",
+      "    return markdown"),
+    M("plain-text-no-unescape", "ui/render.py",
+      "    return html.unescape(text)",
+      "    return text"),
+    M("markdown-unescaped", "ui/render.py",
+      "    escaped = html.escape(answer.text, quote=False)",
+      "    escaped = answer.text"),
+)  # fmt: skip
+# Dropped as equivalent (no test can tell them apart from the original):
+# - the passage sort's fused-score tie break (retrieval.py): candidates are already in fused
+#   order and list.sort is stable, so "-p.score" alone orders passages identically.
+# - the ``seen`` (source, span) check in ``_score_sentences``: a sentence met again is also
+#   an exact repeat of one in ``kept`` (jaccard 1, same key terms), so ``repeats`` skips it.
+# - stripping citation markers from the previous answer in ``condense``: markers sit before
+#   the closing punctuation, so no entity a recognizer finds can straddle one.
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    mutation: Mutation
+    killed: bool
+    seconds: float
+    detail: str
+
+
+def check_snippets(mutations: tuple[Mutation, ...], root: Path) -> list[str]:
+    """A problem per mutation whose original does not occur exactly once (or is a no-op)."""
+    problems = []
+    names = [m.name for m in mutations]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{name}: the name is used more than once")
+    for m in mutations:
+        path = root / m.file
+        if not path.is_file():
+            problems.append(f"{m.name}: {m.file} does not exist")
+            continue
+        count = path.read_text(encoding="utf-8").count(m.original)
+        if count != 1:
+            problems.append(f"{m.name}: the original snippet occurs {count} times in {m.file}")
+        if m.original == m.replacement:
+            problems.append(f"{m.name}: the replacement is the original")
+    return problems
+
+
+def copy_tree(destination: Path) -> Path:
+    tree = destination / "tree"
+    shutil.copytree(ROOT, tree, ignore=IGNORED, symlinks=True)
+    return tree
+
+
+def pytest_command(tests: list[str]) -> list[str]:
+    return [str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Stale bytecode would hide a mutation made within the same second as the last run.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONPATH", None)
+    env.update(
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        HF_DATASETS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+    )
+    return env
+
+
+def run_tests(tree: Path, tests: list[str]) -> tuple[bool, str]:
+    """(passed, last line of the pytest output)."""
+    try:
+        result = subprocess.run(
+            pytest_command(tests),
+            cwd=tree,
+            env=environment(),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return False, f"timed out after {TIMEOUT} s"
+    lines = [line for line in result.stdout.strip().splitlines() if line.strip()]
+    return result.returncode == 0, lines[-1] if lines else result.stderr.strip()[-200:]
+
+
+def ensure_the_copy_is_imported(tree: Path) -> None:
+    """The venv has the project installed in editable mode; the copy must win."""
+    result = subprocess.run(
+        [str(PYTHON), "-c", "import assistant, ui; print(assistant.__file__); print(ui.__file__)"],
+        cwd=tree,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in result.stdout.split():
+        if not Path(line).resolve().is_relative_to(tree.resolve()):
+            sys.exit(f"mutate: the copy imports {line}, not the copied tree; refusing to run")
+
+
+def mutate(tree: Path, mutation: Mutation, tests: list[str]) -> Outcome:
+    path = tree / mutation.file
+    original = path.read_text(encoding="utf-8")
+    began = time.perf_counter()
+    try:
+        path.write_text(
+            original.replace(mutation.original, mutation.replacement, 1), encoding="utf-8"
+        )
+        passed, detail = run_tests(tree, tests)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return Outcome(mutation, not passed, time.perf_counter() - began, detail)
+
+
+def render(outcomes: list[Outcome]) -> str:
+    width = max(len(o.mutation.name) for o in outcomes)
+    file_width = max(len(o.mutation.file) for o in outcomes)
+    lines = [
+        f"{'mutation':<{width}}  {'file':<{file_width}}  {'result':<8}  {'s':>5}  tests",
+        f"{'-' * width}  {'-' * file_width}  {'-' * 8}  {'-' * 5}  -----",
+    ]
+    for o in outcomes:
+        result = "killed" if o.killed else "SURVIVED"
+        lines.append(
+            f"{o.mutation.name:<{width}}  {o.mutation.file:<{file_width}}  {result:<8}  "
+            f"{o.seconds:5.1f}  {o.detail}"
+        )
+    killed = sum(o.killed for o in outcomes)
+    lines.append("")
+    lines.append(f"kill rate: {killed}/{len(outcomes)} = {killed / len(outcomes):.1%}")
+    survivors = [o.mutation.name for o in outcomes if not o.killed]
+    if survivors:
+        lines.append("survivors: " + ", ".join(survivors))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--tests", nargs="+", default=list(DEFAULT_TESTS), help="test files to run per mutation"
+    )
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this mutation")
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--min-kill-rate", type=float, default=0.9)
+    args = parser.parse_args(argv)
+
+    problems = check_snippets(MUTATIONS, ROOT)
+    if problems:
+        print("mutate: cannot run, the mutations no longer match the code:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    if args.list:
+        for m in MUTATIONS:
+            print(f"{m.name:<40} {m.file}")
+        return 0
+    mutations = MUTATIONS
+    if args.only:
+        unknown = set(args.only) - {m.name for m in MUTATIONS}
+        if unknown:
+            print(f"mutate: no mutation named {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        mutations = tuple(m for m in MUTATIONS if m.name in args.only)
+
+    with tempfile.TemporaryDirectory(prefix="mutate-") as temp:
+        tree = copy_tree(Path(temp))
+        ensure_the_copy_is_imported(tree)
+        passed, detail = run_tests(tree, args.tests)
+        if not passed:
+            print(f"mutate: the tests fail without any mutation: {detail}", file=sys.stderr)
+            return 2
+        print(f"baseline: {detail}; {len(mutations)} mutation(s)", flush=True)
+        outcomes = []
+        for mutation in mutations:
+            outcome = mutate(tree, mutation, args.tests)
+            outcomes.append(outcome)
+            state = "killed" if outcome.killed else "SURVIVED"
+            print(f"  {mutation.name}: {state} ({outcome.seconds:.1f} s)", flush=True)
+    print()
+    print(render(outcomes))
+    rate = sum(o.killed for o in outcomes) / len(outcomes)
+    return 0 if rate >= args.min_kill_rate else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""Fast unit tests of the abstention gate and its signals (assistant/abstention.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from assistant.abstention import (
+    FEATURES,
+    MARGIN_CAP,
+    LogisticGate,
+    Signals,
+    answer_signals,
+    coverage,
+    key_coverage,
+    number_coverage,
+)
+from assistant.errors import ConfigError
+from tests.fakes import NO_ENTITIES, GazetteerRecognizer, citation_of, make_chunk, make_passage
+
+HOME = make_chunk(
+    "Kelsing Bridge was finished by Tom Kray. It carries 9,000 cars a day. "
+    "Critics in Varna disagreed.",
+    source="bridge.txt",
+    start=200,
+)
+OTHER = make_chunk("Ferries still run. Nobody counts them.", source="ferry.txt")
+QUESTION = "How many cars does Kelsing Bridge carry?"
+
+
+def signals(
+    citation_score: float = 8.0,
+    questions: tuple[str, ...] = (QUESTION,),
+    *,
+    home_ranks: tuple[int | None, int | None] = (2, 1),
+    home_scores: tuple[float | None, ...] = (6.0, 8.0, None),
+    other_scores: tuple[float | None, ...] = (3.0, float("-inf")),
+    other_dense: float | None = 0.9,
+) -> Signals | None:
+    passages = [
+        make_passage(
+            HOME, home_scores, dense_rank=home_ranks[0], bm25_rank=home_ranks[1], dense_score=0.7
+        ),
+        make_passage(OTHER, other_scores, dense_rank=1, dense_score=other_dense),
+    ]
+    citation = citation_of(HOME, 1, score=citation_score)
+    return answer_signals(questions, passages, [citation], NO_ENTITIES)
+
+
+def must(found: Signals | None) -> Signals:
+    assert found is not None
+    return found
+
+
+def test_signals_of_an_answer() -> None:
+    assert signals() == Signals(
+        best=8.0,
+        margin=2.0,  # over the runner-up 6.0; None and −inf scores are not sentences
+        dense=0.9,  # the closest passage, whichever it is
+        agreement=1.0,  # the answer's passage came from both searches
+        coverage=0.4,  # cars, carry of: many, cars, Kelsing, Bridge, carry
+        key_coverage=1.0,
+        number_coverage=1.0,
+        type_match=1.0,  # a number was asked for and "9,000" is one
+    )
+
+
+def test_no_citation_no_signals() -> None:
+    passages = [make_passage(HOME, [1.0, 2.0, 3.0])]
+    assert answer_signals([QUESTION], passages, [], NO_ENTITIES) is None
+
+
+def test_margin_is_capped_and_never_negative() -> None:
+    assert MARGIN_CAP == 5.0
+    capped = signals(citation_score=20.0, home_scores=(6.0, 20.0, None))
+    assert must(capped).margin == MARGIN_CAP
+    below = signals(citation_score=5.0, home_scores=(6.0, 5.0, 8.0))
+    assert must(below).margin == 0.0
+    alone = signals(home_scores=(None, 8.0, None), other_scores=(None, float("-inf")))
+    assert must(alone).margin == MARGIN_CAP
+
+
+def test_dense_is_zero_without_any_dense_score() -> None:
+    s = signals(other_dense=None)
+    assert must(s).dense == 0.7
+    passages = [make_passage(HOME, (6.0, 8.0, None))]
+    bare = answer_signals([QUESTION], passages, [citation_of(HOME, 1, score=8.0)], NO_ENTITIES)
+    assert must(bare).dense == 0.0
+
+
+@pytest.mark.parametrize("ranks", [(None, 1), (2, None), (None, None)])
+def test_agreement_needs_both_searches_to_have_found_the_answers_passage(
+    ranks: tuple[int | None, int | None],
+) -> None:
+    s = signals(home_ranks=ranks)
+    assert must(s).agreement == 0.0
+
+
+def test_agreement_looks_at_the_passage_that_holds_the_answer() -> None:
+    # The other document's passage has both ranks, but it is not where the answer is.
+    passages = [
+        make_passage(HOME, (6.0, 8.0, None), dense_rank=1),
+        make_passage(OTHER, (3.0, 1.0), dense_rank=2, bm25_rank=1),
+    ]
+    s = answer_signals([QUESTION], passages, [citation_of(HOME, 1, score=8.0)], NO_ENTITIES)
+    assert must(s).agreement == 0.0
+    # Same offsets in another document do not make it the answer's passage.
+    twin = make_chunk(HOME.text, source="twin.txt", start=200)
+    passages = [
+        make_passage(twin, (6.0, 8.0, None), dense_rank=1, bm25_rank=1),
+        make_passage(HOME, (6.0, 8.0, None), dense_rank=1),
+    ]
+    s = answer_signals([QUESTION], passages, [citation_of(HOME, 1, score=8.0)], NO_ENTITIES)
+    assert must(s).agreement == 0.0
+
+
+def test_coverage_takes_the_better_question() -> None:
+    s = signals(questions=("Why?", QUESTION))
+    assert must(s).coverage == 0.4
+    s = signals(questions=("Cars a day?", QUESTION))
+    assert must(s).coverage == pytest.approx(1.0)
+
+
+def test_names_and_numbers_are_looked_for_up_to_the_end_of_the_answer_sentence() -> None:
+    # "Varna" is in the passage, but after the answer sentence; "9,000" is in it.
+    s = signals(questions=("Did Varna object to 9,000 cars?",))
+    assert s is not None
+    assert s.key_coverage == pytest.approx(2 / 3)  # 9, 000 found; varna not
+    assert s.number_coverage == 1.0
+    s = signals(questions=("Did 2024 bring 9,000 cars?",))
+    assert must(s).number_coverage == pytest.approx(2 / 3)
+
+
+def test_the_kind_of_answer_comes_from_the_question_as_typed() -> None:
+    s = signals(questions=("Who carries them?", QUESTION))
+    assert must(s).type_match == 0.0  # a person asked for, none in the sentence
+    people = GazetteerRecognizer({"Kray": "PERSON"})
+    passages = [make_passage(HOME, (8.0, 6.0, None))]
+    answer = citation_of(HOME, 0, score=8.0)
+    s = answer_signals(["Who finished it?"], passages, [answer], people)
+    assert must(s).type_match == 1.0
+    s = answer_signals(["Who finished it?"], passages, [answer], NO_ENTITIES)
+    assert must(s).type_match == 0.0
+
+
+def test_a_number_the_question_already_gives_is_not_an_answer_of_that_kind() -> None:
+    assert must(signals(questions=("How many cars a day?",))).type_match == 1.0
+    # The sentence's only number is the one in the question.
+    assert must(signals(questions=("How many days carry 9,000 cars?",))).type_match == 0.0
+
+
+def test_coverage_is_the_share_of_content_words_stemmed() -> None:
+    assert coverage("Who attended the parade?", "Xi attended the parades.") == 1.0
+    assert coverage("Who attended the parade?", "The parade was long.") == 0.5
+    assert coverage("Who is it?", "Anything at all.") == 0.0
+
+
+def test_key_and_number_coverage_are_one_when_the_question_has_none() -> None:
+    assert key_coverage("how many cars?", "nothing") == 1.0
+    assert number_coverage("how many cars?", "nothing") == 1.0
+    assert key_coverage("Did Kelsing grow in 2024?", "kelsing grew") == 0.5
+    assert number_coverage("Did Kelsing grow in 2024?", "kelsing grew") == 0.0
+    assert number_coverage("Did Kelsing grow in 2024?", "in 2024") == 1.0
+
+
+# --- the gate ------------------------------------------------------------------------------
+
+WEIGHTS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+SIGNALS = Signals(1.0, 0.5, 0.25, 1.0, 0.0, 1.0, 0.0, 1.0)
+
+
+def test_signals_vector_is_in_feature_order() -> None:
+    assert FEATURES == (
+        "best",
+        "margin",
+        "dense",
+        "agreement",
+        "coverage",
+        "key_coverage",
+        "number_coverage",
+        "type_match",
+    )
+    assert SIGNALS.vector() == (1.0, 0.5, 0.25, 1.0, 0.0, 1.0, 0.0, 1.0)
+    assert list(SIGNALS.to_dict()) == list(FEATURES)
+
+
+def test_confidence_is_bias_plus_weighted_signals() -> None:
+    gate = LogisticGate(WEIGHTS, -2.0, threshold=0.5)
+    assert gate.confidence(SIGNALS) == pytest.approx(-2.0 + 1 + 1 + 0.75 + 4 + 6 + 8)
+    assert gate.threshold == 0.5
+    assert LogisticGate(WEIGHTS, 0.0).threshold == 0.0
+
+
+def test_with_threshold_keeps_the_model() -> None:
+    gate = LogisticGate(WEIGHTS, -2.0, threshold=0.5).with_threshold(-1.0)
+    assert gate == LogisticGate(WEIGHTS, -2.0, threshold=-1.0)
+
+
+def test_the_gate_validates_its_numbers() -> None:
+    with pytest.raises(ConfigError, match="needs 8 weights"):
+        LogisticGate(WEIGHTS[:7], 0.0)
+    with pytest.raises(ConfigError, match="non-finite"):
+        LogisticGate((*WEIGHTS[:7], math.inf), 0.0)
+    with pytest.raises(ConfigError, match="non-finite"):
+        LogisticGate(WEIGHTS, math.nan)
+    with pytest.raises(ConfigError, match="non-finite"):
+        LogisticGate(WEIGHTS, 0.0, threshold=math.nan)
+    # An infinite threshold is a policy (never / always refuse), not an error.
+    assert LogisticGate(WEIGHTS, 0.0, threshold=-math.inf).threshold == -math.inf
+
+
+def test_to_dict_and_from_dict_round_trip() -> None:
+    gate = LogisticGate(WEIGHTS, -2.0, threshold=0.5)
+    assert gate.to_dict() == {
+        "features": list(FEATURES),
+        "weights": list(WEIGHTS),
+        "bias": -2.0,
+        "threshold": 0.5,
+    }
+    assert LogisticGate.from_dict(gate.to_dict(), "x") == gate
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"features": ["best"]}, r"m\.json: features \['best'\] are not"),
+        ({"bias": "high"}, r"m\.json is not a valid abstention model"),
+        ({"weights": None}, r"m\.json is not a valid abstention model"),
+        ({"threshold": None}, r"m\.json is not a valid abstention model"),
+    ],
+)
+def test_from_dict_refuses_a_malformed_model(change: dict[str, object], message: str) -> None:
+    data = {**LogisticGate(WEIGHTS, 0.0).to_dict(), **change}
+    with pytest.raises(ConfigError, match=message):
+        LogisticGate.from_dict(data, "m.json")
+
+
+def test_from_dict_refuses_a_model_with_a_missing_field() -> None:
+    data = LogisticGate(WEIGHTS, 0.0).to_dict()
+    del data["bias"]
+    with pytest.raises(ConfigError, match=r"m\.json is not a valid abstention model: 'bias'"):
+        LogisticGate.from_dict(data, "m.json")
+
+
+def test_load_reads_a_file_and_explains_a_bad_one(tmp_path: Path) -> None:
+    gate = LogisticGate(WEIGHTS, -2.0, threshold=0.5)
+    path = tmp_path / "gate.json"
+    path.write_text(json.dumps(gate.to_dict()), encoding="utf-8")
+    assert LogisticGate.load(path) == gate
+    with pytest.raises(ConfigError, match="cannot be read as an abstention model"):
+        LogisticGate.load(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot be read as an abstention model"):
+        LogisticGate.load(tmp_path / "bad.json")
+
+
+def test_the_packaged_model_loads() -> None:
+    gate = LogisticGate.packaged()
+    assert len(gate.weights) == len(FEATURES)
+    assert math.isfinite(gate.threshold)
