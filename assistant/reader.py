@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.chunking import fold
+from assistant.chunking import fold, is_heading
 from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
 from assistant.similarity import number_terms, repeats
@@ -121,10 +121,13 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
 
 
 def _lead_in(candidate: _Candidate) -> _Candidate | None:
-    """The sentence before ``candidate`` when its score came with that sentence in front."""
+    """The sentence before ``candidate`` when its score came with that sentence in front
+    (not a heading: a title adds no words an answer needs)."""
     passage, index = candidate.passage, candidate.index
     leans = passage.sentence_leans
     if index == 0 or index >= len(leans) or not leans[index]:
+        return None
+    if is_heading([passage.chunk.sentence_texts()[index - 1]]):
         return None
     own = passage.sentence_scores[index - 1]
     return _Candidate(candidate.score if own is None else own, passage, index - 1)

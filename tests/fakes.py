@@ -146,6 +146,7 @@ def make_passage(
     bm25_rank: int | None = None,
     dense_score: float | None = None,
     fused_score: float = 0.0,
+    leans: Sequence[bool] = (),
 ) -> Passage:
     known = [s for s in scores if s is not None]
     return Passage(
@@ -156,6 +157,7 @@ def make_passage(
         fused_score=fused_score,
         dense_score=dense_score,
         sentence_scores=tuple(scores),
+        sentence_leans=tuple(leans),
     )
 
 

@@ -261,3 +261,17 @@ def test_the_packaged_model_loads() -> None:
     gate = LogisticGate.packaged()
     assert len(gate.weights) == len(FEATURES)
     assert math.isfinite(gate.threshold)
+
+
+def test_the_documents_name_counts_as_context_for_names_and_numbers() -> None:
+    # bridge.txt: "bridge" is in the source name even where the passage does not say it.
+    s = signals(questions=("How many cars does the Bridge carry in txt?",))
+    assert must(s).key_coverage == 1.0
+
+
+def test_signals_are_read_off_the_best_scoring_citation_not_the_first() -> None:
+    passages = [make_passage(HOME, (6.0, 8.0, None), dense_rank=1, bm25_rank=1)]
+    lead, best = citation_of(HOME, 0, score=6.0), citation_of(HOME, 1, marker=2, score=8.0)
+    s = answer_signals((QUESTION,), passages, [lead, best], NO_ENTITIES)
+    assert must(s).best == 8.0
+    assert must(s).type_match == 1.0  # "9,000" is in the best sentence, not in the lead-in

@@ -221,3 +221,26 @@ def test_leans_on_previous_needs_a_reference_and_a_previous_sentence() -> None:
 def test_with_context_puts_the_previous_sentence_in_front_folded() -> None:
     chunk = make_chunk("Isobel   Marr was an engineer.\nIt was  designed by her.")
     assert with_context(chunk, 1) == "Isobel Marr was an engineer. It was designed by her."
+
+
+def test_a_pronoun_looks_back_past_an_exchange_that_names_nobody() -> None:
+    history = [
+        *exchange("Who accused Moscow?", "Dorothy Shea accused Moscow [1]."),
+        *exchange("Where was it?", "At the United Nations [1]."),
+    ]
+    assert (
+        condense("What else did she say?", history, GAZETTEER) == "What else did Dorothy Shea say?"
+    )
+
+
+def test_resolve_keeps_the_borrowed_context_apart() -> None:
+    from assistant.conversation import resolve, standalone
+
+    history = exchange("Who attended the parade?", "Xi Jinping attended in Red Square [1].")
+    assert resolve("Where was it held?", history, GAZETTEER) == (
+        "Where was it held?",
+        "Who attended the parade? Red Square",
+    )
+    assert resolve("Did he speak?", history, GAZETTEER) == ("Did Xi Jinping speak?", "")
+    assert standalone("Q?", "") == "Q?"
+    assert standalone("Q?", "ctx") == "Q? (ctx)"

@@ -180,3 +180,60 @@ def test_quoted_text_is_folded_but_the_citation_keeps_the_original() -> None:
     draft = ExtractiveReader(delta=1.0, max_sentences=1).read("q", [make_passage(chunk, [2.0])])
     assert draft.text == "The museum opened in May [1]."
     assert draft.citations == (citation_of(chunk, 0, score=2.0),)
+
+
+def test_a_refrain_that_only_adds_names_is_said_once() -> None:
+    chunk = make_chunk(
+        "Russia and China denounce sanctions on North Korea in a joint statement. "
+        "Russia and China denounce sanctions on North Korea in a joint statement in Moscow. "
+        "Trade grew."
+    )
+    draft = ExtractiveReader(delta=3.0, max_sentences=3).read(
+        "q", [make_passage(chunk, [5.0, 4.9, 4.0])]
+    )
+    assert quotes(draft) == [
+        "Russia and China denounce sanctions on North Korea in a joint statement.",
+        "Trade grew.",
+    ]
+
+
+MARR = make_chunk(
+    "Corran Point Lighthouse stands on the tip of Tarrow. "
+    "It was designed by the engineer Isobel Marr. Gulls nest on the rocks."
+)
+
+
+def test_a_sentence_that_scored_with_its_predecessor_brings_it_along_first() -> None:
+    passage = make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, True, False])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    assert quotes(draft) == [
+        "Corran Point Lighthouse stands on the tip of Tarrow.",
+        "It was designed by the engineer Isobel Marr.",
+    ]
+    assert [c.score for c in draft.citations] == [1.0, 6.0]
+    assert draft.best_score == 6.0
+
+
+def test_a_sentence_that_scored_alone_comes_alone() -> None:
+    passage = make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, False, False])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    assert quotes(draft) == ["It was designed by the engineer Isobel Marr."]
+
+
+def test_a_pair_that_does_not_fit_is_passed_over_for_a_sentence_that_does() -> None:
+    other = make_chunk("Isobel Marr trained in Leith.", source="marr.txt")
+    passages = [
+        make_passage(other, [7.0]),
+        make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, True, False]),
+    ]
+    draft = ExtractiveReader(delta=3.0, max_sentences=2).read("q", passages)
+    assert quotes(draft) == ["Isobel Marr trained in Leith."]
+    alone = ExtractiveReader(delta=3.0, max_sentences=1).read("q", passages[1:])
+    assert quotes(alone) == ["It was designed by the engineer Isobel Marr."]
+
+
+def test_a_heading_is_never_brought_along() -> None:
+    chunk = make_chunk("Corran Point Lighthouse\n\nIt was designed by Isobel Marr.")
+    passage = make_passage(chunk, [1.0, 6.0], leans=[False, True])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    assert quotes(draft) == ["It was designed by Isobel Marr."]
