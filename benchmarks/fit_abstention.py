@@ -5,7 +5,8 @@ and write it to ``assistant/abstention.json``.
 
 Every dev case is answered with abstention off; each answered case gives the gate's signals
 (``assistant.abstention.Signals``) and a label (answerable or not). A logistic regression
-(scikit-learn, standardised features, balanced classes) is fitted on all corpora together.
+(standardised features, balanced classes, weights constrained to be non-negative) is
+fitted on all corpora together.
 The threshold is the highest that keeps the pooled dev false-abstention rate at or under
 ``--max-false-abstention``: a wrongly refused question helps nobody, while a wrongly answered
 one still carries a checked citation. Leave-one-corpus-out repeats the whole procedure
@@ -52,15 +53,37 @@ def collect(suite_path: Path, cache: Path | None) -> Samples:
     return Samples(np.array(corpus), np.array(x, dtype=float), np.array(y))
 
 
-def fit(x: np.ndarray, y: np.ndarray, max_false_abstention: float) -> LogisticGate:
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+def monotone_logistic(z: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Class-balanced, L2-regularised logistic regression whose weights are all >= 0: every
+    signal may only raise the confidence that the question is answerable. Without the
+    constraint, correlated signals get weights of opposite signs (a question sharing *fewer*
+    words with its answer looking *more* answerable), which does not transfer."""
+    from scipy.optimize import minimize  # type: ignore[import-untyped]
 
+    balance = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        margin = z @ w + b
+        p = 1.0 / (1.0 + np.exp(-margin))
+        value = float(np.sum(balance * np.logaddexp(0.0, -np.where(y == 1, margin, -margin))))
+        value += 0.5 * l2 * float(w @ w) / len(y)
+        grad_margin = balance * (p - y)
+        grad = np.append(z.T @ grad_margin + l2 * w / len(y), grad_margin.sum())
+        return value, grad
+
+    start = np.zeros(z.shape[1] + 1)
+    bounds = [(0.0, None)] * z.shape[1] + [(None, None)]
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+def fit(x: np.ndarray, y: np.ndarray, max_false_abstention: float) -> LogisticGate:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    model.fit((x - mean) / scale, y)
-    weights = model.coef_[0] / scale
-    bias = float(model.intercept_[0] - np.sum(model.coef_[0] * mean / scale))
+    coef, intercept = monotone_logistic((x - mean) / scale, y)
+    weights = coef / scale
+    bias = float(intercept - np.sum(coef * mean / scale))
     confidence = x @ weights + bias
     positives = np.sort(confidence[y == 1])
     # Highest threshold that refuses at most max_false_abstention of the answerable cases.

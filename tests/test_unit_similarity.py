@@ -100,3 +100,9 @@ def test_repeats_refuses_a_sentence_with_a_name_or_number_the_other_lacks() -> N
     assert not repeats(
         "one two three four five six seven in 1999", ["one two three four five six seven"], 0.1
     )
+
+
+def test_the_pronoun_i_is_not_a_name() -> None:
+    from assistant.similarity import key_terms
+
+    assert key_terms("Can I add a Pro array to my WS-3?") == {"pro", "ws", "3"}
