@@ -29,13 +29,13 @@ def test_reingesting_unchanged_files_writes_nothing(fresh_bot: Assistant, tmp_pa
     corpus = _corpus(tmp_path)
     first = fresh_bot.ingest([corpus])
     # notes.md is one chunk: its "# Notes" heading is carried into the paragraph after it.
-    assert (first.files, first.added, first.unchanged, first.removed) == (2, 11, 0, 0)
+    assert (first.files, first.added, first.unchanged, first.removed) == (2, 6, 0, 0)
     sqlite = fresh_bot.settings.store_dir / "chroma.sqlite3"
     before = sqlite.stat().st_mtime_ns
     again = fresh_bot.ingest([corpus])
-    assert (again.added, again.unchanged, again.removed, again.updated) == (0, 11, 0, 0)
+    assert (again.added, again.unchanged, again.removed, again.updated) == (0, 6, 0, 0)
     assert sqlite.stat().st_mtime_ns == before
-    assert fresh_bot.store.count() == 11
+    assert fresh_bot.store.count() == 6
     assert _stored_texts(fresh_bot)["notes.md"] == [
         "# Notes\n\nThe banquet menu was not published. Guests arrived at seven."
     ]
@@ -51,11 +51,11 @@ def test_changed_file_replaces_its_chunks_without_orphans(
     edited = "Today " + text.replace("Over 150 guests", "Over 160 guests")
     path.write_text(edited, encoding="utf-8")
     report = fresh_bot.ingest([corpus])
-    # The two edited chunks are replaced; the other eight kept their text but moved by six
+    # The two edited chunks are replaced; the other three kept their text but moved by six
     # characters: their offsets are rewritten without re-embedding.
-    assert (report.added, report.removed, report.updated) == (2, 2, 8)
+    assert (report.added, report.removed, report.updated) == (2, 2, 3)
     chunks = fresh_bot.store.chunks_of("briefing.txt")
-    assert len(chunks) == 10
+    assert len(chunks) == 5
     for chunk in chunks:
         assert edited[chunk.start : chunk.end] == chunk.text
     assert not any("Over 150 guests" in c.text for c in chunks)
@@ -80,7 +80,7 @@ def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path
     pruned = fresh_bot.ingest([corpus], prune=True)
     assert pruned.removed == 1  # notes.md's one chunk (heading + body)
     assert [d.source for d in fresh_bot.documents()] == ["briefing.txt"]
-    assert len(fresh_bot.store.lexical().ids) == 10
+    assert len(fresh_bot.store.lexical().ids) == 5
 
 
 def test_a_bad_file_aborts_the_run_and_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
@@ -110,6 +110,6 @@ def test_bm25_index_is_rebuilt_when_missing_or_stale(fresh_bot: Assistant, tmp_p
     assert (bm25_dir / "ids.json").is_file()
     shutil.rmtree(bm25_dir)
     reopened = Assistant(store_dir=fresh_bot.settings.store_dir)
-    assert len(reopened.store.lexical().ids) == 11
+    assert len(reopened.store.lexical().ids) == 6
     assert (bm25_dir / "ids.json").is_file()
     assert reopened.ask("Who attended the parade?").citations
