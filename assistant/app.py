@@ -202,7 +202,9 @@ class Assistant:
         """
         text = clean_question(question, max_chars=self.settings.max_question_chars)
         turns = parse_history(history)
-        if top_k is not None and not 1 <= top_k <= 20:
+        if top_k is not None and (
+            isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20
+        ):
             raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
         answer = self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
         # Checked only when nothing came back, to keep a store round-trip off every question.

@@ -150,12 +150,11 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]\s*$")
 
 
 def is_heading(sentences: list[str]) -> bool:
-    """Is a paragraph a title or section heading ("# Population", "Museum Opens at Mill")?"""
-    return (
-        len(sentences) == 1
-        and len(sentences[0].split()) <= _HEADING_MAX_WORDS
-        and not _SENTENCE_END.search(sentences[0])
-    )
+    """Is a paragraph a title or section heading: a Markdown heading ("## How often can rent
+    go up?"), or a short line that does not end like a sentence ("Museum Opens at Mill")?"""
+    if len(sentences) != 1 or len(sentences[0].split()) > _HEADING_MAX_WORDS:
+        return False
+    return sentences[0].startswith("#") or not _SENTENCE_END.search(sentences[0])
 
 
 def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:

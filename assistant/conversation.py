@@ -18,6 +18,7 @@ _REFERRING = re.compile(
     r"the event|the same)\b",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"\b(his|her|hers)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what else)\b", re.IGNORECASE
 )
@@ -76,8 +77,11 @@ def resolve(
     replies = [t.content for t in history if t.role == "assistant"]
     reply = MARKER.sub("", replies[-1]) if replies else ""
     if PERSONAL.search(question):
-        named = _last_person(question, history, recognizer)
-        if named:
+        if _POSSESSIVE.search(question) and people(recognizer, question):
+            # "What did Starmer say about his plans?": the possessive is the named person's.
+            if not _REFERRING.search(_POSSESSIVE.sub("", question)):
+                return question, ""
+        elif named := _last_person(question, history, recognizer):
             question = substitute_personal(question, named)
             if not _REFERRING.search(question):
                 return question, ""

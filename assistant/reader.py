@@ -9,7 +9,7 @@ from typing import Protocol
 from assistant.chunking import fold, is_heading
 from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
-from assistant.similarity import number_terms, repeats
+from assistant.similarity import quantity_terms, repeats
 from assistant.types import Citation, Passage, Span
 
 ABSTAIN_TEXT = "The documents do not say."
@@ -104,11 +104,13 @@ class ExtractiveReader:
 
 
 def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
-    """Every scored sentence once (first passage that holds it), best first."""
+    """Every scored sentence once (first passage that holds it), best first; headings are
+    context, never an answer."""
     found: dict[tuple[str, Span], _Candidate] = {}
     for passage in passages:
+        texts = passage.chunk.sentence_texts()
         for index, score in enumerate(passage.sentence_scores):
-            if score is None:
+            if score is None or is_heading([texts[index]]):
                 continue
             key = (passage.chunk.source, passage.chunk.sentences[index])
             if key not in found:
@@ -135,7 +137,7 @@ def _lead_in(candidate: _Candidate) -> _Candidate | None:
 
 def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
-    if repeats(candidate.text, [c.text for c in chosen], 0.6, facts=number_terms):
+    if repeats(candidate.text, [c.text for c in chosen], 0.6, facts=quantity_terms):
         return True
     chunk, index = candidate.passage.chunk, candidate.index
     if not leans_on_previous(chunk, index):

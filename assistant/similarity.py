@@ -27,11 +27,36 @@ def key_terms(text: str) -> frozenset[str]:
     return frozenset(m.group(0).lower() for m in _KEY_WORD.finditer(text)) - {"i"}
 
 
+# Numbers spelt out, and the words that turn a statement round: "six pounds" is not "five
+# pounds", "no longer closed" is not "closed".
+_NUMBER_WORDS = (
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|once|twice"
+)
+_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b", re.IGNORECASE)
+
+
+def quantity_terms(text: str) -> frozenset[str]:
+    """Numbers, in digits or in words."""
+    return number_terms(text) | {m.group(0).lower() for m in _NUMBER_WORD.finditer(text)}
+
+
+def fact_terms(text: str) -> frozenset[str]:
+    """What makes two similar sentences different facts: numbers (in digits or words), names,
+    and negation ("n't" counted as "not")."""
+    negations = {"not" if m.group(0).lower() == "n't" else m.group(0).lower()
+                 for m in _NEGATION.finditer(text)}  # fmt: skip
+    return key_terms(text) | quantity_terms(text) | negations
+
+
 def is_near_duplicate(text: str, kept: list[str], threshold: float) -> bool:
-    """Mostly the same words as a kept text, and the same numbers and names."""
-    words, keys = word_set(text), key_terms(text)
+    """Mostly the same words as a kept text, and the same facts (``fact_terms``)."""
+    words, facts = word_set(text), fact_terms(text)
     return any(
-        jaccard(words, word_set(other)) >= threshold and keys == key_terms(other)
+        jaccard(words, word_set(other)) >= threshold and facts == fact_terms(other)
         for other in kept
     )
 
@@ -57,17 +82,17 @@ def repeats(
     others: list[str],
     threshold: float,
     *,
-    facts: Callable[[str], frozenset[str]] = key_terms,
+    facts: Callable[[str], frozenset[str]] = fact_terms,
 ) -> bool:
     """Is a sentence a near-repeat of one of ``others``: mostly the same words, or the same
-    run of ``REFRAIN_WORDS`` words (a templated refrain) — and none of its ``facts`` missing
-    from the other? Retrieval counts numbers and names as facts (never hide one); composing an
-    answer counts only numbers (a refrain that adds "in Moscow on Thursday" is said once, a
-    sentence with other figures is another fact).
+    run of ``REFRAIN_WORDS`` words (a templated refrain), and the same ``facts``? Retrieval
+    counts numbers, names and negations as facts (never hide one); composing an answer counts
+    only quantities (a refrain that adds "in Moscow on Thursday" is said once, a sentence with
+    other figures is another fact).
     """
     words, mine = word_set(text), facts(text)
     return any(
-        mine <= facts(other)
+        mine == facts(other)
         and (jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS))
         for other in others
     )

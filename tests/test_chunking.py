@@ -125,3 +125,11 @@ def test_a_one_sentence_paragraph_that_ends_like_a_sentence_is_not_a_heading() -
     text = "Short and complete.\n\nNext paragraph here. And more."
     chunks = chunk_document(_doc(text), chunk_size=3, chunk_overlap=1)
     assert [c.text for c in chunks] == ["Short and complete.", "Next paragraph here. And more."]
+
+
+def test_a_markdown_heading_is_a_heading_even_as_a_question() -> None:
+    text = "## How often can rent go up?\n\nRent may rise once a year. Notice is two months."
+    chunks = chunk_document(_doc(text), chunk_size=5, chunk_overlap=1)
+    assert [c.sentence_texts() for c in chunks] == [
+        ("## How often can rent go up?", "Rent may rise once a year.", "Notice is two months.")
+    ]

@@ -244,3 +244,13 @@ def test_resolve_keeps_the_borrowed_context_apart() -> None:
     assert resolve("Did he speak?", history, GAZETTEER) == ("Did Xi Jinping speak?", "")
     assert standalone("Q?", "") == "Q?"
     assert standalone("Q?", "ctx") == "Q? (ctx)"
+
+
+def test_a_question_that_names_its_own_person_stands_alone() -> None:
+    history = exchange("Who accused Moscow?", "Dorothy Shea accused Moscow [1].")
+    question = "What did Xi Jinping say about his plans?"
+    assert condense(question, history, GAZETTEER) == question
+    # A subject pronoun beside a named person is someone else: resolved from the chat.
+    assert condense("Did she thank Xi Jinping?", history, GAZETTEER) == (
+        "Did Dorothy Shea thank Xi Jinping?"
+    )

@@ -237,3 +237,12 @@ def test_a_heading_is_never_brought_along() -> None:
     passage = make_passage(chunk, [1.0, 6.0], leans=[False, True])
     draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
     assert quotes(draft) == ["It was designed by Isobel Marr."]
+
+
+def test_a_heading_is_never_an_answer() -> None:
+    chunk = make_chunk("## How often can rent go up?\n\nRent may rise once a year.")
+    assert [len(chunk.sentences)] == [2]
+    draft = ExtractiveReader(delta=9.0, max_sentences=3).read(
+        "q", [make_passage(chunk, [9.0, 2.0])]
+    )
+    assert quotes(draft) == ["Rent may rise once a year."]
