@@ -250,6 +250,10 @@ def test_a_leaning_sentence_is_also_scored_with_its_predecessor_and_takes_the_be
     ]
     # alone: designed = 1; with its predecessor: designed, corran, point = 3.
     assert passage.sentence_scores == (2.0, 3.0, 2.0)
+    # Only the sentence whose score came with its predecessor is marked as leaning on it.
+    assert passage.sentence_leans == (False, True, False)
+    [alone] = r.passages("When was it designed in 1890?")
+    assert alone.sentence_leans == (False, False, False)
 
 
 def test_a_resolved_pronoun_is_not_scored_again_with_context() -> None:
