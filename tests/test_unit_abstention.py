@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -264,9 +265,15 @@ def test_the_packaged_model_loads() -> None:
 
 
 def test_the_documents_name_counts_as_context_for_names_and_numbers() -> None:
-    # bridge.txt: "bridge" is in the source name even where the passage does not say it.
-    s = signals(questions=("How many cars does the Bridge carry in txt?",))
+    # "Varna" is nowhere in the passage up to the answer, but the document is named for it.
+    passages = [make_passage(HOME, (6.0, 8.0, None), dense_rank=1, bm25_rank=1)]
+    citation = replace(citation_of(HOME, 1, score=8.0), source="varna-bridge.txt")
+    s = answer_signals(("Did Varna get 9,000 cars?",), passages, [citation], NO_ENTITIES)
     assert must(s).key_coverage == 1.0
+    s = answer_signals(
+        ("Did Varna get 9,000 cars?",), passages, [citation_of(HOME, 1)], NO_ENTITIES
+    )
+    assert must(s).key_coverage == pytest.approx(2 / 3)
 
 
 def test_signals_are_read_off_the_best_scoring_citation_not_the_first() -> None:
