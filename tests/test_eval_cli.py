@@ -55,9 +55,7 @@ def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> No
     # The briefing's unanswerable questions include near misses written to be hard (README):
     # the gate refuses more of them than the recipe, without refusing more answerable ones.
     assert run["summary"]["abstention_recall"] > baseline["summary"]["abstention_recall"]
-    assert (
-        run["summary"]["false_abstention_rate"] <= baseline["summary"]["false_abstention_rate"]
-    )
+    assert run["summary"]["false_abstention_rate"] <= baseline["summary"]["false_abstention_rate"]
     text = (report / "report.md").read_text(encoding="utf-8")
     assert "| answer_in_citation |" in text
     assert "## Worst cases" in text
@@ -148,3 +146,37 @@ def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: 
     missing = run_cli("--store", "elsewhere", "eval", "eval/qa/briefing.jsonl", cwd=checkout)
     assert missing.returncode == 1  # an explicit store is never filled behind your back
     assert "run 'assistant ingest' first" in missing.stderr
+
+
+def test_eval_suite_reports_each_corpus_half_beside_the_recipe(tmp_path: Path) -> None:
+    from assistant.evaluation.dataset import split_of
+
+    manifest = tmp_path / "suite.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "corpora": [
+                    {
+                        "name": "water",
+                        "corpus": str(DATA / "multidoc"),
+                        "qa": str(DATA / "multidoc_qa.jsonl"),
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "eval", "suite", str(manifest), "--split", "dev", "--baseline", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    dev = [c for c in load_cases(DATA / "multidoc_qa.jsonl") if split_of(c.id) == "dev"]
+    assert re.search(rf"^\| water \| {len(dev)} \| ", result.stdout, re.MULTILINE)
+    run = json.loads((out / "water.json").read_text(encoding="utf-8"))
+    assert [c["id"] for c in run["cases"]] == [c.id for c in dev]
+    assert (out / "water.baseline.json").is_file()
+    assert (out / "table.md").read_text(encoding="utf-8").startswith("| corpus |")
+    unknown = run_cli("eval", "suite", str(manifest), "--only", "nope")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: No corpus named nope in the suite (it has water)."

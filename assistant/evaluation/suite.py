@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.dataset import DatasetError, EvalCase, Split, load_cases
-from assistant.evaluation.runner import QASystem, Report, evaluate
+from assistant.evaluation.runner import Report, evaluate
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -132,7 +132,6 @@ def run_suite(
     baseline: bool = False,
     cache_dir: Path | None = None,
     progress: bool = False,
-    system: Callable[[Assistant], QASystem] | None = None,
 ) -> list[CorpusResult]:
     """Evaluate every corpus of the suite on one half of its Q&A file."""
     results = []
@@ -144,8 +143,7 @@ def run_suite(
             else:
                 store = cache_dir / f"{corpus.name}-{store_key(settings)}"
             bot = corpus_assistant(corpus, settings, store)
-            asked: QASystem = system(bot) if system else bot
-            report = evaluate(asked, cases, progress=progress)
+            report = evaluate(bot, cases, progress=progress)
             recipe_report = None
             if baseline:
                 recipe = baseline_for(corpus)
