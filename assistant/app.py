@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.runnables import Runnable
 
@@ -28,36 +28,34 @@ from assistant.validation import clean_question, parse_history
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 _models_lock = threading.Lock()
 _shared_models: dict[str, Any] = {}
 
 
+def _shared(key: str, make: Callable[[], T]) -> T:
+    """One instance per process under ``key``, made on first use."""
+    with _models_lock:
+        if key not in _shared_models:
+            _shared_models[key] = make()
+        model: T = _shared_models[key]
+        return model
+
+
 def shared_embedder() -> SentenceTransformerEmbedder:
     """One embedding model per process, loaded on first use."""
-    with _models_lock:
-        if "embedder" not in _shared_models:
-            _shared_models["embedder"] = SentenceTransformerEmbedder()
-        model: SentenceTransformerEmbedder = _shared_models["embedder"]
-        return model
+    return _shared("embedder", SentenceTransformerEmbedder)
 
 
 def shared_recognizer() -> SpacyRecognizer:
     """One NER pipeline per process, loaded on first use."""
-    with _models_lock:
-        if "recognizer" not in _shared_models:
-            _shared_models["recognizer"] = SpacyRecognizer()
-        model: SpacyRecognizer = _shared_models["recognizer"]
-        return model
+    return _shared("recognizer", SpacyRecognizer)
 
 
 def shared_reranker(threads: int) -> OnnxCrossEncoder:
     """One cross-encoder per process, loaded on first use."""
-    with _models_lock:
-        key = f"reranker-{threads}"
-        if key not in _shared_models:
-            _shared_models[key] = OnnxCrossEncoder(threads=threads)
-        model: OnnxCrossEncoder = _shared_models[key]
-        return model
+    return _shared(f"reranker-{threads}", lambda: OnnxCrossEncoder(threads=threads))
 
 
 class Assistant:
