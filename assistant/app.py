@@ -19,6 +19,7 @@ from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.entities import EntityRecognizer, SpacyRecognizer
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.ingest import Ingestor
+from assistant.locks import ReadWriteLock
 from assistant.reader import ExtractiveReader
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.retrieval import FusionConfig, HybridRetriever
@@ -93,7 +94,9 @@ class Assistant:
             chroma_url=self.settings.chroma_url,
             collection=self.settings.collection,
         )
-        self._lock = threading.Lock()
+        # Questions read while ingest/remove write (within this process; other processes are
+        # seen through the store's generation).
+        self._lock = ReadWriteLock()
 
     @property
     def name(self) -> str:
@@ -151,18 +154,26 @@ class Assistant:
     # -- corpus -----------------------------------------------------------------------------
 
     def ingest(
-        self, paths: Iterable[str | Path], *, prune: bool = False, progress: bool = False
+        self,
+        paths: Iterable[str | Path],
+        *,
+        prune: bool = False,
+        progress: bool = False,
+        rebuild: bool = False,
     ) -> IngestReport:
-        """Bring the store in line with the files under ``paths`` (idempotent)."""
+        """Bring the store in line with the files under ``paths`` (idempotent; crash-safe:
+        a run that dies part-way is finished by the next). ``rebuild`` empties the store first."""
         ingestor = Ingestor(
             self.store,
             self.embedder,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
             max_file_bytes=self.settings.max_file_bytes,
+            write_lock=self._lock.writing,
         )
-        with self._lock:
-            return ingestor.ingest([Path(p) for p in paths], prune=prune, progress=progress)
+        return ingestor.ingest(
+            [Path(p) for p in paths], prune=prune, progress=progress, rebuild=rebuild
+        )
 
     def documents(self) -> list[SourceInfo]:
         """The ingested sources with their chunk counts (empty when nothing is ingested)."""
@@ -173,13 +184,15 @@ class Assistant:
 
     def remove(self, source: str) -> int:
         """Remove one source's chunks; returns how many were removed."""
-        with self._lock:
-            ids = [c.id for c in self.store.chunks_of(source)]
-            if not ids:
+        with self.store.ingest_lock():
+            entry = self.store.entries().get(source)
+            if entry is None:
                 raise StoreError(f"No document named {source!r} is in the store.")
-            self.store.delete(ids)
-            self.store.rebuild_lexical()
-            return len(ids)
+            with self._lock.writing(), self.store.changing():
+                self.store.record([entry.marked("writing")])
+                self.store.delete_source(source)
+                self.store.record([], removed=[source])
+            return entry.chunks
 
     def document_text(self, source: str) -> str:
         """A document's text rebuilt from its chunks at their exact offsets (gaps as newlines)."""
@@ -204,7 +217,8 @@ class Assistant:
             isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20
         ):
             raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
-        answer = self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
+        with self._lock.reading():
+            answer = self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(

@@ -1,31 +1,44 @@
-"""Idempotent ingestion: read, chunk, diff against the store by content-hash id, write the delta."""
+"""Idempotent, crash-safe ingestion: read, chunk, diff against the store by content-hash id, write
+the delta.
+
+Files are recorded in the store's manifest: ``writing`` before any of their chunks change and
+``complete`` (with their chunk ids) after, so a run that dies part-way leaves its files marked
+for the next run to redo. One ingest runs per store at a time (a lock file says who holds it).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from assistant.chunking import chunk_document, fold
+from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.errors import EmptyCorpusError, IngestError
 from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
+from assistant.manifest import FileEntry
 from assistant.store import ChunkStore
-from assistant.types import Chunk, IngestReport
+from assistant.types import Chunk, Document, IngestReport
 
 logger = logging.getLogger(__name__)
 
 _WRITE_BATCH = 1000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    add: tuple[Chunk, ...]
-    update: tuple[Chunk, ...]
-    delete: tuple[str, ...]
-    unchanged: int
+    """What to write for one file."""
+
+    entry: FileEntry
+    add: tuple[Chunk, ...] = ()
+    update: tuple[Chunk, ...] = ()
+    delete: tuple[str, ...] = ()
+    unchanged: int = 0
 
 
 class Ingestor:
@@ -39,15 +52,32 @@ class Ingestor:
         chunk_size: int,
         chunk_overlap: int,
         max_file_bytes: int,
+        write_lock: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
         self.max_file_bytes = max_file_bytes
+        # Held while the store changes (not while reading files or embedding): questions in
+        # this process wait for it rather than see half a change.
+        self.write_lock = write_lock
+
+    @property
+    def chunking(self) -> str:
+        return f"v{CHUNKER_VERSION}:{self.chunk_size}:{self.chunk_overlap}"
+
+    @property
+    def embedder_id(self) -> str:
+        return str(getattr(self.embedder, "model_id", "all-MiniLM-L6-v2"))
 
     def ingest(
-        self, paths: Iterable[Path], *, prune: bool = False, progress: bool = False
+        self,
+        paths: Iterable[Path],
+        *,
+        prune: bool = False,
+        progress: bool = False,
+        rebuild: bool = False,
     ) -> IngestReport:
         began = time.perf_counter()
         paths = [Path(p) for p in paths]
@@ -64,65 +94,101 @@ class Ingestor:
         documents = [
             read_document(path, source=name, max_bytes=self.max_file_bytes) for path, name in files
         ]
-        self.store.collection(create=True)
-        existing = self.store.sources()
-        adds: list[Chunk] = []
-        updates: list[Chunk] = []
-        deletes: list[str] = []
-        unchanged = 0
-        for document in documents:
-            known = existing.get(document.source)
-            if known is not None and known.document_hash == document.content_hash:
-                unchanged += known.chunks
-                continue
-            plan = self._plan(document.source, chunk_document(
-                document, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap
-            ), has_old=known is not None)  # fmt: skip
-            adds.extend(plan.add)
-            updates.extend(plan.update)
-            deletes.extend(plan.delete)
-            unchanged += plan.unchanged
-        if prune:
-            present = set(names)
-            for source in sorted(set(existing) - present):
-                deletes.extend(c.id for c in self.store.chunks_of(source))
-        self._write(adds, updates, deletes, progress=progress)
+        with self.store.ingest_lock():
+            if rebuild:
+                with self._writing():
+                    self.store.reset()
+            self.store.collection(create=True)
+            legacy = not self.store.has_manifest
+            existing = self.store.entries()
+            plans = [self._plan(document, existing.get(document.source)) for document in documents]
+            gone = sorted(set(existing) - set(names)) if prune else []
+            removed = sum(existing[s].chunks for s in gone)
+            changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
+            if changed or gone or legacy:
+                self._write(changed, [existing[s] for s in gone], progress=progress)
         return IngestReport(
             files=len(documents),
-            added=len(adds),
-            unchanged=unchanged,
-            removed=len(deletes),
-            updated=len(updates),
+            added=sum(len(p.add) for p in plans),
+            unchanged=sum(p.unchanged for p in plans),
+            removed=sum(len(p.delete) for p in plans) + removed,
+            updated=sum(len(p.update) for p in plans),
             seconds=time.perf_counter() - began,
         )
 
-    def _plan(self, source: str, chunks: list[Chunk], *, has_old: bool) -> _Plan:
-        old = {c.id: c for c in self.store.chunks_of(source)} if has_old else {}
-        new_ids = {c.id for c in chunks}
-        add = tuple(c for c in chunks if c.id not in old)
-        update = tuple(c for c in chunks if c.id in old and old[c.id] != c)
-        delete = tuple(i for i in old if i not in new_ids)
-        return _Plan(add, update, delete, len(chunks) - len(add))
+    def _plan(self, document: Document, known: FileEntry | None) -> _Plan:
+        if (
+            known is not None
+            and known.state == "complete"
+            and known.content_hash == document.content_hash
+            and known.chunking == self.chunking
+            and known.embedder == self.embedder_id
+        ):
+            return _Plan(known, unchanged=known.chunks)
+        chunks = chunk_document(
+            document, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap
+        )
+        entry = FileEntry(
+            document.source,
+            document.content_hash,
+            tuple(c.id for c in chunks),
+            chunking=self.chunking,
+            embedder=self.embedder_id,
+        )
+        # Whatever the record says, the chunks in the store are the truth: an interrupted
+        # run may have left some or all of them.
+        old = {c.id: c for c in self.store.chunks_of(document.source)} if known else {}
+        if known is not None and known.embedder != self.embedder_id:
+            return _Plan(entry, add=tuple(chunks), delete=tuple(old))
+        new_ids = set(entry.chunk_ids)
+        return _Plan(
+            entry,
+            add=tuple(c for c in chunks if c.id not in old),
+            update=tuple(c for c in chunks if c.id in old and old[c.id] != c),
+            delete=tuple(i for i in old if i not in new_ids),
+            unchanged=sum(1 for c in chunks if c.id in old),
+        )
+
+    def _writing(self) -> AbstractContextManager[object]:
+        return self.write_lock() if self.write_lock is not None else nullcontext()
 
     def _write(
-        self, adds: list[Chunk], updates: list[Chunk], deletes: list[str], *, progress: bool
+        self,
+        changed: list[_Plan],
+        gone: list[FileEntry],
+        *,
+        progress: bool,
     ) -> None:
-        if not (adds or updates or deletes):
-            return
+        adds = [c for p in changed for c in p.add]
         # Embed first: if that fails, nothing has been written yet.
         embeddings = (
             self.embedder.encode([fold(c.text) for c in adds], show_progress=progress)
             if adds
             else None
         )
-        for lo in range(0, len(deletes), _WRITE_BATCH):
-            self.store.delete(deletes[lo : lo + _WRITE_BATCH])
-        if embeddings is not None:
-            for lo in range(0, len(adds), _WRITE_BATCH):
-                self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
+        with self._writing(), self.store.changing():
+            self.store.record(
+                [p.entry.marked("writing") for p in changed] + [e.marked("writing") for e in gone]
+            )
+            for entry in gone:
+                self.store.delete_source(entry.source)
+            deletes = [i for p in changed for i in p.delete]
+            for batch in _batches(deletes):
+                self.store.delete(batch)
+            if embeddings is not None:
+                for lo in range(0, len(adds), _WRITE_BATCH):
+                    self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
+            for moved in _batches([c for p in changed for c in p.update]):
+                self.store.update_positions(moved)
+            self.store.record([p.entry for p in changed], removed=[e.source for e in gone])
         if adds:  # torch is loaded now: make the fast query model for later questions
             self.embedder.prepare_query_model()
-        for lo in range(0, len(updates), _WRITE_BATCH):
-            self.store.update_positions(updates[lo : lo + _WRITE_BATCH])
-        self.store.rebuild_lexical()
-        logger.info("wrote %d added, %d updated, %d deleted", len(adds), len(updates), len(deletes))
+        logger.info(
+            "wrote %d file(s): %d chunk(s) added, %d deleted, %d source(s) removed",
+            len(changed), len(adds), len(deletes), len(gone),
+        )  # fmt: skip
+
+
+def _batches(items: list[T]) -> Iterator[list[T]]:
+    for lo in range(0, len(items), _WRITE_BATCH):
+        yield items[lo : lo + _WRITE_BATCH]

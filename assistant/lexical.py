@@ -1,22 +1,50 @@
-"""BM25 (bm25s) over chunk texts, persisted as a folder with the ids it was built from."""
+"""The lexical (BM25) index: SQLite FTS5 over stemmed chunk words, updated file by file.
+
+The index follows the manifest (``assistant.manifest``): it remembers, per source, the digest of
+the chunk ids it indexed and the manifest generation it last caught up with. Catching up touches
+only the sources whose digest changed, so adding or removing one file costs time proportional
+to that file. Every catch-up is one SQLite transaction: a crash leaves the old index or the new
+one, never a mix; several processes may share the file (WAL, busy timeout).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
+import math
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Sequence
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.manifest import FileEntry
+
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_IDS_FILE = "ids.json"
+SCHEMA_VERSION = "fts5-1"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS chunk ("
+    " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL,"
+    " length INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS chunk_source ON chunk (source)",
+    "CREATE TABLE IF NOT EXISTS source (name TEXT PRIMARY KEY, digest TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
+    " tokens, tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')",
+)
+# Okapi BM25 with Lucene's IDF, as bm25s (the index this one replaced) computes it; FTS5's own
+# bm25() zeroes the weight of words in over half the chunks, which costs small corpora.
+K1, B = 1.5, 0.75
+# FTS5 picks this many candidates per wanted hit; they are then scored as above.
+_CANDIDATES_PER_HIT = 10
 
 
 @lru_cache(maxsize=1)
@@ -41,70 +69,250 @@ def tokenize(text: str) -> list[str]:
     return stems
 
 
-def fingerprint(ids: Iterable[str]) -> str:
-    """Order-independent digest of a set of chunk ids: equal iff the corpora are equal."""
-    digest = hashlib.sha256()
-    for chunk_id in sorted(ids):
-        digest.update(chunk_id.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one catch-up with the manifest changed."""
+
+    generation: str
+    sources_added: int
+    sources_removed: int
+    chunks_added: int
+    missing: tuple[str, ...] = ()
 
 
-class Bm25Index:
-    """A bm25s index whose row ``i`` is chunk ``ids[i]``."""
+# Reads texts of chunk ids from the chunk store; ids it does not have are left out.
+FetchTexts = Callable[[Sequence[str]], Mapping[str, str]]
 
-    def __init__(self, ids: Sequence[str], model: Any) -> None:
-        self.ids = tuple(ids)
-        self._model = model
 
-    @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> Bm25Index:
-        import bm25s
+class LexicalIndex:
+    """BM25 over an FTS5 table whose rows are chunks (id and source beside the tokens)."""
 
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        model = bm25s.BM25()
-        if ids:
-            model.index([tokenize(t) or ["\x00"] for t in texts], show_progress=False)
-        return cls(ids, model)
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    # -- connection -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            version = self._version(db)
+            if version not in (None, SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"unknown lexical index version {version}")
+            with _transaction(db):
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+            self._db = db
+        return self._db
+
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> str | None:
+        exists = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not exists:
+            return None
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return str(row[0]) if row else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # -- reading ----------------------------------------------------------------------------
 
     @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.ids)
+    def generation(self) -> str:
+        with self._lock:
+            row = (
+                self._connect()
+                .execute("SELECT value FROM meta WHERE key = 'generation'")
+                .fetchone()
+            )
+            return str(row[0]) if row else ""
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Up to ``k`` ``(chunk id, score)`` pairs with a positive score, best first."""
-        tokens = tokenize(query)
-        if not self.ids or not tokens:
+        """Up to ``k`` ``(chunk id, BM25 score)`` pairs with a positive score, best first."""
+        wanted = Counter(tokenize(query))  # a word asked twice counts twice, as in bm25s
+        terms = list(wanted)
+        if not terms or k <= 0:
             return []
-        docs, scores = self._model.retrieve(
-            [tokens], k=min(k, len(self.ids)), show_progress=False, n_threads=1
+        expression = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        with self._lock:
+            db = self._connect()
+            rows = db.execute(
+                "SELECT chunk.id, chunk.length, fts.tokens FROM fts"
+                " JOIN chunk ON chunk.rowid = fts.rowid"
+                " WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
+                (expression, max(k * _CANDIDATES_PER_HIT, 100)),
+            ).fetchall()
+            marks = ",".join("?" * len(terms))
+            frequency = dict(
+                db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({marks})", terms)
+            )
+            size = db.execute(
+                "SELECT value FROM meta WHERE key IN ('chunks', 'tokens') ORDER BY key"
+            ).fetchall()
+        n, total = (int(size[0][0]), int(size[1][0])) if len(size) == 2 else (len(rows), 1)
+        average = total / n if n else 1.0
+        idf = {
+            t: math.log(1 + (n - frequency[t] + 0.5) / (frequency[t] + 0.5))
+            for t in terms
+            if frequency.get(t)
+        }
+        scored = []
+        for chunk_id, length, tokens in rows:
+            counts = Counter(tokens.split())
+            norm = K1 * (1 - B + B * length / average)
+            score = sum(
+                wanted[t] * w * counts[t] / (norm + counts[t]) for t, w in idf.items() if counts[t]
+            )
+            if score > 0:
+                scored.append((str(chunk_id), score))
+        scored.sort(key=lambda pair: -pair[1])
+        return scored[:k]
+
+    def sources(self) -> dict[str, str]:
+        """Indexed source → digest of its chunk ids."""
+        with self._lock:
+            rows = self._connect().execute("SELECT name, digest FROM source").fetchall()
+        return {str(n): str(d) for n, d in rows}
+
+    def ids(self, source: str | None = None) -> list[str]:
+        with self._lock:
+            db = self._connect()
+            if source is None:
+                rows = db.execute("SELECT id FROM chunk ORDER BY rowid").fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT id FROM chunk WHERE source = ? ORDER BY rowid", (source,)
+                ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def tokens(self, ids: Sequence[str]) -> dict[str, str]:
+        """The indexed tokens of ``ids`` (to check them against the chunk texts)."""
+        out: dict[str, str] = {}
+        with self._lock:
+            db = self._connect()
+            for lo in range(0, len(ids), 500):
+                batch = list(ids[lo : lo + 500])
+                marks = ",".join("?" * len(batch))
+                out.update(
+                    (str(i), str(t))
+                    for i, t in db.execute(
+                        "SELECT chunk.id, fts.tokens FROM chunk JOIN fts ON fts.rowid = chunk.rowid"
+                        f" WHERE chunk.id IN ({marks})",
+                        batch,
+                    )
+                )
+        return out
+
+    def check(self) -> None:
+        """Raise ``sqlite3.DatabaseError`` when the file is damaged."""
+        with self._lock:
+            db = self._connect()
+            result = db.execute("PRAGMA quick_check").fetchone()
+            if not result or result[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {result[0] if result else '?'}")
+            db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def sync(
+        self, generation: str, entries: Mapping[str, FileEntry], fetch: FetchTexts
+    ) -> SyncReport | None:
+        """Catch up with the manifest ``entries`` of ``generation`` (None: already there)."""
+        with self._lock:
+            db = self._connect()
+            with _transaction(db, immediate=True):
+                row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+                if row and row[0] == generation:
+                    return None
+                have = {str(n): str(d) for n, d in db.execute("SELECT name, digest FROM source")}
+                wanted = {s: e for s, e in entries.items() if e.state != "writing"}
+                stale = [s for s, d in have.items() if s not in wanted or wanted[s].digest != d]
+                for source in stale:
+                    _delete_source(db, source)
+                fresh = [e for s, e in wanted.items() if s in stale or s not in have]
+                added, missing = 0, list[str]()
+                for entry in fresh:
+                    texts = fetch(entry.chunk_ids)
+                    missing.extend(i for i in entry.chunk_ids if i not in texts)
+                    added += _insert(db, entry.source, [(i, texts[i]) for i in entry.chunk_ids
+                                                        if i in texts])  # fmt: skip
+                    db.execute(
+                        "INSERT OR REPLACE INTO source VALUES (?, ?)", (entry.source, entry.digest)
+                    )
+                _record_size(db)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
+        if missing:
+            logger.warning("%d chunk(s) listed in the manifest are not in the store", len(missing))
+        return SyncReport(
+            generation, len(fresh), len([s for s in stale if s not in wanted]), added,
+            tuple(missing),
+        )  # fmt: skip
+
+    def clear(self) -> None:
+        with self._lock:
+            db = self._connect()
+            with _transaction(db, immediate=True):
+                for table in ("chunk", "source", "fts"):
+                    db.execute(f"DELETE FROM {table}")
+                db.execute("DELETE FROM meta WHERE key = 'generation'")
+
+
+def _record_size(db: sqlite3.Connection) -> None:
+    """Chunk count and total length, for BM25's average chunk length."""
+    count, total = db.execute("SELECT count(*), coalesce(sum(length), 0) FROM chunk").fetchone()
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('chunks', ?)", (str(count),))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tokens', ?)", (str(total),))
+
+
+def _delete_source(db: sqlite3.Connection, source: str) -> None:
+    rowids = [r[0] for r in db.execute("SELECT rowid FROM chunk WHERE source = ?", (source,))]
+    for lo in range(0, len(rowids), 500):
+        batch = rowids[lo : lo + 500]
+        marks = ",".join("?" * len(batch))
+        db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", batch)
+        db.execute(f"DELETE FROM chunk WHERE rowid IN ({marks})", batch)
+    db.execute("DELETE FROM source WHERE name = ?", (source,))
+
+
+def _insert(db: sqlite3.Connection, source: str, rows: Sequence[tuple[str, str]]) -> int:
+    added = 0
+    for chunk_id, text in rows:
+        # A chunk id already indexed under another source (a stale row) is replaced.
+        old = db.execute("SELECT rowid FROM chunk WHERE id = ?", (chunk_id,)).fetchone()
+        if old:
+            db.execute("DELETE FROM fts WHERE rowid = ?", (old[0],))
+            db.execute("DELETE FROM chunk WHERE rowid = ?", (old[0],))
+        tokens = tokenize(text)
+        cursor = db.execute(
+            "INSERT INTO chunk (id, source, length) VALUES (?, ?, ?)",
+            (chunk_id, source, len(tokens)),
         )
-        return [
-            (self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        db.execute(
+            "INSERT INTO fts (rowid, tokens) VALUES (?, ?)", (cursor.lastrowid, " ".join(tokens))
+        )
+        added += 1
+    return added
 
-    def save(self, folder: Path) -> None:
-        """Write atomically: a reader sees the old index or the new one, never half of one."""
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
-        if self.ids:
-            self._model.save(str(tmp))
-        (tmp / _IDS_FILE).write_text(json.dumps(list(self.ids)), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
 
-    @classmethod
-    def load(cls, folder: Path) -> Bm25Index | None:
-        """The saved index, or None when there is none or it cannot be read."""
-        import bm25s
-
-        try:
-            ids = json.loads((folder / _IDS_FILE).read_text(encoding="utf-8"))
-            model = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
-        except (OSError, ValueError) as exc:
-            logger.info("no usable BM25 index at %s (%s)", folder, exc)
-            return None
-        return cls(ids, model)
+@contextmanager
+def _transaction(db: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -131,7 +131,9 @@ class HybridRetriever(BaseRetriever):
         )
         chunks = {chunk.id: chunk for chunk, _ in dense}
         chunks.update(store.get([i for i in bm25_ids if i not in chunks]))
-        order = sorted(fused, key=lambda i: -fused[i])
+        # An id the lexical index still lists but the store no longer has (another process
+        # is writing) is skipped.
+        order = sorted((i for i in fused if i in chunks), key=lambda i: -fused[i])
         candidates: list[Chunk] = []
         for chunk_id in order:
             text = chunks[chunk_id].text

@@ -1,24 +1,32 @@
-"""Chunks in Chroma (embedded or client/server) with the BM25 index kept in sync beside it."""
+"""Chunks in Chroma (embedded or client/server), the source manifest beside them in Chroma, and
+the lexical index that follows the manifest."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from assistant.errors import StoreError
-from assistant.lexical import Bm25Index, fingerprint
+from assistant.lexical import LexicalIndex
+from assistant.locks import IngestLock
+from assistant.manifest import FileEntry, Manifest
 from assistant.offline import ensure_offline
 from assistant.types import Chunk, Span
 
 logger = logging.getLogger(__name__)
 
 _GET_BATCH = 2000
+LEGACY_GENERATION = "legacy"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,8 @@ class ChunkStore:
         self.collection_name = collection
         self._client: Any = None
         self._collection: Any = None
-        self._bm25: Bm25Index | None = None
+        self._files: Any = None
+        self._lexical: LexicalIndex | None = None
 
     # -- connection -------------------------------------------------------------------------
 
@@ -87,11 +96,38 @@ class ChunkStore:
         return self.chroma_url or str(self.store_dir)
 
     @property
-    def _bm25_dir(self) -> Path:
+    def _local_dir(self) -> Path:
+        """Where this machine keeps its files for the store (lexical index, lock)."""
         if self.chroma_url:
             key = hashlib.sha256(f"{self.chroma_url}|{self.collection_name}".encode()).hexdigest()
-            return self.store_dir / "bm25-remote" / key[:16]
-        return self.store_dir / "bm25" / self.collection_name
+            return self.store_dir / "remote" / key[:16]
+        return self.store_dir
+
+    @property
+    def lexical_path(self) -> Path:
+        return self._local_dir / "lexical" / f"{self.collection_name}.sqlite3"
+
+    def ingest_lock(self) -> IngestLock:
+        """Held while ingesting or removing: one writer per store on this machine."""
+        return IngestLock(self._local_dir / f".{self.collection_name}.ingest.lock", self.location)
+
+    def damaged(self, exc: BaseException) -> StoreError:
+        """The one-line error for a Chroma failure, with what to do about it."""
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if self.chroma_url:
+            return StoreError(f"The Chroma server at {self.chroma_url} failed: {detail}")
+        return StoreError(
+            f"The vector store at {self.store_dir} is damaged or unreadable ({detail}):"
+            " run 'assistant doctor' to check it, 'assistant ingest --rebuild' to rebuild it."
+        )
+
+    def _call(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return action(*args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise self.damaged(exc) from None
 
     def _connect(self, *, create: bool) -> Any:
         if self._client is not None:
@@ -115,7 +151,9 @@ class ChunkStore:
                     f"No vector store at {self.store_dir}: run 'assistant ingest' first."
                 )
             self.store_dir.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(path=str(self.store_dir), settings=settings)
+            self._client = self._call(
+                lambda: chromadb.PersistentClient(path=str(self.store_dir), settings=settings)
+            )
         return self._client
 
     def collection(self, *, create: bool = False) -> Any:
@@ -140,13 +178,29 @@ class ChunkStore:
                     f"The store at {self.location} has no collection '{self.collection_name}':"
                     " run 'assistant ingest' first."
                 ) from None
-            raise StoreError(f"The vector store at {self.location} failed: {exc}") from None
+            raise self.damaged(exc) from None
         return self._collection
+
+    def _manifest(self, *, create: bool = False) -> Manifest | None:
+        """The manifest, or None for a store written before there was one."""
+        if self._files is None:
+            client = self._connect(create=create)
+            name = f"{self.collection_name}__files"
+            try:
+                if create:
+                    self._files = client.get_or_create_collection(name, embedding_function=None)
+                else:
+                    self._files = client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                if "does not exist" in str(exc):
+                    return None
+                raise self.damaged(exc) from None
+        return Manifest(self._files)
 
     # -- reading ----------------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(self.collection().count())
+        return int(self._call(lambda: self.collection().count()))
 
     def _get(self, **kwargs: Any) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         ids: list[str] = []
@@ -154,8 +208,11 @@ class ChunkStore:
         metas: list[dict[str, Any]] = []
         include = kwargs.pop("include", ["documents", "metadatas"])
         offset = 0
+        collection = self.collection()
         while True:
-            got = self.collection().get(include=include, limit=_GET_BATCH, offset=offset, **kwargs)
+            got = self._call(
+                collection.get, include=include, limit=_GET_BATCH, offset=offset, **kwargs
+            )
             ids.extend(got["ids"])
             docs.extend(got["documents"] or [""] * len(got["ids"]))
             metas.extend(got["metadatas"] or [{}] * len(got["ids"]))
@@ -163,17 +220,39 @@ class ChunkStore:
                 return ids, docs, metas
             offset += _GET_BATCH
 
-    def sources(self) -> dict[str, SourceInfo]:
-        """Every ingested source with its content hash and chunk count."""
-        _, _, metas = self._get(include=["metadatas"])
-        found: dict[str, SourceInfo] = {}
-        for meta in metas:
+    def entries(self) -> dict[str, FileEntry]:
+        """Every file record, including files being written. A store without a manifest
+        (written by an older version) is read from its chunks' metadata, as unverified."""
+        manifest = self._manifest()
+        if manifest is not None:
+            return self._call(manifest.entries)
+        self.collection()
+        ids, _, metas = self._get(include=["metadatas"])
+        found: dict[str, tuple[str, list[str]]] = {}
+        for chunk_id, meta in zip(ids, metas, strict=True):
             name = str(meta["source"])
-            prev = found.get(name)
-            found[name] = SourceInfo(
-                name, str(meta.get("document_hash", "")), (prev.chunks if prev else 0) + 1
-            )
-        return found
+            found.setdefault(name, (str(meta.get("document_hash", "")), []))[1].append(chunk_id)
+        return {
+            name: FileEntry(name, doc_hash, tuple(chunk_ids), state="unverified")
+            for name, (doc_hash, chunk_ids) in found.items()
+        }
+
+    @property
+    def has_manifest(self) -> bool:
+        return self._manifest() is not None
+
+    def sources(self) -> dict[str, SourceInfo]:
+        """Every ingested source with its content hash and chunk count (from the manifest)."""
+        return {
+            name: SourceInfo(name, entry.content_hash, entry.chunks)
+            for name, entry in self.entries().items()
+            if entry.state != "writing"
+        }
+
+    def generation(self) -> str:
+        """Changes whenever any client writes to the store."""
+        manifest = self._manifest()
+        return self._call(manifest.generation) if manifest is not None else LEGACY_GENERATION
 
     def chunks_of(self, source: str) -> list[Chunk]:
         ids, docs, metas = self._get(where={"source": source})
@@ -183,19 +262,30 @@ class ChunkStore:
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
-        got = self.collection().get(ids=list(ids), include=["documents", "metadatas"])
+        got = self._call(
+            lambda: self.collection().get(ids=list(ids), include=["documents", "metadatas"])
+        )
         return {
             i: _chunk(i, d, m)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
 
+    def texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """Chunk texts by id; ids the store does not have are left out."""
+        out: dict[str, str] = {}
+        for lo in range(0, len(ids), _GET_BATCH):
+            batch = list(ids[lo : lo + _GET_BATCH])
+            got = self._call(self.collection().get, ids=batch, include=["documents"])
+            out.update(zip(got["ids"], got["documents"], strict=True))
+        return out
+
     def dense_search(self, embedding: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, best first."""
-        got = self.collection().query(
+        got = self._call(lambda: self.collection().query(
             query_embeddings=[list(embedding)],
             n_results=k,
             include=["documents", "metadatas", "distances"],
-        )
+        ))  # fmt: skip
         return [
             (_chunk(i, d, m), 1.0 - float(dist))
             for i, d, m, dist in zip(
@@ -207,47 +297,109 @@ class ChunkStore:
     def bm25_search(self, query: str, k: int) -> list[Hit]:
         return [Hit(i, s) for i, s in self.lexical().search(query, k)]
 
-    def lexical(self) -> Bm25Index:
-        """The BM25 index, rebuilt from Chroma whenever it does not match the stored chunks."""
-        if self._bm25 is None:
-            ids, _, _ = self._get(include=[])
-            saved = Bm25Index.load(self._bm25_dir)
-            if saved is not None and saved.fingerprint == fingerprint(ids):
-                self._bm25 = saved
-            else:
-                logger.info("BM25 index out of date for %s: rebuilding", self.location)
-                self._bm25 = self.rebuild_lexical()
-        return self._bm25
+    def lexical(self) -> LexicalIndex:
+        """The lexical index, caught up with the store (one cheap generation check when
+        nothing changed; otherwise only the changed files are re-indexed)."""
+        index = self._open_lexical()
+        generation = self.generation()
+        if index.generation != generation:
+            try:
+                index.sync(generation, self.entries(), self.texts)
+            except sqlite3.DatabaseError as exc:
+                logger.warning("lexical index %s unusable (%s): rebuilding", self.lexical_path, exc)
+                index = self._open_lexical(fresh=True)
+                index.sync(generation, self.entries(), self.texts)
+        return index
+
+    def _open_lexical(self, *, fresh: bool = False) -> LexicalIndex:
+        if fresh and self._lexical is not None:
+            self._lexical.close()
+            self._lexical = None
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.lexical_path}{suffix}").unlink(missing_ok=True)
+        if self._lexical is None:
+            index = LexicalIndex(self.lexical_path)
+            try:
+                index.generation  # noqa: B018 - opens (and checks the version of) the file
+            except (sqlite3.DatabaseError, OSError) as exc:
+                if fresh:
+                    raise StoreError(
+                        f"Cannot write the lexical index at {self.lexical_path}: {exc}"
+                    ) from None
+                logger.warning("lexical index %s unusable (%s): rebuilding", self.lexical_path, exc)
+                index.close()
+                return self._open_lexical(fresh=True)
+            self._lexical = index
+            # Tidy the folder of the bm25s index this one replaced.
+            shutil.rmtree(self._local_dir / "bm25", ignore_errors=True)
+            shutil.rmtree(self._local_dir / "bm25-remote", ignore_errors=True)
+        return self._lexical
 
     # -- writing ----------------------------------------------------------------------------
 
     def add(self, chunks: Sequence[Chunk], embeddings: Any) -> None:
         """Store chunks with their embeddings (one row per chunk)."""
         if chunks:
-            self.collection(create=True).add(
+            collection = self.collection(create=True)
+            self._call(lambda: collection.add(
                 ids=[c.id for c in chunks],
                 documents=[c.text for c in chunks],
                 metadatas=[_metadata(c) for c in chunks],
                 embeddings=[[float(x) for x in e] for e in embeddings],
-            )
+            ))  # fmt: skip
 
     def update_positions(self, chunks: Sequence[Chunk]) -> None:
         """Rewrite the offsets of chunks whose text did not change (no re-embedding)."""
         if chunks:
-            self.collection(create=True).update(
+            collection = self.collection(create=True)
+            self._call(lambda: collection.update(
                 ids=[c.id for c in chunks], metadatas=[_metadata(c) for c in chunks]
-            )
+            ))  # fmt: skip
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self.collection(create=True).delete(ids=list(ids))
+            collection = self.collection(create=True)
+            self._call(lambda: collection.delete(ids=list(ids)))
 
-    def rebuild_lexical(self) -> Bm25Index:
-        ids, docs, _ = self._get()
-        index = Bm25Index.build(ids, docs)
+    def delete_source(self, source: str) -> None:
+        """Every chunk of ``source``, whatever the manifest says it has."""
+        collection = self.collection(create=True)
+        self._call(lambda: collection.delete(where={"source": source}))
+
+    def record(self, entries: Sequence[FileEntry], *, removed: Sequence[str] = ()) -> None:
+        """Write file records (and drop those of ``removed``) without a new generation. The
+        first write to a store from before the manifest records what it holds first."""
+        legacy = None if self.has_manifest else self.entries()
+        manifest = self._manifest(create=True)
+        assert manifest is not None
+        if legacy:
+            self._call(manifest.put, list(legacy.values()))
+        if entries:
+            self._call(lambda: manifest.put(entries))
+        if removed:
+            self._call(lambda: manifest.remove(removed))
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Around a write: afterwards every reader (here and elsewhere) sees a new generation,
+        and this process's lexical index catches up."""
         try:
-            index.save(self._bm25_dir)
-        except OSError as exc:  # a read-only store still answers; it rebuilds next time
-            logger.warning("could not save the BM25 index to %s: %s", self._bm25_dir, exc)
-        self._bm25 = index
-        return index
+            yield
+        finally:
+            manifest = self._manifest(create=True)
+            assert manifest is not None
+            self._call(manifest.bump)
+        self.lexical()
+
+    def reset(self) -> None:
+        """Drop every chunk, record and the lexical index (``ingest --rebuild``)."""
+        client = self._connect(create=True)
+        for name in (self.collection_name, f"{self.collection_name}__files"):
+            try:
+                client.delete_collection(name)
+            except Exception as exc:
+                if "does not exist" not in str(exc):
+                    raise self.damaged(exc) from None
+        self._collection = self._files = None
+        self._open_lexical(fresh=True)

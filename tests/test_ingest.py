@@ -61,13 +61,11 @@ def test_changed_file_replaces_its_chunks_without_orphans(
     assert not any("Over 150 guests" in c.text for c in chunks)
     answer = fresh_bot.ask("How many guests attended the banquet?")
     assert "160" in answer.text
-    assert fresh_bot.store.lexical().fingerprint == _fingerprint(fresh_bot)
+    assert sorted(fresh_bot.store.lexical().ids()) == _stored_ids(fresh_bot)
 
 
-def _fingerprint(bot: Assistant) -> str:
-    from assistant.lexical import fingerprint
-
-    return fingerprint(c.id for s in bot.documents() for c in bot.store.chunks_of(s.source))
+def _stored_ids(bot: Assistant) -> list[str]:
+    return sorted(c.id for s in bot.documents() for c in bot.store.chunks_of(s.source))
 
 
 def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path: Path) -> None:
@@ -80,7 +78,7 @@ def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path
     pruned = fresh_bot.ingest([corpus], prune=True)
     assert pruned.removed == 1  # notes.md's one chunk (heading + body)
     assert [d.source for d in fresh_bot.documents()] == ["briefing.txt"]
-    assert len(fresh_bot.store.lexical().ids) == 5
+    assert len(fresh_bot.store.lexical().ids()) == 5
 
 
 def test_a_bad_file_aborts_the_run_and_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
@@ -103,13 +101,20 @@ def test_empty_corpus_is_refused_and_creates_no_store(tmp_path: Path) -> None:
     assert not store.exists()
 
 
-def test_bm25_index_is_rebuilt_when_missing_or_stale(fresh_bot: Assistant, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["deleted", "garbled"])
+def test_lexical_index_is_rebuilt_when_missing_or_damaged(
+    fresh_bot: Assistant, tmp_path: Path, damage: str
+) -> None:
     corpus = _corpus(tmp_path)
     fresh_bot.ingest([corpus])
-    bm25_dir = fresh_bot.settings.store_dir / "bm25" / fresh_bot.settings.collection
-    assert (bm25_dir / "ids.json").is_file()
-    shutil.rmtree(bm25_dir)
+    path = fresh_bot.store.lexical_path
+    assert path.is_file()
+    fresh_bot.store.lexical().close()
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"not a database" * 1000)
     reopened = Assistant(store_dir=fresh_bot.settings.store_dir)
-    assert len(reopened.store.lexical().ids) == 6
-    assert (bm25_dir / "ids.json").is_file()
+    assert sorted(reopened.store.lexical().ids()) == _stored_ids(fresh_bot)
+    assert path.is_file()
     assert reopened.ask("Who attended the parade?").citations

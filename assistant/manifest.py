@@ -1,0 +1,127 @@
+"""The source manifest: one record per ingested file, kept in Chroma beside the chunks.
+
+A file counts as ingested only when its record says ``complete``: ingest marks the files it is
+about to change ``writing`` before it touches their chunks and ``complete`` after, so a run that
+dies in between leaves records that the next run redoes. The manifest lives in a second Chroma
+collection (``<collection>__files``) so that every client of one Chroma server sees the same
+one, and carries a *generation* token that every writer replaces: a reader compares one token
+to know whether anything changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+State = Literal["complete", "writing", "unverified"]
+
+_GENERATION_ID = "generation"
+_PREFIX = "file:"
+_VECTOR = [1.0]  # Chroma stores a vector per record; the manifest needs none of its own.
+_PAGE = 2000
+
+
+def digest(ids: Iterable[str]) -> str:
+    """Order-independent digest of a set of chunk ids."""
+    h = hashlib.sha256()
+    for chunk_id in sorted(ids):
+        h.update(chunk_id.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """What the store holds of one source file."""
+
+    source: str
+    content_hash: str
+    chunk_ids: tuple[str, ...]
+    state: State = "complete"
+    # How the chunks were cut and embedded: a change of either means the file is redone.
+    chunking: str = ""
+    embedder: str = ""
+
+    @property
+    def chunks(self) -> int:
+        return len(self.chunk_ids)
+
+    @property
+    def digest(self) -> str:
+        return digest(self.chunk_ids)
+
+    def marked(self, state: State) -> FileEntry:
+        return replace(self, state=state)
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "hash": self.content_hash,
+            "state": self.state,
+            "chunking": self.chunking,
+            "embedder": self.embedder,
+            "chunks": len(self.chunk_ids),
+            "ids": json.dumps(list(self.chunk_ids)),
+        }
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> FileEntry:
+        state = str(meta.get("state", "unverified"))
+        return cls(
+            source=str(meta["source"]),
+            content_hash=str(meta.get("hash", "")),
+            chunk_ids=tuple(json.loads(str(meta.get("ids", "[]")))),
+            state=state if state in ("complete", "writing") else "unverified",  # type: ignore[arg-type]
+            chunking=str(meta.get("chunking", "")),
+            embedder=str(meta.get("embedder", "")),
+        )
+
+
+class Manifest:
+    """The file records of one Chroma collection (``collection`` is a Chroma collection)."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    def entries(self) -> dict[str, FileEntry]:
+        found: dict[str, FileEntry] = {}
+        offset = 0
+        while True:
+            got = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+                if record_id.startswith(_PREFIX) and meta:
+                    entry = FileEntry.from_metadata(meta)
+                    found[entry.source] = entry
+            if len(got["ids"]) < _PAGE:
+                return found
+            offset += _PAGE
+
+    def put(self, entries: Sequence[FileEntry]) -> None:
+        for lo in range(0, len(entries), _PAGE):
+            batch = entries[lo : lo + _PAGE]
+            self._collection.upsert(
+                ids=[_PREFIX + e.source for e in batch],
+                metadatas=[e.to_metadata() for e in batch],
+                embeddings=[_VECTOR for _ in batch],
+            )
+
+    def remove(self, sources: Sequence[str]) -> None:
+        if sources:
+            self._collection.delete(ids=[_PREFIX + s for s in sources])
+
+    def generation(self) -> str:
+        """A token that every write replaces ("" before the first write)."""
+        got = self._collection.get(ids=[_GENERATION_ID], include=["metadatas"])
+        metas = got["metadatas"] or []
+        return str(metas[0].get("token", "")) if metas and metas[0] else ""
+
+    def bump(self) -> str:
+        token = uuid.uuid4().hex
+        self._collection.upsert(
+            ids=[_GENERATION_ID], metadatas=[{"token": token}], embeddings=[_VECTOR]
+        )
+        return token
