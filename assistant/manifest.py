@@ -5,7 +5,7 @@ about to change ``writing`` before it touches their chunks and ``complete`` afte
 dies in between leaves records that the next run redoes. The manifest lives in a second Chroma
 collection (``<collection>__files``) so that every client of one Chroma server sees the same
 one, and carries a *generation* token that every writer replaces: a reader compares one token
-to know whether anything changed.
+to know whether anything changed; it is replaced in the same upsert as the records it covers.
 """
 
 from __future__ import annotations
@@ -101,15 +101,19 @@ class Manifest:
             offset += _PAGE
 
     def put(self, entries: Sequence[FileEntry]) -> None:
+        """Write records; each call also replaces the generation token, in the same upsert,
+        so no reader can see changed records under an unchanged generation."""
         for lo in range(0, len(entries), _PAGE):
             batch = entries[lo : lo + _PAGE]
             self._collection.upsert(
-                ids=[_PREFIX + e.source for e in batch],
-                metadatas=[e.to_metadata() for e in batch],
-                embeddings=[_VECTOR for _ in batch],
+                ids=[_GENERATION_ID, *(_PREFIX + e.source for e in batch)],
+                metadatas=[{"token": uuid.uuid4().hex}, *(e.to_metadata() for e in batch)],
+                embeddings=[_VECTOR for _ in range(len(batch) + 1)],
             )
 
     def remove(self, sources: Sequence[str]) -> None:
+        """Drop records. Callers mark them "writing" first (a ``put``), which readers already
+        leave out, so dropping them needs no new generation."""
         if sources:
             self._collection.delete(ids=[_PREFIX + s for s in sources])
 
@@ -118,10 +122,3 @@ class Manifest:
         got = self._collection.get(ids=[_GENERATION_ID], include=["metadatas"])
         metas = got["metadatas"] or []
         return str(metas[0].get("token", "")) if metas and metas[0] else ""
-
-    def bump(self) -> str:
-        token = uuid.uuid4().hex
-        self._collection.upsert(
-            ids=[_GENERATION_ID], metadatas=[{"token": token}], embeddings=[_VECTOR]
-        )
-        return token

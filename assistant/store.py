@@ -127,6 +127,14 @@ class ChunkStore:
         except StoreError:
             raise
         except Exception as exc:
+            if "does not exist" in str(exc):
+                # Another process dropped and re-created the collection (ingest --rebuild):
+                # the next call opens the new one.
+                self._collection = self._files = None
+                raise StoreError(
+                    f"The store at {self.location} was rebuilt by another process while in use;"
+                    " ask again."
+                ) from None
             raise self.damaged(exc) from None
 
     def _connect(self, *, create: bool) -> Any:
@@ -368,7 +376,7 @@ class ChunkStore:
         self._call(lambda: collection.delete(where={"source": source}))
 
     def record(self, entries: Sequence[FileEntry], *, removed: Sequence[str] = ()) -> None:
-        """Write file records (and drop those of ``removed``) without a new generation. The
+        """Write file records (with a new generation) and drop those of ``removed``. The
         first write to a store from before the manifest records what it holds first."""
         legacy = None if self.has_manifest else self.entries()
         manifest = self._manifest(create=True)
@@ -382,14 +390,9 @@ class ChunkStore:
 
     @contextmanager
     def changing(self) -> Iterator[None]:
-        """Around a write: afterwards every reader (here and elsewhere) sees a new generation,
-        and this process's lexical index catches up."""
-        try:
-            yield
-        finally:
-            manifest = self._manifest(create=True)
-            assert manifest is not None
-            self._call(manifest.bump)
+        """Around a write: afterwards this process's lexical index catches up (other readers
+        see the new generation the records carry)."""
+        yield
         self.lexical()
 
     def reset(self) -> None:
