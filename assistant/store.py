@@ -8,6 +8,7 @@ import json
 import logging
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from assistant import probe
 from assistant.errors import StoreError
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
@@ -80,10 +82,20 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
 class ChunkStore:
     """The one place that talks to Chroma. Embeddings are always supplied by us."""
 
-    def __init__(self, store_dir: Path, *, chroma_url: str | None = None, collection: str) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        chroma_url: str | None = None,
+        collection: str,
+        check_on_open: bool = True,
+    ) -> None:
         self.store_dir = Path(store_dir)
         self.chroma_url = chroma_url
         self.collection_name = collection
+        # An embedded store's vector index is first touched in a child process (see
+        # assistant.probe): a damaged index then fails with a message, not a crash.
+        self._check_state: str | subprocess.Popen[str] = "todo" if check_on_open else "done"
         self._client: Any = None
         self._collection: Any = None
         self._files: Any = None
@@ -137,6 +149,27 @@ class ChunkStore:
                 ) from None
             raise self.damaged(exc) from None
 
+    def start_check(self) -> None:
+        """Begin the vector-index check in the background (callers may load models meanwhile)."""
+        if self._check_state == "todo":
+            if self.chroma_url or not (self.store_dir / "chroma.sqlite3").is_file():
+                self._check_state = "done"
+            else:
+                self._check_state = probe.start(self.store_dir, self.collection_name)
+
+    def _ensure_checked(self) -> None:
+        self.start_check()
+        if isinstance(self._check_state, str):
+            return
+        result = probe.finish(self._check_state)
+        self._check_state = "done"
+        if not result.ok and "does not exist" not in result.problem:
+            self._check_state = "todo"  # check again next time: it may have been repaired
+            raise StoreError(
+                f"The vector store at {self.store_dir} is damaged: {result.problem}."
+                " Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
+            )
+
     def _connect(self, *, create: bool) -> Any:
         if self._client is not None:
             return self._client
@@ -167,6 +200,7 @@ class ChunkStore:
     def collection(self, *, create: bool = False) -> Any:
         if self._collection is not None:
             return self._collection
+        self._ensure_checked()
         client = self._connect(create=create)
         try:
             if create:
@@ -289,6 +323,7 @@ class ChunkStore:
 
     def dense_search(self, embedding: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, best first."""
+        self._ensure_checked()
         got = self._call(lambda: self.collection().query(
             query_embeddings=[list(embedding)],
             n_results=k,
@@ -349,6 +384,7 @@ class ChunkStore:
     def add(self, chunks: Sequence[Chunk], embeddings: Any) -> None:
         """Store chunks with their embeddings (one row per chunk)."""
         if chunks:
+            self._ensure_checked()
             collection = self.collection(create=True)
             self._call(lambda: collection.add(
                 ids=[c.id for c in chunks],
@@ -360,6 +396,7 @@ class ChunkStore:
     def update_positions(self, chunks: Sequence[Chunk]) -> None:
         """Rewrite the offsets of chunks whose text did not change (no re-embedding)."""
         if chunks:
+            self._ensure_checked()
             collection = self.collection(create=True)
             self._call(lambda: collection.update(
                 ids=[c.id for c in chunks], metadatas=[_metadata(c) for c in chunks]
@@ -367,11 +404,13 @@ class ChunkStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
+            self._ensure_checked()
             collection = self.collection(create=True)
             self._call(lambda: collection.delete(ids=list(ids)))
 
     def delete_source(self, source: str) -> None:
         """Every chunk of ``source``, whatever the manifest says it has."""
+        self._ensure_checked()
         collection = self.collection(create=True)
         self._call(lambda: collection.delete(where={"source": source}))
 
@@ -396,13 +435,37 @@ class ChunkStore:
         self.lexical()
 
     def reset(self) -> None:
-        """Drop every chunk, record and the lexical index (``ingest --rebuild``)."""
-        client = self._connect(create=True)
-        for name in (self.collection_name, f"{self.collection_name}__files"):
-            try:
-                client.delete_collection(name)
-            except Exception as exc:
-                if "does not exist" not in str(exc):
-                    raise self.damaged(exc) from None
-        self._collection = self._files = None
+        """Drop every chunk, record and the lexical index (``ingest --rebuild``). A local store
+        whose database cannot even be opened is moved aside (``<dir>.damaged-N``)."""
+        try:
+            self._ensure_checked()  # a damaged index would crash the deletes below
+            client = self._connect(create=True)
+            for name in (self.collection_name, f"{self.collection_name}__files"):
+                try:
+                    client.delete_collection(name)
+                except Exception as exc:
+                    if "does not exist" not in str(exc):
+                        raise
+        except Exception as exc:
+            if self.chroma_url:
+                raise self.damaged(exc) from None
+            self._move_aside()
+        self._client = self._collection = self._files = None
+        self._check_state = "done"
         self._open_lexical(fresh=True)
+
+    def _move_aside(self) -> None:
+        n = 1
+        while (aside := self.store_dir.with_name(f"{self.store_dir.name}.damaged-{n}")).exists():
+            n += 1
+        if self._lexical is not None:
+            self._lexical.close()
+            self._lexical = None
+        self.store_dir.rename(aside)
+        self.store_dir.mkdir(parents=True)
+        logger.warning("moved the damaged store %s to %s", self.store_dir, aside)
+
+    def rebuild_lexical(self) -> None:
+        """Index every file again from the store's texts."""
+        index = self._open_lexical(fresh=True)
+        index.sync(self.generation(), self.entries(), self.texts)

@@ -1,0 +1,153 @@
+"""``assistant doctor``: does the store agree with itself, and if not, what repairs it.
+
+Checks, each reported in one line: Chroma's database opens and its vector index answers (in a
+child process, see ``assistant.probe``); every file the manifest lists has exactly its chunks
+and no file was left half-written; the lexical index holds, for every chunk id, the words of
+that chunk's text (order-sensitive: a row under the wrong id is caught).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assistant import probe
+from assistant.errors import StoreError
+from assistant.lexical import tokenize
+from assistant.manifest import FileEntry
+from assistant.store import ChunkStore
+
+logger = logging.getLogger(__name__)
+
+REBUILD = "assistant ingest --rebuild CORPUS"
+REPAIR = "assistant doctor --repair"
+INGEST = "assistant ingest CORPUS"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One check: what it looked at, whether it passed, and what repairs it when not."""
+
+    check: str
+    ok: bool
+    detail: str
+    repair: str = ""
+
+    def line(self) -> str:
+        if self.ok:
+            return f"ok       {self.check}: {self.detail}"
+        return f"DAMAGED  {self.check}: {self.detail} → run '{self.repair}'"
+
+
+def diagnose(store: ChunkStore) -> list[Finding]:
+    """Every check's finding. The database and vector index are opened in a child process
+    first: when they are damaged, touching them here could crash this process."""
+    if not store.chroma_url and (store.store_dir / "chroma.sqlite3").is_file():
+        result = probe.finish(probe.start(store.store_dir, store.collection_name))
+        if not result.ok:
+            return [Finding("database and vector index", False, result.problem, REBUILD)]
+    try:
+        count = store.count()
+        entries = store.entries()
+    except StoreError as exc:
+        return [Finding("database and vector index", False, str(exc), REBUILD)]
+    return [
+        Finding("database and vector index", True, f"{count} chunks, {len(entries)} files"),
+        _files(store, entries),
+        _lexical(store, entries),
+    ]
+
+
+def _chunk_ids_by_source(store: ChunkStore) -> dict[str, set[str]]:
+    ids, _, metas = store._get(include=["metadatas"])
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk_id, meta in zip(ids, metas, strict=True):
+        found[str(meta.get("source", ""))].add(chunk_id)
+    return found
+
+
+def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str, str]:
+    """Source → what is wrong with its chunks (files being written count as wrong)."""
+    stored = _chunk_ids_by_source(store)
+    problems: dict[str, str] = {}
+    for source, entry in entries.items():
+        have, want = stored.get(source, set()), set(entry.chunk_ids)
+        if entry.state == "writing":
+            problems[source] = "an ingest stopped while writing it"
+        elif entry.state == "complete" and have != want:
+            problems[source] = (
+                f"{len(want - have)} of its {len(want)} chunks are missing"
+                if want - have
+                else f"{len(have - want)} chunks are not in its record"
+            )
+    for source in sorted(set(stored) - set(entries)):
+        problems[source] = "its chunks are in the store but the manifest does not list it"
+    return problems
+
+
+def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+    if not store.has_manifest:
+        return Finding("files", True, "store from before the manifest: the next ingest records it")
+    problems = file_problems(store, entries)
+    if not problems:
+        return Finding("files", True, f"all {len(entries)} files complete")
+    first = sorted(problems)[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return Finding("files", False, f"{first}: {problems[first]}{more}", INGEST)
+
+
+def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
+    """What is wrong with the lexical index ("" when nothing)."""
+    try:
+        index = store.lexical()
+        index.check()
+        indexed = index.sources()
+        wanted = {s: e for s, e in entries.items() if e.state != "writing"}
+        if set(indexed) != set(wanted):
+            return f"indexes {len(indexed)} files, the manifest lists {len(wanted)}"
+        for source, entry in wanted.items():
+            if indexed[source] != entry.digest:
+                return f"{source} is indexed with other chunks than the store has"
+        ids = index.ids()
+        tokens = index.tokens(ids)
+        texts = store.texts(ids)
+        for chunk_id in ids:
+            if chunk_id in texts and tokens.get(chunk_id) != " ".join(tokenize(texts[chunk_id])):
+                return f"chunk {chunk_id[:12]}… is indexed under the words of another text"
+    except Exception as exc:  # a damaged index file: reported, then rebuilt by --repair
+        return f"unreadable ({exc})"
+    return ""
+
+
+def _lexical(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+    problem = lexical_problem(store, entries)
+    if problem:
+        return Finding("lexical index", False, problem, REPAIR)
+    return Finding("lexical index", True, "agrees with the store, chunk by chunk")
+
+
+def repair(store: ChunkStore) -> list[str]:
+    """Repair what the store can repair by itself; returns what was done. Files whose chunks
+    are wrong are marked for the next ingest (their text lives in the corpus); a damaged
+    database or vector index needs the corpus too (``ingest --rebuild``)."""
+    done: list[str] = []
+    if not all(f.ok for f in diagnose(store)[:1]):
+        return done
+    with store.ingest_lock():
+        entries = store.entries()
+        if store.has_manifest:
+            problems = file_problems(store, entries)
+            stray = [s for s in problems if s not in entries]
+            for source in stray:
+                store.delete_source(source)
+            marked = [entries[s].marked("writing") for s in problems if s in entries]
+            if marked:
+                store.record(marked)
+                done.append(f"marked {len(marked)} file(s) to be redone: run '{INGEST}'")
+            if stray:
+                done.append(f"removed the chunks of {len(stray)} unlisted file(s)")
+        if lexical_problem(store, store.entries()):
+            store.rebuild_lexical()
+            done.append("rebuilt the lexical index")
+    return done

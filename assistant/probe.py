@@ -1,0 +1,97 @@
+"""Check that an embedded Chroma store's vector index answers — in a child process.
+
+A damaged HNSW file can make Chroma's native code crash the whole process (a segmentation
+fault, no Python exception), so the first touch of the index happens here, where a crash is
+contained and turned into one clear line:
+
+    python -m assistant.probe STORE_DIR COLLECTION
+
+prints one JSON object: ``{"count": N, "problem": null}`` or ``{"problem": "..."}``. Three
+stored vectors are looked up again; each must find itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    ok: bool
+    problem: str = ""
+
+
+def _check(store_dir: str, collection_name: str) -> dict[str, object]:
+    from assistant.offline import ensure_offline
+
+    ensure_offline()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=store_dir, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    )
+    collection: Any = client.get_collection(collection_name, embedding_function=None)
+    count = int(collection.count())
+    if count == 0:
+        return {"count": 0, "problem": None}
+    offsets = sorted({0, count // 2, count - 1})[:_SAMPLES]
+    for offset in offsets:
+        got = collection.get(limit=1, offset=offset, include=["embeddings"])
+        if not got["ids"]:
+            return {"problem": f"chunk {offset} of {count} cannot be read"}
+        vector = [float(x) for x in got["embeddings"][0]]
+        found = collection.query(query_embeddings=[vector], n_results=1, include=["distances"])
+        ids, distances = found["ids"][0], found["distances"][0]
+        if not ids or (ids[0] != got["ids"][0] and float(distances[0]) > 1e-4):
+            return {"problem": "the vector index does not find stored chunks"}
+    return {"count": count, "problem": None}
+
+
+def main(argv: list[str]) -> int:
+    try:
+        result = _check(argv[0], argv[1])
+    except Exception as exc:  # reported as data: the parent turns it into one line
+        text = str(exc).strip().splitlines()
+        result = {"problem": text[0] if text else type(exc).__name__}
+    print(json.dumps(result))
+    return 0
+
+
+def start(store_dir: Path, collection: str) -> subprocess.Popen[str]:
+    """Launch the check; ``finish`` collects it (the caller may work in between)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.probe", str(store_dir), collection],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 300) -> ProbeResult:
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return ProbeResult(False, f"the vector index did not answer within {timeout:.0f} s")
+    if process.returncode < 0:
+        return ProbeResult(False, f"the vector index crashed Chroma (signal {-process.returncode})")
+    try:
+        data = json.loads(out.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        tail = (err.strip().splitlines() or ["no output"])[-1]
+        return ProbeResult(False, f"the store check failed ({tail})")
+    problem = data.get("problem")
+    return ProbeResult(not problem, str(problem or ""))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

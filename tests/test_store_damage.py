@@ -1,0 +1,208 @@
+"""A damaged store: one clear line (never a traceback or a crash), and `doctor` says what is
+wrong and what repairs it. A real Chroma store large enough (1,500 chunks) that its vector
+index lives in HNSW files; the word-hashing embedder of tests/crash_ingest.py."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import StoreError
+from tests.crash_ingest import assistant_for
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = (
+    "harbour pier crane ship cargo rain wind station sensor battery river bridge market "
+    "council school library orchard mill quarry ferry"
+).split()
+
+
+def _write_corpus(folder: Path) -> Path:
+    rng = random.Random(7)
+    folder.mkdir()
+    for f in range(150):
+        paragraphs = [
+            " ".join(
+                " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
+                + f" code {f * 100 + p * 10 + s}."
+                for s in range(5)
+            )
+            for p in range(10)
+        ]
+        (folder / f"doc{f:03d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    (folder / "zz-lighthouse.txt").write_text(
+        "The lighthouse keeper is Isobel Marr. She lights the lamp at dusk.", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("damage")
+    corpus = _write_corpus(root / "corpus")
+    store = root / "store"
+    assistant_for(store).ingest([corpus])
+    return store, corpus
+
+
+@pytest.fixture
+def store(pristine: tuple[Path, Path], tmp_path: Path) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(pristine[0], copy)
+    return copy
+
+
+def _segment(store: Path) -> Path:
+    """The HNSW folder of the chunks' collection (the larger of the two)."""
+    folders = [p for p in store.iterdir() if (p / "data_level0.bin").is_file()]
+    return max(folders, key=lambda p: (p / "data_level0.bin").stat().st_size)
+
+
+def _garble(path: Path, offset: int, size: int) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        handle.write(random.Random(1).randbytes(size))
+
+
+def truncate_database(store: Path) -> None:
+    db = store / "chroma.sqlite3"
+    os.truncate(db, db.stat().st_size // 2)
+
+
+def garble_database(store: Path) -> None:
+    db = store / "chroma.sqlite3"
+    _garble(db, 4096, db.stat().st_size // 2)
+
+
+def garble_vectors(store: Path) -> None:
+    _garble(_segment(store) / "data_level0.bin", 1000, 200_000)
+
+
+def truncate_vectors(store: Path) -> None:
+    os.truncate(_segment(store) / "data_level0.bin", 100_000)
+
+
+def garble_header(store: Path) -> None:
+    _garble(_segment(store) / "header.bin", 0, 100)
+
+
+def delete_segment(store: Path) -> None:
+    shutil.rmtree(_segment(store))
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "truncated database": truncate_database,
+    "garbled database": garble_database,
+    "garbled vectors": garble_vectors,
+    "truncated vectors": truncate_vectors,
+    "garbled index header": garble_header,
+    "deleted index folder": delete_segment,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_database_or_index_is_one_clear_error_and_doctor_names_the_repair(
+    store: Path, damage: str
+) -> None:
+    DAMAGE[damage](store)
+    with pytest.raises(StoreError, match=r"ingest --rebuild"):
+        assistant_for(store).ask("Who is the lighthouse keeper?")
+    doctor = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "--store", str(store), "doctor"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert doctor.returncode == 1
+    assert "Traceback" not in doctor.stderr + doctor.stdout
+    assert doctor.stdout.startswith("DAMAGED  database and vector index:")
+    assert "assistant ingest --rebuild CORPUS" in doctor.stdout
+
+
+def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
+    """The case that used to be a segmentation fault (rc 139) in `assistant ask`."""
+    garble_vectors(store)
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "--store", str(store), "ask", "Who keeps it?"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"error: The vector store at {store} is damaged: the vector index crashed Chroma"
+        " (signal 11). Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
+    ]
+
+
+def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
+    store: Path, pristine: tuple[Path, Path]
+) -> None:
+    garble_vectors(store)
+    bot = assistant_for(store)
+    report = bot.ingest([pristine[1]], rebuild=True)
+    assert report.added == report.unchanged + report.added > 1500
+    assert (store.parent / "store.damaged-1" / "chroma.sqlite3").is_file()
+    answer = assistant_for(store).ask("Who is the lighthouse keeper?")
+    assert "Isobel Marr" in answer.text
+    assert all(f.ok for f in assistant_for(store).diagnose())
+
+
+def test_a_lexical_row_under_the_wrong_id_is_found_and_repaired(store: Path) -> None:
+    """Today's form of the issue's reordered ids.json: words of one chunk filed under
+    another's id."""
+    bot = assistant_for(store)
+    keeper = bot.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id
+    other = next(i for i in bot.store.lexical().ids() if i != keeper)
+    bot.store.lexical().close()
+    with sqlite3.connect(bot.store.lexical_path) as db:
+        rows = dict(
+            db.execute(
+                "SELECT chunk.id, chunk.rowid FROM chunk WHERE chunk.id IN (?, ?)", (keeper, other)
+            ).fetchall()
+        )
+        db.execute("UPDATE chunk SET id = 'swap' WHERE rowid = ?", (rows[keeper],))
+        db.execute("UPDATE chunk SET id = ? WHERE rowid = ?", (keeper, rows[other]))
+        db.execute("UPDATE chunk SET id = ? WHERE rowid = ?", (other, rows[keeper]))
+    findings = {f.check: f for f in assistant_for(store).diagnose()}
+    assert not findings["lexical index"].ok
+    assert "indexed under the words of another text" in findings["lexical index"].detail
+    assert findings["lexical index"].repair == "assistant doctor --repair"
+    assert assistant_for(store).repair() == ["rebuilt the lexical index"]
+    healed = assistant_for(store)
+    assert all(f.ok for f in healed.diagnose())
+    assert healed.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id == keeper
+
+
+def test_a_file_missing_chunks_is_found_and_redone_by_the_next_ingest(
+    store: Path, pristine: tuple[Path, Path]
+) -> None:
+    bot = assistant_for(store)
+    entry = bot.store.entries()["doc007.txt"]
+    bot.store.delete(list(entry.chunk_ids[:4]))
+    findings = {f.check: f for f in assistant_for(store).diagnose()}
+    assert not findings["files"].ok
+    assert findings["files"].detail == "doc007.txt: 4 of its 10 chunks are missing"
+    assert assistant_for(store).repair() == [
+        "marked 1 file(s) to be redone: run 'assistant ingest CORPUS'"
+    ]
+    report = assistant_for(store).ingest([pristine[1]])
+    assert report.added == 4
+    assert all(f.ok for f in assistant_for(store).diagnose())
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbled"])
+def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) -> None:
+    path = store / "lexical" / "briefings.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if damage == "deleted":
+        path.unlink()
+    else:
+        _garble(path, 0, path.stat().st_size)
+    answer = assistant_for(store).ask("Who is the lighthouse keeper?")
+    assert "Isobel Marr" in answer.text
