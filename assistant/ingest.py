@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,25 +90,24 @@ class Ingestor:
         if len(set(names)) != len(names):
             dupes = sorted({n for n in names if names.count(n) > 1})
             raise IngestError(f"Two files would share the source name {dupes[0]}; rename one.")
-        # Read and chunk everything before writing anything: a bad file aborts the whole run.
-        documents = [
-            read_document(path, source=name, max_bytes=self.max_file_bytes) for path, name in files
-        ]
         with self.store.ingest_lock():
             if rebuild:
+                for path, name in files:  # every file must read before the store is emptied
+                    read_document(path, source=name, max_bytes=self.max_file_bytes)
                 with self._writing():
                     self.store.reset()
             self.store.collection(create=True)
             legacy = not self.store.has_manifest
             existing = self.store.entries()
-            plans = [self._plan(document, existing.get(document.source)) for document in documents]
+            # Read and chunk everything before writing anything: a bad file aborts the run.
+            plans = [self._plan(path, name, existing.get(name)) for path, name in files]
             gone = sorted(set(existing) - set(names)) if prune else []
             removed = sum(existing[s].chunks for s in gone)
             changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
             if changed or gone or legacy:
                 self._write(changed, [existing[s] for s in gone], progress=progress)
         return IngestReport(
-            files=len(documents),
+            files=len(files),
             added=sum(len(p.add) for p in plans),
             unchanged=sum(p.unchanged for p in plans),
             removed=sum(len(p.delete) for p in plans) + removed,
@@ -116,15 +115,37 @@ class Ingestor:
             seconds=time.perf_counter() - began,
         )
 
-    def _plan(self, document: Document, known: FileEntry | None) -> _Plan:
-        if (
+    def _current(self, known: FileEntry | None) -> bool:
+        """Whether ``known`` was written completely, by this chunker and embedder."""
+        return (
             known is not None
             and known.state == "complete"
-            and known.content_hash == document.content_hash
             and known.chunking == self.chunking
             and known.embedder == self.embedder_id
+        )
+
+    def _plan(self, path: Path, name: str, known: FileEntry | None) -> _Plan:
+        stat = path.stat()
+        if (
+            known is not None
+            and self._current(known)
+            and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
         ):
-            return _Plan(known, unchanged=known.chunks)
+            return _Plan(known, unchanged=known.chunks)  # not even read
+        document = read_document(path, source=name, max_bytes=self.max_file_bytes)
+        if (
+            known is not None
+            and self._current(known)
+            and known.content_hash == document.content_hash
+        ):
+            # Touched, not changed: remember the new time so the next run need not read it.
+            seen = replace(known, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+            return _Plan(seen, unchanged=known.chunks)
+        return self._replan(document, known, stat.st_size, stat.st_mtime_ns)
+
+    def _replan(
+        self, document: Document, known: FileEntry | None, size: int, mtime_ns: int
+    ) -> _Plan:
         chunks = chunk_document(
             document, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap
         )
@@ -134,6 +155,8 @@ class Ingestor:
             tuple(c.id for c in chunks),
             chunking=self.chunking,
             embedder=self.embedder_id,
+            size=size,
+            mtime_ns=mtime_ns,
         )
         # Whatever the record says, the chunks in the store are the truth: an interrupted
         # run may have left some or all of them.

@@ -45,6 +45,10 @@ class FileEntry:
     # How the chunks were cut and embedded: a change of either means the file is redone.
     chunking: str = ""
     embedder: str = ""
+    # The file's size and modification time when it was read: when both are unchanged, an
+    # ingest trusts the record without reading the file again.
+    size: int = -1
+    mtime_ns: int = -1
 
     @property
     def chunks(self) -> int:
@@ -66,6 +70,8 @@ class FileEntry:
             "embedder": self.embedder,
             "chunks": len(self.chunk_ids),
             "ids": json.dumps(list(self.chunk_ids)),
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
         }
 
     @classmethod
@@ -78,6 +84,8 @@ class FileEntry:
             state=state if state in ("complete", "writing") else "unverified",  # type: ignore[arg-type]
             chunking=str(meta.get("chunking", "")),
             embedder=str(meta.get("embedder", "")),
+            size=int(meta.get("size", -1)),
+            mtime_ns=int(meta.get("mtime_ns", -1)),
         )
 
 

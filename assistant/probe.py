@@ -13,6 +13,7 @@ stored vectors are looked up again; each must find itself.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 _SAMPLES = 3
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +50,12 @@ def _check(store_dir: str, collection_name: str) -> dict[str, object]:
         if not got["ids"]:
             return {"problem": f"chunk {offset} of {count} cannot be read"}
         vector = [float(x) for x in got["embeddings"][0]]
-        found = collection.query(query_embeddings=[vector], n_results=1, include=["distances"])
+        found = collection.query(
+            query_embeddings=[vector], n_results=min(10, count), include=["distances"]
+        )
         ids, distances = found["ids"][0], found["distances"][0]
-        if not ids or (ids[0] != got["ids"][0] and float(distances[0]) > 1e-4):
+        if got["ids"][0] not in ids and not (distances and float(distances[0]) < 1e-3):
+            logger.warning("probe: %s not found; got %s at %s", got["ids"][0], ids, distances)
             return {"problem": "the vector index does not find stored chunks"}
     return {"count": count, "problem": None}
 

@@ -241,3 +241,33 @@ def test_a_writer_waits_for_readers_and_holds_back_new_ones() -> None:
     for thread in (first, second, third):
         thread.join(10)
     assert events == ["read", "read done", "write", "late read"]
+
+
+def test_an_unchanged_rerun_reads_no_file_and_a_touched_one_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import assistant.ingest
+
+    reads: list[str] = []
+    real = assistant.ingest.read_document
+
+    def counting(path: Path, **kwargs: Any) -> Any:
+        reads.append(Path(path).name)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(assistant.ingest, "read_document", counting)
+    corpus = corpus_v1(tmp_path / "v1")
+    bot = assistant_for(tmp_path / "store")
+    bot.ingest([corpus])
+    assert sorted(reads) == ["briefing.txt", "notes.md"]
+    reads.clear()
+    assert bot.ingest([corpus]).unchanged == 7
+    assert reads == []
+    os.utime(corpus / "notes.md", ns=(1, 2))  # touched, same text
+    assert bot.ingest([corpus]).added == 0
+    assert reads == ["notes.md"]
+    reads.clear()
+    bot.ingest([corpus])
+    assert reads == []

@@ -1,0 +1,249 @@
+"""Fault injection: kill -9 during ingest, damaged stores, hostile uploads — is anything lost,
+does any traceback reach the user, is any answer wrong?
+
+    .venv/bin/python benchmarks/faults.py            # all three parts (a few minutes)
+    .venv/bin/python benchmarks/faults.py --part kill
+
+Uses real Chroma stores in a temp folder and real processes (SIGKILL at named moments, see
+tests/crash_ingest.py); the embedder is the word-hashing one from there, so the figures are
+about the store, not the model. Prints one table per part and a total line; exit code 1 when
+any row lost data, showed a traceback or answered wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.errors import AssistantError  # noqa: E402
+from tests.crash_ingest import MOMENTS, assistant_for  # noqa: E402
+
+QUESTION = "Who is the lighthouse keeper?"
+ANSWER = "Isobel Marr"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    case: str
+    outcome: str  # what the user saw, shortened
+    lost: bool
+    traceback: bool
+    wrong: bool
+
+
+def _ask(store: Path) -> tuple[str, bool, bool]:
+    """(what the user saw, traceback?, wrong answer?) for the planted question, through the CLI
+    so that a crash of the process counts."""
+    script = (
+        "import sys; from pathlib import Path; from tests.crash_ingest import assistant_for\n"
+        "from assistant.errors import AssistantError\n"
+        "try:\n"
+        f"    a = assistant_for(Path(sys.argv[1])).ask({QUESTION!r})\n"
+        "    print('ANSWER', a.text)\n"
+        "except AssistantError as e:\n"
+        "    print('ERROR', e)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(store)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    out = run.stdout.strip()
+    traceback = run.returncode != 0 or "Traceback" in run.stderr
+    if traceback:
+        return f"crash rc={run.returncode}", True, False
+    if out.startswith("ANSWER"):
+        return out[7:80], False, ANSWER not in out
+    return out[6:80], False, False
+
+
+def _corpus(folder: Path) -> Path:
+    """150 generated files of 10 chunks and one that answers the planted question."""
+    from tests.test_store_damage import _write_corpus
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return _write_corpus(folder)
+
+
+def _state(store: Path) -> dict[str, Any]:
+    bot = assistant_for(store)
+    entries = bot.store.entries()
+    index = bot.store.lexical()
+    return {
+        "entries": {s: (e.content_hash, sorted(e.chunk_ids), e.state) for s, e in entries.items()},
+        "count": bot.store.count(),
+        "lexical": {s: sorted(index.ids(s)) for s in index.sources()},
+    }
+
+
+def kill_part(work: Path) -> list[Row]:
+    corpus = _corpus(work / "kill-corpus")
+    clean = work / "kill-clean"
+    assistant_for(clean).ingest([corpus])
+    expected = _state(clean)
+    old = work / "kill-old"
+    shutil.copytree(corpus, old)
+    for name in ("doc000.txt", "doc001.txt"):  # the run edits two files and prunes one
+        (old / name).write_text("An older text. It changed since.", encoding="utf-8")
+    (old / "gone.txt").write_text("A file that the run prunes.", encoding="utf-8")
+    rows = []
+    for moment in MOMENTS:
+        store = work / f"kill-{moment.replace(':', '-')}"
+        assistant_for(store).ingest([old])
+        run = subprocess.run(
+            [sys.executable, "-m", "tests.crash_ingest", str(store), str(corpus), moment],
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        killed = run.returncode == -9
+        assistant_for(store).ingest([corpus], prune=True)
+        lost = _state(store) != expected
+        seen, traceback, wrong = _ask(store)
+        rows.append(
+            Row(f"kill -9 at {moment}", ("killed; " if killed else "NOT killed; ") + seen,
+                lost or not killed, traceback or "Traceback" in run.stderr, wrong)
+        )  # fmt: skip
+    return rows
+
+
+def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
+    """Case → (damage, the repair a user runs after reading the message)."""
+    from tests import test_store_damage as d
+
+    def lexical_deleted(store: Path) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store / 'lexical' / 'briefings.sqlite3'}{suffix}").unlink(missing_ok=True)
+
+    def lexical_garbled(store: Path) -> None:
+        path = store / "lexical" / "briefings.sqlite3"
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        d._garble(path, 0, path.stat().st_size)
+
+    def lexical_swapped(store: Path) -> None:
+        import sqlite3
+
+        bot = assistant_for(store)
+        keeper = bot.store.bm25_search("lighthouse keeper", 1)[0].chunk_id
+        bot.store.lexical().close()
+        with sqlite3.connect(store / "lexical" / "briefings.sqlite3") as db:
+            rows = [r[0] for r in db.execute("SELECT rowid FROM chunk ORDER BY rowid")]
+            mine = db.execute("SELECT rowid FROM chunk WHERE id = ?", (keeper,)).fetchone()[0]
+            other = rows[0] if rows[0] != mine else rows[1]
+            a, b = (db.execute("SELECT tokens FROM fts WHERE rowid = ?", (r,)).fetchone()[0]
+                    for r in (mine, other))  # fmt: skip
+            db.execute("UPDATE fts SET tokens = ? WHERE rowid = ?", (b, mine))
+            db.execute("UPDATE fts SET tokens = ? WHERE rowid = ?", (a, other))
+
+    def missing_chunks(store: Path) -> None:
+        bot = assistant_for(store)
+        bot.store.delete(list(bot.store.entries()["zz-lighthouse.txt"].chunk_ids))
+
+    def manifest_dropped(store: Path) -> None:
+        bot = assistant_for(store)
+        bot.store.lexical().close()
+        bot.store._connect(create=False).delete_collection("briefings__files")
+
+    def threshold_nan(store: Path) -> None:
+        (store / "calibration.json").write_text('{"abstain_threshold": NaN}', encoding="utf-8")
+
+    return {
+        "chroma.sqlite3 truncated to half": (d.truncate_database, "rebuild"),
+        "chroma.sqlite3 garbled": (d.garble_database, "rebuild"),
+        "HNSW data_level0.bin random bytes": (d.garble_vectors, "rebuild"),
+        "HNSW data_level0.bin truncated": (d.truncate_vectors, "rebuild"),
+        "HNSW header.bin garbled": (d.garble_header, "rebuild"),
+        "HNSW segment folder deleted": (d.delete_segment, "rebuild"),
+        "lexical index deleted": (lexical_deleted, "none"),
+        "lexical index garbled": (lexical_garbled, "none"),
+        "lexical rows swapped": (lexical_swapped, "doctor"),
+        "a file's chunks deleted": (missing_chunks, "doctor+ingest"),
+        "manifest collection dropped": (manifest_dropped, "ingest"),
+        "calibration.json threshold NaN": (threshold_nan, "fix file"),
+    }
+
+
+def damage_part(work: Path) -> list[Row]:
+    corpus = _corpus(work / "damage-corpus")
+    pristine = work / "damage-pristine"
+    assistant_for(pristine).ingest([corpus])
+    rows = []
+    for n, (case, (damage, repair)) in enumerate(_damage_cases().items()):
+        store = work / f"damage-{n}"
+        shutil.copytree(pristine, store)
+        damage(store)
+        seen, traceback, wrong = _ask(store)
+        doctor = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "--store", str(store), "doctor"],
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        traceback = traceback or "Traceback" in doctor.stderr or doctor.returncode not in (0, 1)
+        try:
+            if repair == "rebuild":
+                assistant_for(store).ingest([corpus], rebuild=True)
+            elif repair == "doctor":
+                assistant_for(store).repair()
+            elif repair in ("doctor+ingest", "ingest"):
+                if repair == "doctor+ingest":
+                    assistant_for(store).repair()
+                assistant_for(store).ingest([corpus])
+            elif repair == "fix file":
+                (store / "calibration.json").unlink()
+        except AssistantError as exc:
+            seen += f" / repair failed: {exc}"
+        after, after_tb, after_wrong = _ask(store)
+        lost = after_wrong or not after.startswith(f"The lighthouse keeper is {ANSWER}")
+        doctor_said = (doctor.stdout.strip().splitlines() or [doctor.stderr.strip()])[0][:60]
+        rows.append(Row(case, f"{seen[:60]} | doctor: {doctor_said}", lost,
+                        traceback or after_tb, wrong))  # fmt: skip
+    return rows
+
+
+def render(title: str, rows: list[Row]) -> str:
+    lines = [f"## {title}", "", "| case | what the user saw | lost | traceback | wrong |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for r in rows:
+        flag = {True: "**yes**", False: "no"}
+        outcome = r.outcome.replace("|", "/")
+        lines.append(
+            f"| {r.case} | {outcome} | {flag[r.lost]} | {flag[r.traceback]} | {flag[r.wrong]} |"
+        )
+    return "\n".join(lines)
+
+
+PARTS: dict[str, Callable[[Path], list[Row]]] = {"kill": kill_part, "damage": damage_part}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args()
+    chosen = list(PARTS) if args.part == "all" else [args.part]
+    every: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
+        for name in chosen:
+            rows = PARTS[name](Path(tmp))
+            every += rows
+            print(render(name, rows), "\n", flush=True)
+    bad = [r for r in every if r.lost or r.traceback or r.wrong]
+    print(
+        f"{len(every)} cases: {sum(r.lost for r in every)} lost data, "
+        f"{sum(r.traceback for r in every)} tracebacks, {sum(r.wrong for r in every)} wrong answers"
+    )
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in every], indent=2), encoding="utf-8")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
