@@ -9,11 +9,12 @@ import logging
 import shutil
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlparse
 
 from assistant import probe
@@ -79,6 +80,53 @@ def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     return parsed.hostname, port, parsed.scheme == "https"
 
 
+class _EmbeddedChroma:
+    """One Chroma client per store folder per process. Chroma keeps the vector index in
+    memory and does not see other processes' writes, so when the store's generation moves
+    without this process writing, the client is closed and opened again."""
+
+    _lock = threading.Lock()
+    _open: ClassVar[dict[Path, _EmbeddedChroma]] = {}
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._client: Any = None
+        self.epoch = 0
+        self.generation: str | None = None
+
+    @classmethod
+    def at(cls, folder: Path) -> _EmbeddedChroma:
+        key = Path(folder).resolve()
+        with cls._lock:
+            return cls._open.setdefault(key, cls(key))
+
+    def client(self, settings: Any) -> Any:
+        with self._lock:
+            if self._client is None:
+                import chromadb
+
+                self._client = chromadb.PersistentClient(path=str(self._path), settings=settings)
+            return self._client
+
+    def stale(self, generation: str) -> bool:
+        with self._lock:
+            if self.generation is None:
+                self.generation = generation
+            return self.generation != generation
+
+    def seen(self, generation: str) -> None:
+        with self._lock:
+            self.generation = generation
+
+    def reopen(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+            self.generation = None
+            self.epoch += 1
+
+
 class ChunkStore:
     """The one place that talks to Chroma. Embeddings are always supplied by us."""
 
@@ -97,6 +145,7 @@ class ChunkStore:
         # assistant.probe): a damaged index then fails with a message, not a crash.
         self._check_state: str | subprocess.Popen[str] = "todo" if check_on_open else "done"
         self._client: Any = None
+        self._epoch = 0
         self._collection: Any = None
         self._files: Any = None
         self._lexical: LexicalIndex | None = None
@@ -172,7 +221,10 @@ class ChunkStore:
 
     def _connect(self, *, create: bool) -> Any:
         if self._client is not None:
-            return self._client
+            if self.chroma_url or self._epoch == _EmbeddedChroma.at(self.store_dir).epoch:
+                return self._client
+            # Re-opened in this process since: take the new client and collections.
+            self._client = self._collection = self._files = None
         ensure_offline()
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -192,10 +244,27 @@ class ChunkStore:
                     f"No vector store at {self.store_dir}: run 'assistant ingest' first."
                 )
             self.store_dir.mkdir(parents=True, exist_ok=True)
-            self._client = self._call(
-                lambda: chromadb.PersistentClient(path=str(self.store_dir), settings=settings)
-            )
+            shared = _EmbeddedChroma.at(self.store_dir)
+            self._client = self._call(shared.client, settings)
+            self._epoch = shared.epoch
         return self._client
+
+    def stale(self) -> bool:
+        """Whether another process wrote to this embedded store since this process last
+        looked: Chroma's in-memory vector index does not follow, so it must be re-opened."""
+        if self.chroma_url or not (self.store_dir / "chroma.sqlite3").is_file():
+            return False
+        try:
+            generation = self.generation()
+        except StoreError:
+            return False  # the question itself reports what is wrong
+        return _EmbeddedChroma.at(self.store_dir).stale(generation)
+
+    def reopen(self) -> None:
+        """Re-open the embedded store (every ``ChunkStore`` of this process on it follows)."""
+        if not self.chroma_url:
+            _EmbeddedChroma.at(self.store_dir).reopen()
+            self._client = self._collection = self._files = None
 
     def collection(self, *, create: bool = False) -> Any:
         if self._collection is not None:
@@ -335,6 +404,7 @@ class ChunkStore:
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
                 strict=True,
             )
+            if m is not None and d is not None  # deleted by another process a moment ago
         ]  # fmt: skip
 
     def bm25_search(self, query: str, k: int) -> list[Hit]:
@@ -433,6 +503,8 @@ class ChunkStore:
         see the new generation the records carry)."""
         yield
         self.lexical()
+        if not self.chroma_url:  # this process saw its own write: no need to re-open for it
+            _EmbeddedChroma.at(self.store_dir).seen(self.generation())
 
     def reset(self) -> None:
         """Drop every chunk, record and the lexical index (``ingest --rebuild``). A local store
@@ -461,6 +533,7 @@ class ChunkStore:
         if self._lexical is not None:
             self._lexical.close()
             self._lexical = None
+        _EmbeddedChroma.at(self.store_dir).reopen()
         self.store_dir.rename(aside)
         self.store_dir.mkdir(parents=True)
         logger.warning("moved the damaged store %s to %s", self.store_dir, aside)

@@ -68,3 +68,28 @@ def test_cli_with_chroma_url(chroma_url: str, tmp_path: Path) -> None:
     ask = run_cli(*server, "ask", "Who attended the parade?", "--json")
     assert ask.returncode == 0, ask.stderr
     assert PARADE_SENTENCE in ask.stdout
+
+
+def test_a_client_follows_what_another_machine_writes_to_the_server(
+    chroma_url: str, tmp_path: Path
+) -> None:
+    """Two machines (two local folders, so two lexical indexes) share one Chroma server."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "briefing.txt", corpus / "briefing.txt")
+    reader = Assistant(chroma_url=chroma_url, store_dir=tmp_path / "reader", settings=None)
+    writer = Assistant(chroma_url=chroma_url, store_dir=tmp_path / "writer")
+    writer.ingest([corpus])
+    assert reader.ask("Who attended the parade?").citations  # reader's index is now built
+    (corpus / "lighthouse.txt").write_text(
+        "The lighthouse keeper of Corran Point is Isobel Marr. She lights the lamp at dusk.",
+        encoding="utf-8",
+    )
+    writer.ingest([corpus])
+    answer = reader.ask("Who is the lighthouse keeper of Corran Point?")
+    assert "Isobel Marr" in answer.text
+    assert answer.passages[0].bm25_rank == 1  # the lexical index caught up, not just Chroma
+    writer.remove("lighthouse.txt")
+    after = reader.ask("Who is the lighthouse keeper of Corran Point?")
+    assert "Isobel Marr" not in after.text
+    assert [d.source for d in reader.documents()] == ["briefing.txt"]
