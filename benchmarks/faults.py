@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -95,6 +96,9 @@ def kill_part(work: Path) -> list[Row]:
     shutil.copytree(corpus, old)
     for name in ("doc000.txt", "doc001.txt"):  # the run edits two files and prunes one
         (old / name).write_text("An older text. It changed since.", encoding="utf-8")
+    # ... and moves the chunks of a third (its first paragraph is new: the rest shift).
+    moved = old / "doc002.txt"
+    moved.write_text(moved.read_text(encoding="utf-8").split("\n\n", 1)[1], encoding="utf-8")
     (old / "gone.txt").write_text("A file that the run prunes.", encoding="utf-8")
     rows = []
     for moment in MOMENTS:
@@ -208,6 +212,64 @@ def damage_part(work: Path) -> list[Row]:
     return rows
 
 
+def _hostile_uploads(tmp: Path) -> list[tuple[str, Path, str]]:
+    """(case, the uploaded file as the browser hands it over, the clash choice)."""
+    folder = tmp / "uploads"
+
+    def file(name: str, data: bytes) -> Path:
+        path = folder / str(len(list(folder.glob("*")))) / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+        return path
+
+    folder.mkdir(parents=True)
+    binary = bytes(range(256)) * 64
+    nested = (
+        b"<html><body>" + b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000 + b"</body></html>"
+    )
+    return [
+        ("binary bytes replacing a document", file("zz-lighthouse.txt", binary), "replace"),
+        ("binary bytes named like a document", file("zz-lighthouse.txt", binary), "rename"),
+        ("6 MB text file", file("big.txt", b"Words and more words. " * 300_000), "rename"),
+        ("a .pdf", file("report.pdf", b"%PDF-1.7 not really"), "rename"),
+        ("path traversal name", file("..%2F..%2Fescape.txt", b"Escaped. Or not."), "rename"),
+        ("a hidden name", file(".hidden.md", b"# Hidden\n\nA hidden file."), "rename"),
+        ("HTML nested 100,000 deep", file("deep.html", nested), "rename"),
+        ("empty file", file("empty.txt", b""), "rename"),
+        ("1 MB line, no punctuation", file("line.txt", b"word " * 200_000), "rename"),
+        ("live links and images in Markdown",
+         file("links.md", b"The keeper's page is [here](http://127.0.0.9/phish). "
+                          b"![x](http://127.0.0.9/t.png)"), "replace"),
+    ]  # fmt: skip
+
+
+def uploads_part(work: Path) -> list[Row]:
+    from ui.app import ChatApp
+
+    corpus = _corpus(work / "upload-corpus")
+    store = work / "upload-store"
+    bot = assistant_for(store)
+    bot.ingest([corpus])
+    app = ChatApp(bot, corpus)
+    rows = []
+    for case, upload, on_clash in _hostile_uploads(work):
+        before = {p.name: p.read_bytes() for p in corpus.iterdir() if p.is_file()}
+        outside = sorted(p.name for p in work.iterdir())
+        traceback = False
+        try:
+            status = re.sub(r"<[^>]+>", "", str(app.upload([str(upload)], on_clash)[0]))
+        except Exception as exc:  # any exception here would reach the user as a traceback
+            status, traceback = f"{type(exc).__name__}: {exc}", True
+        after = {p.name: p.read_bytes() for p in corpus.iterdir() if p.is_file()}
+        lost = any(after.get(name) != data for name, data in before.items())
+        lost |= sorted(p.name for p in work.iterdir()) != outside  # nothing written outside
+        lost |= not set(before) <= {d.source for d in bot.documents()}
+        seen, ask_tb, wrong = _ask(store)
+        rows.append(Row(case, f"{status[:70]} / then: {seen[:40]}", lost,
+                        traceback or ask_tb, wrong))  # fmt: skip
+    return rows
+
+
 def render(title: str, rows: list[Row]) -> str:
     lines = [f"## {title}", "", "| case | what the user saw | lost | traceback | wrong |",
              "|---|---|---|---|---|"]  # fmt: skip
@@ -220,7 +282,11 @@ def render(title: str, rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-PARTS: dict[str, Callable[[Path], list[Row]]] = {"kill": kill_part, "damage": damage_part}
+PARTS: dict[str, Callable[[Path], list[Row]]] = {
+    "kill": kill_part,
+    "damage": damage_part,
+    "uploads": uploads_part,
+}
 
 
 def main() -> int:
