@@ -157,6 +157,7 @@ class Ingestor:
             embedder=self.embedder_id,
             size=size,
             mtime_ns=mtime_ns,
+            length=len(document.text),
         )
         # Whatever the record says, the chunks in the store are the truth: an interrupted
         # run may have left some or all of them.

@@ -49,6 +49,8 @@ class FileEntry:
     # ingest trusts the record without reading the file again.
     size: int = -1
     mtime_ns: int = -1
+    # Characters in the document's text (-1: not recorded, a store from before).
+    length: int = -1
 
     @property
     def chunks(self) -> int:
@@ -72,6 +74,7 @@ class FileEntry:
             "ids": json.dumps(list(self.chunk_ids)),
             "size": self.size,
             "mtime_ns": self.mtime_ns,
+            "length": self.length,
         }
 
     @classmethod
@@ -86,6 +89,7 @@ class FileEntry:
             embedder=str(meta.get("embedder", "")),
             size=int(meta.get("size", -1)),
             mtime_ns=int(meta.get("mtime_ns", -1)),
+            length=int(meta.get("length", -1)),
         )
 
 

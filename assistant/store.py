@@ -370,6 +370,13 @@ class ChunkStore:
         chunks = [_chunk(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True)]
         return sorted(chunks, key=lambda c: c.start)
 
+    def chunks_between(self, source: str, start: int, end: int) -> list[Chunk]:
+        """The chunks of ``source`` overlapping characters ``[start, end)``, in order."""
+        where = {"$and": [{"source": source}, {"start": {"$lt": end}}, {"end": {"$gt": start}}]}
+        ids, docs, metas = self._get(where=where)
+        chunks = [_chunk(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True)]
+        return sorted(chunks, key=lambda c: c.start)
+
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}

@@ -271,3 +271,28 @@ def test_an_unchanged_rerun_reads_no_file_and_a_touched_one_once(
     reads.clear()
     bot.ingest([corpus])
     assert reads == []
+
+
+def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(HARBOUR * 20, encoding="utf-8")
+    bot = assistant_for(tmp_path / "store")
+    bot.ingest([corpus])
+    whole = bot.document_text("harbour.txt")
+    assert whole == (corpus / "harbour.txt").read_text(encoding="utf-8")
+    span = (len(whole) // 2, len(whole) // 2 + 40)
+    fetched: list[tuple[int, int]] = []
+    real = bot.store.chunks_between
+
+    def counting(source: str, start: int, end: int) -> Any:
+        found = real(source, start, end)
+        fetched.extend((c.start, c.end) for c in found)
+        return found
+
+    bot.store.chunks_between = counting  # type: ignore[method-assign]
+    window = bot.document_text("harbour.txt", around=[span], context=300)
+    assert len(window) == len(whole)
+    assert window[span[0] - 300 : span[1] + 300] == whole[span[0] - 300 : span[1] + 300]
+    assert set(window[:1000]) == {"\n"}
+    assert 0 < len(fetched) < len(bot.store.entries()["harbour.txt"].chunk_ids) / 5
