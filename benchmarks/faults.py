@@ -44,14 +44,15 @@ class Row:
 
 
 def _ask(store: Path) -> tuple[str, bool, bool]:
-    """(what the user saw, traceback?, wrong answer?) for the planted question, through the CLI
-    so that a crash of the process counts."""
+    """(what the user saw, traceback?, wrong answer?) for the planted question, in a child
+    process so that a crash counts. Refusing ("The documents do not say.") or a one-line
+    error is not a wrong answer; a cited answer without the planted fact is."""
     script = (
         "import sys; from pathlib import Path; from tests.crash_ingest import assistant_for\n"
         "from assistant.errors import AssistantError\n"
         "try:\n"
         f"    a = assistant_for(Path(sys.argv[1])).ask({QUESTION!r})\n"
-        "    print('ANSWER', a.text)\n"
+        "    print('ABSTAINED' if a.abstained else 'ANSWER', a.text)\n"
         "except AssistantError as e:\n"
         "    print('ERROR', e)\n"
     )
@@ -60,12 +61,14 @@ def _ask(store: Path) -> tuple[str, bool, bool]:
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     out = run.stdout.strip()
-    traceback = run.returncode != 0 or "Traceback" in run.stderr
-    if traceback:
+    if run.returncode != 0 or "Traceback" in run.stderr:
         return f"crash rc={run.returncode}", True, False
-    if out.startswith("ANSWER"):
-        return out[7:80], False, ANSWER not in out
-    return out[6:80], False, False
+    kind, _, text = out.partition(" ")
+    return text[:80], False, kind == "ANSWER" and ANSWER not in text
+
+
+def _answered(seen: str) -> bool:
+    return ANSWER in seen
 
 
 def _corpus(folder: Path) -> Path:
@@ -205,7 +208,7 @@ def damage_part(work: Path) -> list[Row]:
         except AssistantError as exc:
             seen += f" / repair failed: {exc}"
         after, after_tb, after_wrong = _ask(store)
-        lost = after_wrong or not after.startswith(f"The lighthouse keeper is {ANSWER}")
+        lost = after_wrong or not _answered(after)  # the repair brought the answer back
         doctor_said = (doctor.stdout.strip().splitlines() or [doctor.stderr.strip()])[0][:60]
         rows.append(Row(case, f"{seen[:60]} | doctor: {doctor_said}", lost,
                         traceback or after_tb, wrong))  # fmt: skip
