@@ -122,12 +122,8 @@ def answer_signals(
         dense=dense,
         agreement=agreement,
         coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
-        key_coverage=max(
-            (key_coverage(q, lead_up) for q in questions), default=0.0
-        ),
-        number_coverage=max(
-            (number_coverage(q, lead_up) for q in questions), default=0.0
-        ),
+        key_coverage=max((key_coverage(q, lead_up) for q in questions), default=0.0),
+        number_coverage=max((number_coverage(q, lead_up) for q in questions), default=0.0),
         type_match=float(
             holds_type(first.quote, expected_type(typed), recognizer, " ".join(questions))
         ),

@@ -1,5 +1,5 @@
-"""What kind of answer a question expects (a number, a date, a person, a place), and whether
-a sentence holds one."""
+"""What kind of answer a question expects (a number, a date, a person, a place, yes/no, a
+list, …), and whether a sentence holds one."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ class AnswerType(Enum):
     DATE = "date"
     PERSON = "person"
     PLACE = "place"
+    ORGANIZATION = "organization"
+    NAME = "name"  # a named thing of no kind listed here ("Which prize …?", "the name of …")
+    YES_NO = "yes/no"
+    LIST = "list"
+    REASON = "definition/reason"
+    OTHER = "other"
 
 
 # First match wins: "how many years" asks for a number, "what year" for a date.
@@ -47,11 +53,164 @@ _YEAR_OR_DAY = re.compile(
 
 
 def expected_type(question: str) -> AnswerType | None:
-    """The kind of answer the question asks for; None when it is not one of these."""
+    """The kind of entity the question asks for (number, date, person, place); None when it
+    is none of these. The abstention gate's ``type_match`` signal was fitted on exactly these
+    rules; ``question_type`` is the finer classification answers are shaped by."""
     for pattern, kind in _PATTERNS:
         if pattern.search(question):
             return kind
     return None
+
+
+# Openers that add nothing to what is asked ("And did …", "So where …").
+_FILLER = re.compile(
+    r"^\W*(?:(?:and|so|but|also|then|ok|okay|well)\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(
+    r"^(?:did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
+    r"isn't|wasn't|didn't|doesn't|aren't|weren't)\b",
+    re.IGNORECASE,
+)
+_CHOICE = re.compile(r"\bor\b", re.IGNORECASE)  # "Was it red or blue?" is no yes/no question
+_LIST = re.compile(
+    r"^(?:list|name)\b|\b(?:who|what|which|where) all\b|\ball (?:the )?(?:\w+ )?(?:who|that)\b"
+    r"|\bwhat (?:are|were) (?:all )?the \w+s\b"
+    # "Who attended …?": taking part is something several usually do.
+    r"|^who (?:else )?(?:attended|attends|joined|joins|came|comes|went|took part|takes part|"
+    r"participated|participates|turned up|showed up|was there|were there|was present|"
+    r"were present|visited|marched|competed|performed|spoke at|signed)\b",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"^(?:why|how come)\b|\bfor what reason\b|\bwhat (?:caused|led to|brought)\b"
+    r"|^what (?:is|are|was|were) (?:a|an)\b",
+    re.IGNORECASE,
+)
+# "which firm …", "what year …": the noun after "which"/"what" names the kind of answer.
+_OF_WHICH = re.compile(r"\b(?:which|what) of\b", re.IGNORECASE)
+# A wh-word at the start, after a preposition or after an opening phrase ("In the end, …").
+_WH = r"^(?:[^,?]{0,40}, )?(?:(?:in|on|at|from|to|for|by|during|under|with|of) )?(?:which|what)"
+_WH_NOUN = re.compile(
+    _WH + r"(?: kind of| sort of| type of| of(?: the| its| their| his| her)?)?"
+    r"(?: two| three| four| five| both)? (\w+)(?: (\w+))?(?: (\w+))?",
+    re.IGNORECASE,
+)
+_WH_BE_NOUN = re.compile(
+    _WH + r" (?:is|was|are|were) (?:the |a |an )?(?:\w+'s? )?(\w+)", re.IGNORECASE
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_AUXILIARY = _words(
+    "is was are were did does do has have had can could will would should may might must"
+)
+_HEAD_NOUNS: dict[AnswerType, frozenset[str]] = {
+    AnswerType.DATE: _words("year date day month time century decade season weekday hour"),
+    AnswerType.NUMBER: _words(
+        "number percentage proportion population height level length depth width weight "
+        "distance speed temperature price cost amount total size capacity figure count "
+        "share sum fee average attendance"
+    ),
+    AnswerType.PLACE: _words(
+        "place country city town village island province region county state nation "
+        "continent river street hill mountain port harbour location district area"
+    ),
+    AnswerType.ORGANIZATION: _words(
+        "firm company organisation organization institution club team body party council "
+        "agency board charity business group union association society school university "
+        "newspaper station"
+    ),
+    AnswerType.PERSON: _words(
+        "person man woman people archaeologist engineer author writer architect director "
+        "leader official ambassador president minister mayor captain surgeon doctor "
+        "founder owner manager coach player judge head"
+    ),
+}
+# "What was the name of the man …": the noun after "name of" decides, else any named thing.
+_NAME_OF = re.compile(r"\bname of (?:the |a |an |his |her |their |its )?(\w+)", re.IGNORECASE)
+
+
+def _plural(noun: str) -> bool:
+    noun = noun.lower()
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is", "ics"))
+
+
+def _head_noun(text: str) -> tuple[AnswerType | None, bool]:
+    """The kind the noun after "which"/"what" (or "the name of") names — a known kind, else
+    ``NAME`` for a noun of no known kind ("Which prize …") — and whether the question asks
+    for several ("Which places …", not "which of its ships"). (None, False) when the
+    question names no noun ("What did …")."""
+    named = _NAME_OF.search(text)
+    wh = _WH_NOUN.match(text)
+    if wh and wh.group(1).lower() in _AUXILIARY:
+        wh = None
+    be = _WH_BE_NOUN.match(text)
+    match = named or wh or be
+    if match is None:
+        return None, False
+    # The head noun is the first known one of up to three words ("which local sports
+    # club"), else the first word.
+    words = [w.lower() for w in match.groups() if w]
+    words = words[: next((i for i, w in enumerate(words) if w in _AUXILIARY), len(words))]
+    for word in words:
+        for kind, nouns in _HEAD_NOUNS.items():
+            if word in nouns or word.removesuffix("s") in nouns:
+                return kind, match is wh and _plural(word) and not _OF_WHICH.search(text)
+    several = match is wh and any(_plural(w) for w in words[:2]) and not _OF_WHICH.search(text)
+    if match is named or (match is wh and words):
+        return AnswerType.NAME, several
+    return None, False
+
+
+def question_type(question: str) -> AnswerType:
+    """The kind of answer a question expects, from its wording alone: yes/no ("Did …?"),
+    list ("Which places …?", "Name all …"), definition/reason ("Why …?"), an entity of a kind
+    (``expected_type``'s rules, then the noun after "which"/"what": "which firm", "what
+    year"), or other."""
+    text = _FILLER.sub("", question.strip())
+    if _YES_NO.match(text) and not _CHOICE.search(text):
+        return AnswerType.YES_NO
+    if _LIST.search(text):
+        return AnswerType.LIST
+    if _REASON.search(text):
+        return AnswerType.REASON
+    noun_kind, several = _head_noun(text)
+    if several:
+        return AnswerType.LIST
+    if noun_kind is None and _WH_NOUN.match(text) and not _auxiliary_after_wh(text):
+        return AnswerType.OTHER  # "Which event …, when …?": the noun decides, not the "when"
+    return noun_kind or expected_type(text) or AnswerType.OTHER
+
+
+def _auxiliary_after_wh(text: str) -> bool:
+    wh = _WH_NOUN.match(text)
+    return wh is None or wh.group(1).lower() in _AUXILIARY
+
+
+def item_type(question: str) -> AnswerType | None:
+    """The kind of each item a question asks for: a person for "Who …", a place for "Which
+    places …"; None when the wording does not say."""
+    kind = question_type(question)
+    if kind is AnswerType.LIST:
+        text = _FILLER.sub("", question.strip())
+        return _head_noun(text)[0] or expected_type(text)
+    return kind if kind in ENTITY_TYPES else None
+
+
+ENTITY_TYPES = frozenset(
+    {
+        AnswerType.NAME,
+        AnswerType.NUMBER,
+        AnswerType.DATE,
+        AnswerType.PERSON,
+        AnswerType.PLACE,
+        AnswerType.ORGANIZATION,
+    }
+)
 
 
 def holds_type(
@@ -71,5 +230,7 @@ def holds_type(
         return True
     if kind is AnswerType.DATE and any(new(m.group(0)) for m in _YEAR_OR_DAY.finditer(sentence)):
         return True
-    labels = _LABELS[kind]
+    labels = _LABELS.get(kind)
+    if labels is None:
+        return True
     return any(e.label in labels and new(e.text) for e in recognizer.entities(sentence))

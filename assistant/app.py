@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from langchain_core.runnables import Runnable
 
 from assistant.abstention import AbstentionPolicy, LogisticGate
-from assistant.chain import build_chain
+from assistant.chain import ChainState, build_chain
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
@@ -20,11 +20,14 @@ from assistant.entities import EntityRecognizer, SpacyRecognizer
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
-from assistant.reader import ExtractiveReader
+from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.retrieval import FusionConfig, HybridRetriever
 from assistant.store import ChunkStore, SourceInfo
 from assistant.types import Answer, IngestReport
+
+if TYPE_CHECKING:
+    from assistant.doctor import Finding
 from assistant.validation import clean_question, parse_history
 
 logger = logging.getLogger(__name__)
@@ -77,6 +80,8 @@ class Assistant:
         reranker: Reranker | None = None,
         gate: AbstentionPolicy | None = None,
         recognizer: EntityRecognizer | None = None,
+        reader: Reader | None = None,
+        mode: str = DEFAULT_MODE,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -89,6 +94,11 @@ class Assistant:
         self._reranker = reranker
         self._gate = gate
         self._recognizer = recognizer
+        self._reader = reader
+        # The answer mode: a registered reader's name, or the injected reader's class.
+        self.mode = mode if reader is None else type(reader).__name__
+        if reader is None and mode not in reader_modes():
+            make_reader(mode, self.settings, self.recognizer)  # raises: no such mode
         self.store = ChunkStore(
             self.settings.store_dir,
             chroma_url=self.settings.chroma_url,
@@ -100,7 +110,7 @@ class Assistant:
 
     @property
     def name(self) -> str:
-        return "briefing-assistant (extractive)"
+        return f"briefing-assistant ({self.mode})"
 
     def describe(self) -> dict[str, Any]:
         """The settings that shape answers, as plain JSON data."""
@@ -133,10 +143,11 @@ class Assistant:
         )
 
     @cached_property
-    def reader(self) -> ExtractiveReader:
-        return ExtractiveReader(
-            delta=self.settings.answer_delta, max_sentences=self.settings.max_answer_sentences
-        )
+    def reader(self) -> Reader:
+        """The injected reader, else the registered one of ``mode`` (``--mode``)."""
+        if self._reader is not None:
+            return self._reader
+        return make_reader(self.mode, self.settings, self.recognizer)
 
     @cached_property
     def gate(self) -> AbstentionPolicy:
@@ -148,7 +159,7 @@ class Assistant:
         return gate if threshold is None else gate.with_threshold(threshold)
 
     @cached_property
-    def chain(self) -> Runnable[dict[str, Any], Answer]:
+    def chain(self) -> Runnable[ChainState, Answer]:
         return build_chain(self.retriever, self.reader, self.gate, self.recognizer)
 
     # -- corpus -----------------------------------------------------------------------------
@@ -194,15 +205,46 @@ class Assistant:
                 self.store.record([], removed=[source])
             return entry.chunks
 
-    def document_text(self, source: str) -> str:
-        """A document's text rebuilt from its chunks at their exact offsets (gaps as newlines)."""
-        chunks = self.store.chunks_of(source)
+    def diagnose(self) -> list[Finding]:
+        """Check the store (database, vector index, files, lexical index); see ``doctor``."""
+        from assistant.doctor import diagnose
+
+        return diagnose(self.store)
+
+    def repair(self) -> list[str]:
+        """Repair what the store can repair by itself; returns what was done."""
+        from assistant.doctor import repair
+
+        with self._lock.writing():
+            return repair(self.store)
+
+    def document_text(
+        self, source: str, *, around: Sequence[tuple[int, int]] = (), context: int = 2000
+    ) -> str:
+        """A document's text rebuilt from its chunks at their exact offsets (gaps as newlines).
+        With ``around`` (character spans), only the text within ``context`` characters of
+        them is fetched; the rest reads as newlines (the offsets stay those of the document)."""
+        entry = self.store.entries().get(source) if around else None
+        if entry is None or entry.length < 0:
+            chunks = self.store.chunks_of(source)
+            length = max((c.end for c in chunks), default=0)
+        else:
+            length = entry.length
+            chunks = []
+            for lo, hi in _merged([(max(0, a - context), b + context) for a, b in around]):
+                chunks += self.store.chunks_between(source, lo, hi)
         if not chunks:
             raise StoreError(f"No document named {source!r} is in the store.")
-        buffer = ["\n"] * max(c.end for c in chunks)
-        for chunk in chunks:
-            buffer[chunk.start : chunk.end] = chunk.text
-        return "".join(buffer)
+        pieces: list[str] = []
+        position = 0
+        for chunk in sorted(chunks, key=lambda c: c.start):
+            if chunk.end <= position:
+                continue
+            pieces.append("\n" * (chunk.start - position))
+            pieces.append(chunk.text[max(0, position - chunk.start) :])
+            position = chunk.end
+        pieces.append("\n" * (length - position))
+        return "".join(pieces)
 
     # -- questions --------------------------------------------------------------------------
 
@@ -217,8 +259,11 @@ class Assistant:
             isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20
         ):
             raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
+        if self.store.stale():  # another process wrote: re-open, with no question in flight
+            with self._lock.writing():
+                self.store.reopen()
         with self._lock.reading():
-            answer = self.chain.invoke({"question": text, "history": turns, "top_k": top_k})
+            answer = self.chain.invoke(ChainState(text, tuple(turns), top_k))
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(
@@ -236,3 +281,14 @@ class Assistant:
             text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
             yield text if index == 0 else f" {text}"
         yield answer
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in order."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out

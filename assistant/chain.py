@@ -1,31 +1,57 @@
-"""The LCEL runnable: condense → retrieve → read → cite."""
+"""The LCEL runnable: condense → retrieve → read → cite → gate, over a frozen ``ChainState``."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.abstention import AbstentionPolicy, answer_signals
-from assistant.citations import verify
+from assistant.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.citations import verify, verify_short, with_short
 from assistant.conversation import resolve, standalone
 from assistant.entities import EntityRecognizer
-from assistant.reader import ABSTAIN_TEXT, Reader
+from assistant.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
 from assistant.retrieval import document_to_passage
-from assistant.types import Answer, Turn
+from assistant.types import Answer, Citation, Passage, ShortAnswer, Turn
 
-State = dict[str, Any]
+_NO_TIMINGS: Mapping[str, float] = MappingProxyType({})
 
 
-def _timed(name: str, step: Callable[[State], State]) -> Runnable[State, State]:
-    def run(state: State) -> State:
+@dataclass(frozen=True, slots=True)
+class ChainState:
+    """What flows through the chain; each step returns a copy with its part filled in."""
+
+    question: str
+    history: tuple[Turn, ...] = ()
+    top_k: int | None = None
+    # condense: the question with its pronoun resolved, and the standalone query
+    resolved: str = ""
+    query: str = ""
+    # retrieve
+    passages: tuple[Passage, ...] = ()
+    # read
+    draft: Draft | None = None
+    # cite: the verified text and citations, and the short answer if it survived
+    text: str = ""
+    citations: tuple[Citation, ...] = ()
+    short: ShortAnswer | None = None
+    # gate
+    abstained: bool = False
+    signals: Signals | None = None
+    confidence: float = float("-inf")
+    timings: Mapping[str, float] = field(default_factory=lambda: _NO_TIMINGS)
+
+
+def _timed(name: str, step: Callable[[ChainState], ChainState]) -> Runnable[ChainState, ChainState]:
+    def run(state: ChainState) -> ChainState:
         began = time.perf_counter()
         out = step(state)
-        timings = {**state.get("timings", {}), name: (time.perf_counter() - began) * 1000}
-        return {**out, "timings": timings}
+        timings = {**state.timings, name: (time.perf_counter() - began) * 1000}
+        return replace(out, timings=MappingProxyType(timings))
 
     return RunnableLambda(run, name=name)
 
@@ -35,60 +61,61 @@ def build_chain(
     reader: Reader,
     gate: AbstentionPolicy,
     recognizer: EntityRecognizer,
-) -> Runnable[State, Answer]:
-    """Input ``{"question": str, "history": Sequence[Turn]}``; output an ``Answer``.
+) -> Runnable[ChainState, Answer]:
+    """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
+    an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``."""
 
-    Timings (milliseconds) are recorded per stage in ``Answer.timings``.
-    """
+    def condense_step(state: ChainState) -> ChainState:
+        resolved, context = resolve(state.question, state.history, recognizer)
+        return replace(state, query=standalone(resolved, context), resolved=resolved)
 
-    def condense_step(state: State) -> State:
-        history: Sequence[Turn] = state.get("history", ())
-        resolved, context = resolve(state["question"], history, recognizer)
-        return {**state, "query": standalone(resolved, context), "resolved": resolved}
+    def retrieve_step(state: ChainState) -> ChainState:
+        documents = retriever.invoke(state.query, top_k=state.top_k, question=state.question)
+        return replace(state, passages=tuple(document_to_passage(d) for d in documents))
 
-    def retrieve_step(state: State) -> State:
-        documents = retriever.invoke(
-            state["query"], top_k=state.get("top_k"), question=state["question"]
-        )
-        return {**state, "passages": tuple(document_to_passage(d) for d in documents)}
+    def read_step(state: ChainState) -> ChainState:
+        request = ReadRequest(state.question, state.query, state.history, state.passages)
+        return replace(state, draft=reader.read(request))
 
-    def read_step(state: State) -> State:
-        return {**state, "draft": reader.read(state["query"], state["passages"])}
-
-    def cite_step(state: State) -> State:
-        draft = state["draft"]
+    def cite_step(state: ChainState) -> ChainState:
+        draft = _draft(state)
         text, citations = verify(draft.text, draft.citations)
-        return {**state, "text": text, "citations": citations}
+        short = verify_short(draft.short, draft.citations, citations)
+        return replace(state, text=text, citations=citations, short=short)
 
-    def gate_step(state: State) -> State:
+    def gate_step(state: ChainState) -> ChainState:
         # The question as typed and with its pronoun resolved, never the borrowed context:
         # words of the previous question must not make an answer look on-topic.
-        questions = (state["question"], state["resolved"])
-        signals = answer_signals(questions, state["passages"], state["citations"], recognizer)
+        questions = (state.question, state.resolved)
+        signals = answer_signals(questions, state.passages, state.citations, recognizer)
         confidence = gate.confidence(signals) if signals else float("-inf")
-        abstained = state["draft"].abstained or signals is None or confidence < gate.threshold
-        return {
-            **state,
-            "text": ABSTAIN_TEXT if abstained else state["text"],
-            "citations": () if abstained else state["citations"],
-            "abstained": abstained,
-            "signals": signals,
-            "confidence": confidence,
-        }
+        abstained = _draft(state).abstained or signals is None or confidence < gate.threshold
+        return replace(
+            state,
+            text=ABSTAIN_TEXT if abstained else with_short(state.text, state.short),
+            citations=() if abstained else state.citations,
+            short=None if abstained else state.short,
+            abstained=abstained,
+            signals=signals,
+            confidence=confidence,
+        )
 
-    def finish(state: State) -> Answer:
-        timings = dict(state["timings"])
+    def finish(state: ChainState) -> Answer:
+        timings = dict(state.timings)
         timings["total"] = sum(timings.values())
+        draft = _draft(state)
         return Answer(
-            question=state["question"],
-            query=state["query"],
-            text=state["text"],
-            citations=state["citations"],
-            passages=state["passages"],
-            abstained=state["abstained"],
-            best_score=state["draft"].best_score,
-            confidence=state["confidence"],
-            signals=state["signals"],
+            question=state.question,
+            query=state.query,
+            text=state.text,
+            citations=state.citations,
+            passages=state.passages,
+            abstained=state.abstained,
+            reader_score=draft.score,
+            reader_score_kind=draft.score_kind,
+            short=state.short,
+            confidence=state.confidence,
+            signals=state.signals,
             timings=timings,
         )
 
@@ -100,3 +127,9 @@ def build_chain(
         | _timed("gate", gate_step)
         | RunnableLambda(finish, name="answer")
     )
+
+
+def _draft(state: ChainState) -> Draft:
+    if state.draft is None:
+        raise RuntimeError("The chain's read step has not run.")
+    return state.draft

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.types import Chunk, Document, Span
@@ -17,6 +18,15 @@ CHUNKER_VERSION = 2
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
 _SPACE = re.compile(r"\s+")
+
+# The longest sentence or chunk, in normalised characters: about what the embedder reads
+# (all-MiniLM-L6-v2 reads 256 word pieces, ~3-4 characters each in prose). Longer sentences
+# are cut at a clause or word boundary; a chunk ends early rather than grow past it.
+MAX_CHUNK_CHARS = 1000
+# Paragraphs longer than this are normalised and segmented a block at a time (cut after a
+# sentence end where there is one): memory follows the block, not the paragraph.
+BLOCK_CHARS = 10_000
+_BLOCK_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +134,72 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def sentence_windows(count: int, size: int, overlap: int) -> list[tuple[int, int]]:
-    """Half-open index windows of ``size`` sentences sharing ``overlap`` with the previous one."""
-    if count <= size:
-        return [(0, count)] if count else []
-    step = size - overlap
-    windows = []
+def split_long(text: str, span: Span, limit: int = MAX_CHUNK_CHARS) -> list[Span]:
+    """``span`` of ``text`` (normalised: single spaces) in pieces of at most ``limit``
+    characters, each cut after the last "; " or ", " in its second half, else at its last
+    space, else (one endless word) at the limit."""
+    pieces = []
+    start = span.start
+    while span.end - start > limit:
+        end, start_next = _cut(text, start, start + limit)
+        pieces.append(Span(start, end))
+        start = start_next
+    pieces.append(Span(start, span.end))
+    return pieces
+
+
+def _cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    """Where a piece of ``text[start:]`` ending by ``limit`` ends, and the next one starts."""
+    for separator in ("; ", ", "):
+        at = text.rfind(separator, (start + limit) // 2, limit + 1)
+        if at > start:
+            return at + 1, at + 2
+    at = text.rfind(" ", start + 1, limit + 1)
+    if at > start:
+        return at, at + 1
+    while limit > start + 1 and unicodedata.combining(text[limit]):
+        limit -= 1  # keep an accent with its letter
+    return limit, limit
+
+
+def paragraph_blocks(text: str, para: Span, size: int = BLOCK_CHARS) -> Iterator[Span]:
+    """``para`` in spans of at most ``size`` characters, cut after the last sentence end in a
+    block's second half, else at its last line break, else at its last space."""
+    start = para.start
+    while para.end - start > size:
+        limit = start + size
+        middle = start + size // 2
+        ends = [m.end() - 1 for m in _BLOCK_END.finditer(text, middle, limit)]
+        cut = ends[-1] if ends else text.rfind("\n", middle, limit)
+        if cut <= start:
+            cut = max(text.rfind(" ", start + 1, limit), text.rfind("\t", start + 1, limit))
+        if cut <= start:
+            cut = limit
+        yield Span(start, cut)
+        start = cut
+    yield Span(start, para.end)
+
+
+def _always(start: int, end: int) -> bool:
+    return True
+
+
+def sentence_windows(
+    count: int, size: int, overlap: int, fits: Callable[[int, int], bool] = _always
+) -> list[tuple[int, int]]:
+    """Half-open index windows of ``size`` sentences sharing ``overlap`` with the previous one;
+    a window also ends before sentences ``start..end`` stop to ``fits`` (it holds one at least)."""
+    windows: list[tuple[int, int]] = []
     start = 0
-    while True:
-        end = min(start + size, count)
+    while start < count:
+        end = start + 1
+        while end < min(start + size, count) and fits(start, end + 1):
+            end += 1
         windows.append((start, end))
         if end == count:
-            return windows
-        start += step
+            break
+        start = max(end - overlap, start + 1)
+    return windows
 
 
 def chunk_id(source: str, text: str, occurrence: int) -> str:
@@ -157,20 +220,48 @@ def is_heading(sentences: list[str]) -> bool:
     return sentences[0].startswith("#") or not _SENTENCE_END.search(sentences[0])
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """A sentence's span in the document and its normalised text."""
+
+    span: Span
+    text: str
+
+
+def _sentences(text: str, para: Span) -> list[_Sentence]:
+    """The sentences of one paragraph, none longer than ``MAX_CHUNK_CHARS``."""
+    sentences = []
+    for block in paragraph_blocks(text, para):
+        norm = normalize(text[block.start : block.end], offset=block.start)
+        for sentence in split_sentences(norm.text):
+            for piece in split_long(norm.text, sentence):
+                span = norm.original_span(piece.start, piece.end)
+                sentences.append(_Sentence(span, norm.text[piece.start : piece.end]))
+    return sentences
+
+
+def _length(sentences: list[_Sentence]) -> int:
+    """Normalised characters of consecutive sentences: their own and a space between each two
+    (no space is there when one runs into the next: counting one is on the safe side)."""
+    return sum(len(s.text) + 1 for s in sentences) - 1 if sentences else 0
+
+
 def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
     """Sentence-aligned chunks of one document; offsets index ``document.text`` exactly.
 
     Chunks never cross a paragraph, except that headings are carried into the first chunk of
     the paragraph after them (on top of its ``chunk_size`` sentences), so a section's first
-    passage says what the section is about and no chunk is a bare title.
+    passage says what the section is about and no chunk is a bare title. No chunk is longer
+    than ``MAX_CHUNK_CHARS`` normalised characters: a window of sentences closes early, and
+    headings that would not fit stand alone.
     """
     chunks: list[Chunk] = []
     seen: Counter[str] = Counter()
-    headings: list[Span] = []
+    headings: list[_Sentence] = []
     heading_paragraph = 0
 
-    def emit(window: tuple[Span, ...], number: int) -> None:
-        start, end = window[0].start, window[-1].end
+    def emit(window: list[_Sentence], number: int) -> None:
+        start, end = window[0].span.start, window[-1].span.end
         text = document.text[start:end]
         key = " ".join(text.split())
         occurrence = seen[key]
@@ -183,27 +274,35 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
                 start=start,
                 end=end,
                 text=text,
-                sentences=window,
+                sentences=tuple(s.span for s in window),
                 document_hash=document.content_hash,
             )
         )
 
     for number, para in enumerate(paragraph_spans(document.text), start=1):
-        norm = normalize(document.text[para.start : para.end], offset=para.start)
-        spans = split_sentences(norm.text)
-        sentences = [norm.original_span(s.start, s.end) for s in spans]
-        if is_heading([norm.text[s.start : s.end] for s in spans]):
+        sentences = _sentences(document.text, para)
+        if headings and _length([*headings, *sentences[:1]]) > MAX_CHUNK_CHARS:
+            emit(headings, heading_paragraph)  # no room for them in front: they stand alone
+            headings, heading_paragraph = [], 0
+        if is_heading([s.text for s in sentences]):
             heading_paragraph = heading_paragraph or number
             headings.extend(sentences)
             continue
+        lead = _length(headings) + 1 if headings else 0
+        before = [0]
+        for sentence in sentences:
+            before.append(before[-1] + len(sentence.text) + 1)
+
+        def fits(lo: int, hi: int, lead: int = lead, before: list[int] = before) -> bool:
+            return (lead if lo == 0 else 0) + before[hi] - before[lo] - 1 <= MAX_CHUNK_CHARS
+
         for index, (lo, hi) in enumerate(
-            sentence_windows(len(sentences), chunk_size, chunk_overlap)
+            sentence_windows(len(sentences), chunk_size, chunk_overlap, fits)
         ):
-            prefix = tuple(headings) if index == 0 else ()
-            emit(prefix + tuple(sentences[lo:hi]), number)
+            emit((headings if index == 0 else []) + sentences[lo:hi], number)
         headings, heading_paragraph = [], 0
     if headings:  # headings with nothing after them stand alone
-        emit(tuple(headings), heading_paragraph)
+        emit(headings, heading_paragraph)
     return chunks
 
 

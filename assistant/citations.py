@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.chunking import fold, split_sentences
-from assistant.types import Citation
+from assistant.types import Citation, ShortAnswer
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 _PUNCT = r"([.!?…]+[\"”’)]*)"
@@ -90,3 +90,38 @@ def verify(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citat
         kept.append(replace(citation, marker=marker))
         kept_text.append(with_marker(piece.text, marker))
     return " ".join(kept_text), tuple(kept)
+
+
+VERDICTS = frozenset({"Yes", "No"})
+
+
+def verify_short(
+    short: ShortAnswer | None,
+    drafted: tuple[Citation, ...],
+    kept: tuple[Citation, ...],
+) -> ShortAnswer | None:
+    """The short answer, renumbered to its citation's marker after ``verify``; None when its
+    citation did not survive, its span is not inside that citation's quote, or its text is
+    not the quote's text at the span (for a Yes/No verdict: not "Yes" or "No")."""
+    if short is None:
+        return None
+    cited = next((c for c in drafted if c.marker == short.marker), None)
+    if cited is None or not cited.start <= short.start < short.end <= cited.end:
+        return None
+    survivor = next(
+        (c for c in kept if (c.source, c.start, c.end) == (cited.source, cited.start, cited.end)),
+        None,
+    )
+    if survivor is None:
+        return None
+    if short.text in VERDICTS and short.kind == "yes/no":
+        return replace(short, marker=survivor.marker)
+    span = cited.quote[short.start - cited.start : short.end - cited.start]
+    if fold(span) != short.text:
+        return None
+    return replace(short, marker=survivor.marker)
+
+
+def with_short(text: str, short: ShortAnswer | None) -> str:
+    """``"**Moscow** — <the cited sentences>"``: the short answer first, when there is one."""
+    return text if short is None or not text else f"**{short.text}** — {text}"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
+from assistant.reader import DEFAULT_MODE, reader_modes
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -26,7 +27,7 @@ def _assistant(args: argparse.Namespace) -> Assistant:
     from assistant.config import load_settings
 
     settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url)
-    return Assistant(settings=settings)
+    return Assistant(settings=settings, mode=getattr(args, "mode", None) or DEFAULT_MODE)
 
 
 def format_answer(answer: Answer) -> str:
@@ -48,9 +49,30 @@ def format_answer(answer: Answer) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     bot = _assistant(args)
-    report = bot.ingest(args.paths or ["corpus"], prune=args.prune, progress=not args.quiet)
+    bot.store.start_check()  # the store's index is checked while files are read and embedded
+    report = bot.ingest(
+        args.paths or ["corpus"], prune=args.prune, progress=not args.quiet, rebuild=args.rebuild
+    )
     print(report.summary())
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    findings = bot.diagnose()
+    for finding in findings:
+        print(finding.line())
+    if all(f.ok for f in findings):
+        return EXIT_OK
+    if not args.repair:
+        return EXIT_ERROR
+    for action in bot.repair():
+        print(f"repaired: {action}")
+    after = bot.diagnose()
+    for finding in after:
+        if not finding.ok:
+            print(finding.line())
+    return EXIT_OK if all(f.ok for f in after) else EXIT_ERROR
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -63,6 +85,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.validation import recent_history
+
     bot = _assistant(args)
     bot.store.count()  # fail now, not at the first question, when there is no store
     history: list[dict[str, str]] = []
@@ -76,7 +100,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question.strip():
             return EXIT_OK
         try:
-            answer = bot.ask(question, history)
+            answer = bot.ask(question, recent_history(history))
         except AssistantError as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue
@@ -109,12 +133,27 @@ def parse_auth(args: argparse.Namespace) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from ui.app import build_app, launch_options
+def parse_admins(args: argparse.Namespace, logins: list[tuple[str, str]] | None) -> list[str]:
+    """``--admin USER`` (repeatable): users of the login who may change the documents."""
+    admins: list[str] = list(dict.fromkeys(args.admin or []))
+    if admins and not logins:
+        raise AssistantError("--admin needs a login: give --auth or --auth-file too.")
+    users = {user for user, _ in logins or []}
+    unknown = [name for name in admins if name not in users]
+    if unknown:
+        raise AssistantError(f"--admin {unknown[0]} is not a user of the login.")
+    return admins
 
-    auth = parse_auth(args)
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    logins = parse_auth(args)
+    admins = parse_admins(args, logins)  # both checked before the slow imports below
+    from ui.app import build_app, launch_options
+    from ui.login import PasswordLogin
+
+    auth = PasswordLogin(logins) if logins else None
     bot = _assistant(args)
-    demo = build_app(bot, corpus_dir=args.corpus)
+    demo = build_app(bot, corpus_dir=args.corpus, admins=admins)
     print(f"Briefing Assistant on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     demo.launch(
         server_name=args.host,
@@ -126,7 +165,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-MODES = ("extractive",)
 DEFAULT_CORPUS = Path("corpus")
 
 
@@ -147,7 +185,9 @@ def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
     from assistant.config import load_settings
 
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
-        bot = Assistant(settings=load_settings(store_dir=Path(tmp), chroma_url=None))
+        bot = Assistant(
+            settings=load_settings(store_dir=Path(tmp), chroma_url=None), mode=args.mode
+        )
         print(bot.ingest(args.corpus, progress=False).summary(), file=sys.stderr)
         yield bot
 
@@ -217,7 +257,13 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
 
 def cmd_eval_suite(args: argparse.Namespace) -> int:
     from assistant.config import load_settings
-    from assistant.evaluation.suite import load_suite, render_table, run_suite, select
+    from assistant.evaluation.suite import (
+        load_suite,
+        render_table,
+        render_type_table,
+        run_suite,
+        select,
+    )
 
     suite = select(load_suite(args.manifest), args.only)
     split = None if args.split == "all" else args.split
@@ -228,8 +274,9 @@ def cmd_eval_suite(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         cache_dir=args.cache,
         progress=True,
+        mode=args.mode,
     )
-    table = render_table(results)
+    table = render_table(results) + "\n\n" + render_type_table(results)
     print(f"{args.split} half" if split else "whole files")
     print(table)
     if args.out:
@@ -251,7 +298,8 @@ def cmd_eval_calibrate(args: argparse.Namespace) -> int:
     cases = load_cases(args.qa)
     with _eval_assistant(args) as bot:
         probe = type(bot)(
-            settings=bot.settings.model_copy(update={"abstain_threshold": float("-inf")})
+            settings=bot.settings.model_copy(update={"abstain_threshold": float("-inf")}),
+            mode=bot.mode,
         )
         report = evaluate(probe, cases, progress=True)
     # Cases abstained on even with no threshold (nothing retrieved, no verified sentence) do
@@ -293,6 +341,15 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
 
 
+def _mode_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mode",
+        choices=reader_modes(),
+        default=DEFAULT_MODE,
+        help=f"answer mode: the reader that writes answers (default: {DEFAULT_MODE})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Cited answers to questions about your briefings."
@@ -304,11 +361,21 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help=".txt, .md, .html files or folders")
     ingest.add_argument("--prune", action="store_true", help="remove documents no longer there")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="empty the store first (a damaged store is moved aside)",
+    )
     ingest.set_defaults(handler=cmd_ingest)
+
+    doctor = commands.add_parser("doctor", help="check the store; --repair fixes what it can")
+    doctor.add_argument("--repair", action="store_true", help="repair what is damaged")
+    doctor.set_defaults(handler=cmd_doctor)
 
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    _mode_option(ask)
     ask.set_defaults(handler=cmd_ask)
 
     chat = commands.add_parser("chat", help="interactive chat that keeps the conversation")
@@ -320,6 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     login = serve.add_mutually_exclusive_group()
     login.add_argument("--auth", metavar="USER:PASSWORD", help="require this login")
     login.add_argument("--auth-file", type=Path, help="file of user:password lines")
+    serve.add_argument(
+        "--admin",
+        action="append",
+        metavar="USER",
+        help="only this user (repeatable) may upload, remove and re-index documents",
+    )
     serve.add_argument(
         "--corpus", type=Path, default=Path("corpus"), help="folder uploads go to (corpus/)"
     )
@@ -337,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--split", choices=SPLIT_CHOICES[:2], help="only the dev or the test half of the file"
     )
     evaluate.add_argument("--corpus", type=Path, nargs="+", help="ingest these into a temp store")
-    evaluate.add_argument("--mode", choices=MODES, default="extractive", help="answer mode")
+    _mode_option(evaluate)
     evaluate.add_argument("--out", type=Path, help="write the run file here")
     evaluate.add_argument("--report", type=Path, help="write report.md and plots here")
     evaluate.add_argument("--baseline", action="store_true", help="also run the LangChain recipe")
@@ -354,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     suite.add_argument("--only", nargs="+", metavar="NAME", help="only these corpora")
     suite.add_argument("--baseline", action="store_true", help="also run the LangChain recipe")
     suite.add_argument("--cache", type=Path, help="keep each corpus's store here between runs")
+    _mode_option(suite)
     suite.add_argument("--out", type=Path, help="write run files and table.md here")
     suite.set_defaults(handler=cmd_eval_suite)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
             "top_k": self.top_k,
             "max_answer_sentences": self.max_answer_sentences,
             "max_question_chars": self.max_question_chars,
+            "max_file_bytes": self.max_file_bytes,
+            "onnx_threads": self.onnx_threads,
         }
         for name, value in positive.items():
             if value <= 0:
@@ -64,6 +67,11 @@ class Settings(BaseSettings):
                 "chunk_overlap must be at least 0 and less than chunk_size. "
                 f"Currently, chunk_overlap is {self.chunk_overlap}"
             )
+        _check_range("duplicate_threshold", self.duplicate_threshold, 0.0, 1.0)
+        for name in ("dense_weight", "bm25_weight", "answer_delta"):
+            _check_range(name, getattr(self, name), 0.0, math.inf)
+        if self.abstain_threshold is not None:
+            _check_threshold(self.abstain_threshold)
         return self
 
     @property
@@ -78,10 +86,32 @@ class Settings(BaseSettings):
         path = self.calibration_path
         if path.is_file():
             try:
-                return float(json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"])
+                value = float(json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise ConfigError(f"{path} is not a valid calibration file: {exc}") from exc
+            if not math.isfinite(value):
+                raise ConfigError(
+                    f"{path} gives abstain_threshold {value}; it must be a finite number"
+                    " (run `assistant eval calibrate` again)."
+                )
+            return value
         return None
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    """``value`` must be a number in ``[low, high]`` (NaN is in no range)."""
+    if not low <= value <= high or value == math.inf:
+        bounds = f"of at least {low:g}" if high == math.inf else f"between {low:g} and {high:g}"
+        raise ValueError(f"{name} must be a finite number {bounds}. Currently, {name} is {value}")
+
+
+def _check_threshold(value: float) -> None:
+    """Any finite log-odds, or -inf: answer every question (what calibration runs use)."""
+    if math.isnan(value) or value == math.inf:
+        raise ValueError(
+            "abstain_threshold must be a finite number (or -inf: never abstain). "
+            f"Currently, abstain_threshold is {value}"
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -91,5 +121,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**clean)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise ConfigError(f"Invalid setting {where}: {first['msg']}") from None
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        if not where:  # a check across fields: its message names the field and its value
+            message = first["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"Invalid setting: {message}") from None
+        raise ConfigError(
+            f"Invalid setting {where}: {first['msg']}. Currently, it is {first.get('input')!r}"
+        ) from None

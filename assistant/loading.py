@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from html.entities import html5
+from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
@@ -86,17 +90,237 @@ def _control_ratio(text: str) -> float:
     return bad / len(text)
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML page, one block element per paragraph; scripts and styles dropped."""
-    from bs4 import BeautifulSoup
+# Deeper than any real page (browsers stop nesting layout at ~512); refusing what lies beyond
+# keeps a pathological file from passing for a document.
+MAX_HTML_DEPTH = 1000
 
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_DROPPED_HTML_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_HTML_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    return soup.get_text()
+
+def html_to_text(markup: str, *, name: str = "The HTML", max_depth: int = MAX_HTML_DEPTH) -> str:
+    """Visible text of an HTML page, one block element per paragraph; scripts and styles dropped.
+
+    One streaming pass, linear in the markup, with the text BeautifulSoup's "html.parser" tree
+    would give; tags nested over ``max_depth`` deep raise ``UnsupportedFileError``.
+    """
+    extractor = _HtmlText(rescan_budget=_RESCAN_BUDGET + _RESCANS_PER_CHAR * len(markup))
+    try:
+        extractor.feed(markup)
+        extractor.close()
+    except AssertionError as exc:  # html.parser's refusal of a malformed declaration
+        raise UnsupportedFileError(f"{name} is not HTML that can be read: {exc}.") from None
+    except _NeverClosedError as exc:
+        raise UnsupportedFileError(
+            f"{name} has too many tags, comments or quotes that never close (from line"
+            f" {exc.line:,}, column {exc.column:,} on) to be read; close or remove them."
+        ) from None
+    if extractor.deepest > max_depth:
+        raise UnsupportedFileError(
+            f"{name} nests tags {extractor.deepest:,} deep; the limit is {max_depth:,}."
+        )
+    return extractor.text()
+
+
+# How BeautifulSoup (bs4 4.x) builds its tree from html.parser events, reproduced without
+# building it: void elements close at once, an end tag closes everything opened after the
+# last open tag of its name (and is ignored when there is none), whitespace-only strings
+# fold to one newline or space outside <pre>/<textarea>, text inside <rt>/<rp> and comments,
+# doctypes and processing instructions are not text, a CDATA section is.
+_VOID_HTML_TAGS = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr",
+    "image", "img", "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid", "param",
+    "source", "spacer", "track", "wbr",
+})  # fmt: skip
+_PRESERVE_SPACE_TAGS = frozenset({"pre", "textarea"})
+_NOT_TEXT_TAGS = frozenset({"rt", "rp"})
+# Left open, "<p>one<p>two" nests the second paragraph in the first; a browser makes them
+# siblings, and so does the depth budget.
+_SIBLING_TAGS = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th"})
+_ASCII_SPACES = " \n\t\x0c\r"
+_BLOCK_TAGS = frozenset(_BLOCK_HTML_TAGS)
+_DROPPED_TAGS = frozenset(_DROPPED_HTML_TAGS)
+_NUMERIC_REFERENCE = re.compile(r"^([0-9]+)(.*)")
+_HEX_REFERENCE = re.compile(r"^([0-9a-f]+)(.*)")
+_ENTITIES = {name.rstrip(";"): text for name, text in html5.items()}  # "amp" and "amp;" agree
+
+
+def _numeric_reference(number: int) -> str:
+    """The character a reference like "&#8212;" stands for (the HTML5 rules: U+FFFD for what
+    no character has, Windows-1252 for "&#150;" and its like)."""
+    if number == 0 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return "\ufffd"
+    if 0x80 <= number <= 0x9F:
+        try:
+            return bytes([number]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(number)
+    return chr(number)
+
+
+# html.parser (before CPython 3.11.13 / 3.12.11 / 3.13.4) reads each unclosed "<", "<!--" or
+# quote to the end of the file, again and again: quadratic. Rereading is allowed for this many
+# characters (a file with one unclosed comment and its later comments stays well within).
+_RESCAN_BUDGET = 10_000_000
+_RESCANS_PER_CHAR = 10
+
+
+class _NeverClosedError(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+
+class _HtmlText(HTMLParser):
+    """Streams the visible text of a page; ``deepest`` is the deepest tag nesting seen
+    (a "<p>" left open before the next one counts as the next one's sibling)."""
+
+    def __init__(self, *, rescan_budget: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self._rescan_budget = rescan_budget
+        self._first_unclosed: tuple[int, int] | None = None  # (line, column)
+        self._parts: list[str] = []
+        self._pending: list[str] = []  # the string being read, in pieces
+        self._open: list[str] = []  # open tags, innermost last
+        self._depths: list[int] = []  # how deep each open tag nests
+        self._open_count: Counter[str] = Counter()
+        self._closed_voids: Counter[str] = Counter()  # void tags whose "</tag>" to ignore
+        self._dropped = 0  # open script, style, head, … tags
+        self._preserving = 0  # open <pre>/<textarea> tags
+        self._not_text = 0  # open <rt>/<rp> tags
+        self.deepest = 0
+
+    def text(self) -> str:
+        self._flush(keep=not self._not_text)
+        while self._open:
+            self._pop()
+        return "".join(self._parts)
+
+    def _flush(self, *, keep: bool) -> None:
+        """End the string being read; ``keep``: it is text (not a comment or the like)."""
+        if not self._pending:
+            return
+        data = "".join(self._pending)
+        self._pending = []
+        if not self._preserving and not data.strip(_ASCII_SPACES):
+            data = "\n" if "\n" in data else " "
+        if keep and not self._dropped:
+            self._parts.append(data)
+
+    def _push(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS and not self._dropped:
+            self._parts.append("\n\n")
+        sibling = bool(self._open) and self._open[-1] == tag and tag in _SIBLING_TAGS
+        depth = (self._depths[-1] if self._depths else 0) + (not sibling)
+        self.deepest = max(self.deepest, depth)
+        self._depths.append(depth)
+        self._open.append(tag)
+        self._open_count[tag] += 1
+        self._dropped += tag in _DROPPED_TAGS
+        self._preserving += tag in _PRESERVE_SPACE_TAGS
+        self._not_text += tag in _NOT_TEXT_TAGS
+
+    def _pop(self) -> str:
+        tag = self._open.pop()
+        self._depths.pop()
+        self._open_count[tag] -= 1
+        self._dropped -= tag in _DROPPED_TAGS
+        self._preserving -= tag in _PRESERVE_SPACE_TAGS
+        self._not_text -= tag in _NOT_TEXT_TAGS
+        if tag in _BLOCK_TAGS and not self._dropped:
+            self._parts.append("\n\n")
+        return tag
+
+    def _end(self, tag: str) -> None:
+        self._flush(keep=not self._not_text)
+        if self._open_count[tag]:
+            while self._pop() != tag:
+                pass
+
+    # Every construct html.parser may read to the end of the file without closing it.
+    def parse_starttag(self, i: int) -> int:
+        return self._charge(i, super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._charge(i, super().parse_endtag(i))
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._charge(i, super().parse_comment(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        return self._charge(i, super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._charge(i, super().parse_html_declaration(i))
+
+    def _charge(self, i: int, end: int) -> int:
+        """A construct at ``i`` that does not close (``end`` < 0) was read to the end."""
+        if end < 0:
+            line, offset = self.getpos()
+            self._first_unclosed = self._first_unclosed or (line, offset + 1)
+            self._rescan_budget -= len(self.rawdata) - i
+            if self._rescan_budget < 0:
+                raise _NeverClosedError(*self._first_unclosed)
+        return end
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush(keep=not self._not_text)
+        self._push(tag)
+        if tag in _VOID_HTML_TAGS:
+            self._end(tag)
+            self._closed_voids[tag] += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush(keep=not self._not_text)
+        self._push(tag)
+        self._end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._closed_voids[tag]:
+            self._closed_voids[tag] -= 1
+        else:
+            self._end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self._pending.append(data)
+
+    def handle_charref(self, name: str) -> None:
+        pattern = _NUMERIC_REFERENCE
+        base = 10
+        if name[:1] in ("x", "X"):
+            name, pattern, base = name[1:], _HEX_REFERENCE, 16
+        try:
+            number, rest = int(name, base), ""
+        except ValueError:
+            match = pattern.search(name)
+            if match is None:
+                self._pending += ["", name]
+                return
+            number, rest = int(match.group(1), base), match.group(2)
+        self._pending += [_numeric_reference(number), rest]
+
+    def handle_entityref(self, name: str) -> None:
+        self._pending.append(_ENTITIES.get(name, f"&{name}"))
+
+    def handle_comment(self, data: str) -> None:
+        self._ignore(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._ignore(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._ignore(data)
+
+    def unknown_decl(self, data: str) -> None:
+        if data.upper().startswith("CDATA["):
+            self._flush(keep=not self._not_text)
+            self._pending.append(data[len("CDATA[") :])
+            self._flush(keep=True)
+        else:
+            self._ignore(data)
+
+    def _ignore(self, data: str) -> None:
+        """A comment, declaration or processing instruction: it ends a string, is none."""
+        self._flush(keep=not self._not_text)
+        self._pending.append(data)
+        self._flush(keep=False)
 
 
 def read_document(path: Path, *, source: str | None = None, max_bytes: int = 5_000_000) -> Document:
@@ -117,7 +341,7 @@ def read_document(path: Path, *, source: str | None = None, max_bytes: int = 5_0
         raise UnsupportedFileError(f"{name} cannot be read: {exc.strerror or exc}.") from None
     text = decode_bytes(raw, name)
     if suffix in HTML_SUFFIXES:
-        text = html_to_text(text)
+        text = html_to_text(text, name=name)
     if not text.strip():
         raise UnsupportedFileError(f"{name} contains no text.")
     return Document(source=name, text=text, content_hash=content_hash(text))

@@ -1,32 +1,93 @@
-"""Extractive reader: the best-scoring sentences of the retrieved passages, each cited."""
+"""Readers turn the ranked passages into a draft answer: text with citation markers, the
+citations, and optionally a short answer and a score of the reader's own.
+
+``Reader`` is the seam: ``read(ReadRequest) -> Draft``. ``ExtractiveReader`` quotes the
+best-scoring sentences; other readers (an LLM's, say) register under a mode name with
+``register_reader`` and are chosen by ``--mode`` in the CLI, the UI and the evaluation.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from assistant.answer_types import AnswerType, item_type, question_type
 from assistant.chunking import fold, is_heading
 from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
-from assistant.similarity import quantity_terms, repeats
-from assistant.types import Citation, Passage, Span
+from assistant.entities import Entity, EntityRecognizer
+from assistant.errors import ConfigError
+from assistant.short_answer import (
+    LABELS,
+    PLACE_LABELS,
+    WHERE,
+    Found,
+    gap_span,
+    pick_span,
+    yes_or_no,
+)
+from assistant.similarity import quantity_terms, repeats, word_set
+from assistant.types import Citation, Passage, ShortAnswer, Span, Turn
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 ABSTAIN_TEXT = "The documents do not say."
+# The extractive reader's score: the cross-encoder's logit for its best sentence.
+CROSS_ENCODER_LOGIT = "cross-encoder logit"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """What a reader is given: the question as typed, its standalone form (a follow-up with
+    its context), the conversation so far and the ranked passages, best first."""
+
+    question: str
+    query: str
+    history: tuple[Turn, ...]
+    passages: tuple[Passage, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A reader's output before verification."""
+    """A reader's output before verification: ``text`` with ``[n]`` markers and the
+    citations they point at; optionally a short answer inside one citation, and a score of
+    the reader's own with what kind of number it is (``score_kind``; nothing downstream
+    assumes one — the gate decides from its own signals)."""
 
     text: str
     citations: tuple[Citation, ...]
     abstained: bool
-    best_score: float
+    short: ShortAnswer | None = None
+    score: float | None = None
+    score_kind: str | None = None
+
+
+ABSTAINING = Draft(ABSTAIN_TEXT, (), abstained=True)
 
 
 class Reader(Protocol):
-    def read(self, query: str, passages: Sequence[Passage]) -> Draft: ...
+    def read(self, request: ReadRequest) -> Draft: ...
+
+
+class _NoEntities:
+    def entities(self, text: str) -> tuple[Entity, ...]:
+        return ()
+
+
+# Entity labels that make a sentence add an item to a list answer, by the kind of item.
+ITEM_LABELS: dict[AnswerType, frozenset[str]] = {
+    AnswerType.PERSON: frozenset({"PERSON", "ORG", "GPE"}),
+    AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC"}),
+    AnswerType.ORGANIZATION: frozenset({"ORG", "NORP", "FAC"}),
+    AnswerType.DATE: frozenset({"DATE", "TIME", "EVENT"}),
+    AnswerType.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
+}
+ANY_ITEM = frozenset().union(*ITEM_LABELS.values()) | {"PRODUCT", "WORK_OF_ART", "LAW"}
+# A name right after a negation is denied ("not Kim Jong Un").
+_DENIED = re.compile(r"\b(?:not|never|no|nor|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +110,33 @@ class ExtractiveReader:
     sentence, and others within ``delta`` of it that are not restatements of a chosen one. A
     sentence that scored only with the sentence before it in front ("It was designed by
     Isobel Marr.") brings that sentence along, just before it, so the answer reads on its
-    own. Whether to answer at all is the abstention gate's decision, not the reader's."""
+    own. Whether to answer at all is the abstention gate's decision, not the reader's.
 
-    def __init__(self, *, delta: float, max_sentences: int) -> None:
+    Shaped to the question (``question_type``):
+    - a question that may have several answers (``gather``: "Who attended …?", "Which
+      places …?") gathers, up to ``list_sentences`` and ``list_chars``, every further
+      sentence within ``list_margin`` of the best that names an item of the kind asked for
+      that no chosen sentence names yet; a list reads in document order, with no short
+      answer;
+    - otherwise a question with a short answer (a person, place, date, number,
+      organisation, or yes/no) gets one, read off the cited sentences
+      (``assistant.short_answer``); when none of them holds an answer of the kind asked
+      for, the best further sentence within ``list_margin`` that does is cited after them
+      (``reach``) and the short answer read from it."""
+
+    def __init__(
+        self,
+        *,
+        delta: float,
+        max_sentences: int,
+        recognizer: EntityRecognizer | None = None,
+        list_margin: float = 15.0,
+        reach_margin: float = 4.0,
+        list_sentences: int = 5,
+        list_chars: int = 600,
+        gather: frozenset[AnswerType] | None = None,
+        reach: bool = True,
+    ) -> None:
         if max_sentences <= 0:
             raise ValueError(
                 f"max_sentences must be greater than 0. Currently, it is {max_sentences}"
@@ -60,12 +145,64 @@ class ExtractiveReader:
             raise ValueError(f"delta must be at least 0. Currently, delta is {delta}")
         self.delta = delta
         self.max_sentences = max_sentences
+        self.recognizer: EntityRecognizer = recognizer or _NoEntities()
+        self.list_margin = list_margin
+        self.reach_margin = reach_margin
+        self.list_sentences = list_sentences
+        self.list_chars = list_chars
+        self.gather = GATHERING if gather is None else gather
+        self.reach = reach
 
-    def read(self, query: str, passages: Sequence[Passage]) -> Draft:
-        candidates = _candidates(passages)
+    def read(self, request: ReadRequest) -> Draft:
+        candidates = _candidates(request.passages)
         if not candidates:
-            return Draft(ABSTAIN_TEXT, (), abstained=True, best_score=float("-inf"))
+            return ABSTAINING
         best = candidates[0].score
+        kind = question_type(request.question)
+        chosen = self._choose(candidates, best)
+        listed = False
+        if kind in self.gather:
+            gathered = self._gather(chosen, candidates, best, request)
+            listed = len(gathered) > len(chosen)
+            chosen = gathered
+        citations = _cite(chosen)
+        short = None if listed else self._short(kind, request, citations)
+        if short is None and not listed and self.reach and item_type(request.question):
+            further = self._reach(chosen, candidates, best, kind, request)
+            if further is not None:
+                chosen = [*chosen, further]
+                citations = _cite(chosen)
+                short = self._short(kind, request, citations[-1:])
+        pieces = [with_marker(fold(c.quote), c.marker) for c in citations]
+        return Draft(
+            " ".join(pieces),
+            citations,
+            abstained=False,
+            short=short,
+            score=best,
+            score_kind=CROSS_ENCODER_LOGIT,
+        )
+
+    def _reach(
+        self,
+        chosen: list[_Candidate],
+        candidates: list[_Candidate],
+        best: float,
+        kind: AnswerType,
+        request: ReadRequest,
+    ) -> _Candidate | None:
+        """When no chosen sentence holds an answer of the kind asked for, the best further
+        sentence within ``reach_margin`` of the best that does and reads on its own."""
+        for candidate in candidates:
+            if candidate.score < best - self.reach_margin:
+                break
+            if any(_same(candidate, c) for c in chosen) or _lead_in(candidate) is not None:
+                continue
+            if self._short(kind, request, _cite([candidate])) is not None:
+                return candidate
+        return None
+
+    def _choose(self, candidates: list[_Candidate], best: float) -> list[_Candidate]:
         chosen: list[_Candidate] = []
         for candidate in candidates:
             if len(chosen) == self.max_sentences:
@@ -81,26 +218,174 @@ class ExtractiveReader:
                 elif chosen:  # no room for the pair: a later, self-contained one may fit
                     continue
             chosen.append(candidate)
-        pieces = []
-        citations = []
-        for marker, candidate in enumerate(chosen, start=1):
-            chunk = candidate.passage.chunk
-            pieces.append(with_marker(fold(candidate.text), marker))
-            citations.append(
-                Citation(
-                    marker=marker,
-                    source=chunk.source,
-                    paragraph=chunk.paragraph,
-                    start=candidate.span.start,
-                    end=candidate.span.end,
-                    quote=candidate.text,
-                    score=candidate.score,
-                    passage_start=chunk.start,
-                    passage_end=chunk.end,
-                    passage_text=chunk.text,
-                )
+        return chosen
+
+    def _items(self, text: str, labels: frozenset[str], said: str) -> set[str]:
+        """The items ``text`` names: entities of ``labels`` that the question does not
+        already say and no negation denies ("not Kim Jong Un"), and for a list of who did
+        something, no place named as where ("in Moscow")."""
+        found = set()
+        for entity in self.recognizer.entities(text):
+            if entity.label not in labels or word_set(entity.text) <= word_set(said):
+                continue
+            at = text.find(entity.text)
+            before = text[max(0, at - 40) : max(at, 0)]
+            if _DENIED.search(before):
+                continue
+            where = labels != ITEM_LABELS[AnswerType.PLACE] and WHERE.search(before)
+            if entity.label in PLACE_LABELS and where:
+                continue
+            found.add(entity.text.lower())
+        return found
+
+    def _gather(
+        self,
+        chosen: list[_Candidate],
+        candidates: list[_Candidate],
+        best: float,
+        request: ReadRequest,
+    ) -> list[_Candidate]:
+        """``chosen`` and the run of sentences that follows the best one in its passage (a
+        list goes on where the answer starts) while each scores within ``list_margin`` of
+        the best and names a new item of the kind asked for (within the budget), in
+        document order; ``chosen`` alone when it already names several items."""
+        item = item_type(request.question)
+        labels = ITEM_LABELS.get(item, ANY_ITEM) if item is not None else ANY_ITEM
+        said = f"{request.question} {request.query}"
+        top = candidates[0]
+        home = top.passage.chunk
+        named: set[str] = set()
+        for candidate in chosen:
+            named |= self._items(candidate.text, labels, said)
+        if len(named) >= 2:
+            return chosen  # the answer already names several: it is the list
+        gathered = list(chosen)
+        length = sum(len(c.text) for c in gathered)
+        following = sorted(
+            (
+                c
+                for c in candidates
+                if c.passage.chunk.source == home.source and top.span.end <= c.span.start < home.end
+            ),
+            key=lambda c: c.span.start,
+        )
+        for candidate in following:
+            if any(_same(candidate, c) for c in gathered):
+                continue
+            if len(gathered) >= self.list_sentences or (
+                length + len(candidate.text) > self.list_chars
+            ):
+                break
+            if candidate.score < best - self.list_margin or _redundant(candidate, gathered):
+                break
+            new = self._items(candidate.text, labels, said) - named
+            if not new or _lead_in(candidate) is not None:
+                break  # the list ends where a sentence adds nothing (or leans on another)
+            gathered.append(candidate)
+            named |= new
+            length += len(candidate.text)
+        if len(gathered) == len(chosen):
+            return chosen
+        sources = list(dict.fromkeys(c.passage.chunk.source for c in gathered))
+        return sorted(gathered, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))
+
+    def _short(
+        self, kind: AnswerType, request: ReadRequest, citations: Sequence[Citation]
+    ) -> ShortAnswer | None:
+        """The short answer, from the cited sentences best first; None when none fits."""
+        ranked = sorted(citations, key=lambda c: -c.score)
+        if kind is AnswerType.YES_NO:
+            verdict = yes_or_no(request.question, [c.quote for c in ranked])
+            if verdict is None:
+                return None
+            word, index, found = verdict
+            return _short_of(ranked[index], found, word, kind)
+        item = item_type(request.question) if kind is AnswerType.LIST else kind
+        picked = None
+        if item in LABELS:
+            questions = (request.question, request.query)
+            picked = pick_span(questions, [c.quote for c in ranked], item, self.recognizer)
+        phrased = kind in PHRASED or item in PHRASED or (kind is AnswerType.LIST and not item)
+        if picked is None and phrased:
+            phrase = gap_span(request.question, ranked[0].quote) if ranked else None
+            picked = None if phrase is None else (0, phrase)
+        if picked is None:
+            return None
+        index, span = picked
+        return _short_of(ranked[index], span, fold(span.text), kind)
+
+
+# The kinds of question whose answer may be several items, gathered across sentences.
+GATHERING = frozenset({AnswerType.LIST})
+# The kinds of question whose short answer is a phrase of the best sentence (``gap_span``).
+# (A named thing of no known kind falls back to one when no name fits.)
+PHRASED = frozenset({AnswerType.OTHER, AnswerType.REASON, AnswerType.NAME})
+
+
+def _cite(chosen: Sequence[_Candidate]) -> tuple[Citation, ...]:
+    """The citation of each chosen sentence, numbered from 1 in order."""
+    citations = []
+    for marker, candidate in enumerate(chosen, start=1):
+        chunk = candidate.passage.chunk
+        citations.append(
+            Citation(
+                marker=marker,
+                source=chunk.source,
+                paragraph=chunk.paragraph,
+                start=candidate.span.start,
+                end=candidate.span.end,
+                quote=candidate.text,
+                score=candidate.score,
+                passage_start=chunk.start,
+                passage_end=chunk.end,
+                passage_text=chunk.text,
             )
-        return Draft(" ".join(pieces), tuple(citations), abstained=False, best_score=best)
+        )
+    return tuple(citations)
+
+
+def _short_of(citation: Citation, found: Found, text: str, kind: AnswerType) -> ShortAnswer:
+    return ShortAnswer(
+        text=text,
+        marker=citation.marker,
+        start=citation.start + found.start,
+        end=citation.start + found.end,
+        kind=kind.value,
+    )
+
+
+ReaderFactory = Callable[["Settings", EntityRecognizer], Reader]
+
+
+def _extractive(settings: Settings, recognizer: EntityRecognizer) -> Reader:
+    return ExtractiveReader(
+        delta=settings.answer_delta,
+        max_sentences=settings.max_answer_sentences,
+        recognizer=recognizer,
+    )
+
+
+_READERS: dict[str, ReaderFactory] = {"extractive": _extractive}
+DEFAULT_MODE = "extractive"
+
+
+def register_reader(mode: str, factory: ReaderFactory) -> None:
+    """Make ``factory(settings, recognizer)`` the reader of answer mode ``mode``."""
+    _READERS[mode] = factory
+
+
+def reader_modes() -> tuple[str, ...]:
+    """The registered answer modes, the default first."""
+    return tuple(sorted(_READERS, key=lambda m: (m != DEFAULT_MODE, m)))
+
+
+def make_reader(mode: str, settings: Settings, recognizer: EntityRecognizer) -> Reader:
+    factory = _READERS.get(mode)
+    if factory is None:
+        raise ConfigError(
+            f"No answer mode named {mode!r}. The modes are: {', '.join(reader_modes())}."
+        )
+    return factory(settings, recognizer)
 
 
 def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:

@@ -84,6 +84,26 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class ShortAnswer:
+    """The answer a reader gives first ("Moscow", "Thirteen", "No"), read off one cited quote.
+
+    ``start``/``end`` are document offsets, inside the quote of citation ``marker``: the span
+    the short answer was taken from (its exact text) or, for "Yes"/"No", the words of the
+    quote that decided it ("not Kim Jong Un"). ``kind`` is the kind of answer the question
+    asked for (an ``AnswerType`` value: "place", "yes/no", …).
+    """
+
+    text: str
+    marker: int
+    start: int
+    end: int
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     """One message of a conversation."""
 
@@ -101,7 +121,12 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     abstained: bool
-    best_score: float
+    # The reader's own score of its answer, when it declares one, and what kind of number it
+    # is (the extractive reader's is a cross-encoder logit; another reader may declare a
+    # probability, or nothing). Nothing downstream assumes a kind.
+    reader_score: float | None = None
+    reader_score_kind: str | None = None
+    short: ShortAnswer | None = None
     # The abstention gate's log-odds that the documents answer the question (−inf: nothing
     # to answer with), and the signals it was computed from.
     confidence: float = float("-inf")
@@ -114,7 +139,9 @@ class Answer:
             "query": self.query,
             "text": self.text,
             "abstained": self.abstained,
-            "best_score": _finite(self.best_score),
+            "short": self.short.to_dict() if self.short else None,
+            "reader_score": None if self.reader_score is None else _finite(self.reader_score),
+            "reader_score_kind": self.reader_score_kind,
             "confidence": _finite(self.confidence),
             "signals": self.signals.to_dict() if self.signals else None,
             "citations": [c.to_dict() for c in self.citations],

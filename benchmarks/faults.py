@@ -209,7 +209,8 @@ def damage_part(work: Path) -> list[Row]:
             seen += f" / repair failed: {exc}"
         after, after_tb, after_wrong = _ask(store)
         lost = after_wrong or not _answered(after)  # the repair brought the answer back
-        doctor_said = (doctor.stdout.strip().splitlines() or [doctor.stderr.strip()])[0][:60]
+        said = doctor.stdout.strip().splitlines() or [doctor.stderr.strip()]
+        doctor_said = next((line for line in said if "DAMAGED" in line), said[0])[:60]
         rows.append(Row(case, f"{seen[:60]} | doctor: {doctor_said}", lost,
                         traceback or after_tb, wrong))  # fmt: skip
     return rows

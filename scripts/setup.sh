@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install the project with its dev tools; re-installs only when pyproject.toml
-# changed. Safe to run again and again.
+# Create .venv and install the project with every extra (ui, eval) and its dev tools, torch
+# pinned by constraints.txt; re-installs only when pyproject.toml or constraints.txt changed.
+# Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,12 +14,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "setup: installing packages (first time: a few minutes; log in .venv/install.log)"
-  # torch is pinned to 2.13.0 exactly in pyproject.toml: the CPU build.
+  # constraints.txt pins torch to 2.13.0 exactly: the CPU build.
   if ! { .venv/bin/python -m pip install --upgrade pip &&
-         .venv/bin/python -m pip install -e '.[dev]'; } > .venv/install.log 2>&1; then
+         .venv/bin/python -m pip install -e '.[ui,eval,dev]' -c constraints.txt; } \
+       > .venv/install.log 2>&1; then
     tail -n 30 .venv/install.log >&2
     echo "setup: installing packages failed (full log: .venv/install.log)" >&2
     exit 1

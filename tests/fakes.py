@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from assistant.chunking import split_sentences
 from assistant.entities import Entity
+from assistant.reader import ReadRequest
 from assistant.store import Hit
-from assistant.types import Chunk, Citation, Passage, Span
+from assistant.types import Chunk, Citation, Passage, Span, Turn
 
 _WORD = re.compile(r"\w+")
 
@@ -175,4 +176,17 @@ def citation_of(chunk: Chunk, index: int, *, marker: int = 1, score: float = 1.0
         passage_start=chunk.start,
         passage_end=chunk.end,
         passage_text=chunk.text,
+    )
+
+
+def request(
+    passages: Sequence[Passage],
+    question: str = "q",
+    *,
+    query: str | None = None,
+    history: Sequence[Turn] = (),
+) -> ReadRequest:
+    """A reader's request for ``question`` (its own standalone query unless given)."""
+    return ReadRequest(
+        question, question if query is None else query, tuple(history), tuple(passages)
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, expected_type, holds_type
+from assistant.answer_types import AnswerType, expected_type, holds_type, item_type, question_type
 from assistant.entities import Entity
 
 
@@ -75,3 +75,59 @@ def test_what_the_question_already_gives_is_not_an_answer() -> None:
     where = "Where did Mara Keel live?"
     assert not holds_type("Mara Keel lived well.", AnswerType.PLACE, ner, where)
     assert holds_type("Mara Keel lived in Holmvik.", AnswerType.PLACE, ner, where)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Did Kim Jong Un go?", AnswerType.YES_NO),
+        ("And was she there?", AnswerType.YES_NO),
+        ("can I add a Pro array", AnswerType.YES_NO),
+        ("Was it red or blue?", AnswerType.OTHER),  # a choice, not yes/no
+        ("Who attended the parade?", AnswerType.LIST),  # taking part: usually several
+        ("Who took part in the reopening?", AnswerType.LIST),
+        ("Name all the islands.", AnswerType.LIST),
+        ("Which places sent delegations?", AnswerType.LIST),
+        ("Which two heads of state called for it?", AnswerType.LIST),
+        ("Which of its ambassadors praised the troops?", AnswerType.PERSON),
+        ("Who hosted the banquet?", AnswerType.PERSON),
+        ("who said the officials showed up", AnswerType.PERSON),
+        ("What was the name of the man killed in the flood?", AnswerType.PERSON),
+        ("Which firm has the contract?", AnswerType.ORGANIZATION),
+        ("Which local sports club lent its boats?", AnswerType.ORGANIZATION),
+        ("In the end, which province got the deposit?", AnswerType.PLACE),
+        ("Which country sent the most guards?", AnswerType.PLACE),
+        ("On which date in May was the parade?", AnswerType.DATE),
+        ("What was the population of Tarrow?", AnswerType.NUMBER),
+        ("What height did the river reach?", AnswerType.NUMBER),
+        ("Which prize did the cooperative receive?", AnswerType.NAME),
+        ("What is the name of the boat?", AnswerType.NAME),
+        ("Which event was about to take place when the statement came out?", AnswerType.NAME),
+        ("Why is security tight in Moscow?", AnswerType.REASON),
+        ("What caused the fire?", AnswerType.REASON),
+        ("What did Putin and Xi urge countries to drop?", AnswerType.OTHER),
+        ("What about the second one, who is it named after?", AnswerType.PERSON),
+        ("How many guests came?", AnswerType.NUMBER),
+        ("When did it open?", AnswerType.DATE),
+        ("Where was it held?", AnswerType.PLACE),
+    ],
+)
+def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
+    assert question_type(question) is kind
+
+
+def test_the_item_type_of_a_list_is_its_head_noun_or_who() -> None:
+    assert item_type("Which places sent delegations?") is AnswerType.PLACE
+    assert item_type("Who attended the parade?") is AnswerType.PERSON
+    assert item_type("Name all the things.") is None
+    assert item_type("Which firm has it?") is AnswerType.ORGANIZATION
+    assert item_type("Did it rain?") is None
+    assert item_type("Why did it rain?") is None
+
+
+def test_the_gates_expected_type_is_unchanged_by_the_finer_classification() -> None:
+    assert expected_type("Which event was about to take place when the statement came out?") is (
+        AnswerType.DATE
+    )
+    assert expected_type("Did Kim Jong Un go?") is None
+    assert holds_type("Anything.", AnswerType.YES_NO, Gazetteer({}))

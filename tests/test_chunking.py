@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
 
 from assistant.chunking import (
+    MAX_CHUNK_CHARS,
     chunk_document,
     fold,
     normalize,
+    paragraph_blocks,
     paragraph_spans,
     sentence_windows,
+    split_long,
     split_sentences,
 )
 from assistant.loading import content_hash
@@ -133,3 +137,65 @@ def test_a_markdown_heading_is_a_heading_even_as_a_question() -> None:
     assert [c.sentence_texts() for c in chunks] == [
         ("## How often can rent go up?", "Rent may rise once a year.", "Notice is two months.")
     ]
+
+
+def test_a_long_sentence_is_cut_after_a_clause_else_at_a_word() -> None:
+    clauses = "; ".join(f"clause {i} runs on" for i in range(100))  # 1,888 characters
+    pieces = [clauses[s.start : s.end] for s in split_long(clauses, Span(0, len(clauses)), 500)]
+    assert all(len(p) <= 500 for p in pieces)
+    assert all(p.endswith(";") for p in pieces[:-1])
+    assert "; ".join(p.removesuffix(";") for p in pieces) == clauses
+    words = " ".join(["word"] * 300)
+    pieces = [words[s.start : s.end] for s in split_long(words, Span(0, len(words)), 100)]
+    assert {len(p) for p in pieces[:-1]} == {99}
+    assert " ".join(pieces) == words
+
+
+def test_a_word_longer_than_the_limit_is_cut_but_not_between_letter_and_accent() -> None:
+    word = "e\u0301" * 300  # one 600-character "word" of e + combining acute
+    spans = split_long(word, Span(0, len(word)), 101)
+    assert "".join(word[s.start : s.end] for s in spans) == word
+    assert all(s.end - s.start <= 101 and not unicodedata.combining(word[s.start]) for s in spans)
+    short = "Short enough."
+    assert split_long(short, Span(0, len(short)), 100) == [Span(0, len(short))]
+
+
+def test_a_long_paragraph_is_read_in_blocks_cut_after_sentences() -> None:
+    text = " ".join(f"Sentence number {i} is here." for i in range(100))
+    blocks = list(paragraph_blocks(text, Span(0, len(text)), size=500))
+    assert blocks[0].start == 0
+    assert blocks[-1].end == len(text)
+    for before, after in itertools.pairwise(blocks):
+        assert before.end == after.start
+        assert text[before.end - 1 : before.end + 1] == ". "
+    assert all(b.end - b.start <= 500 for b in blocks)
+    lines = "\n".join(["| a | b |"] * 200)  # a table: no sentence ends, cut at rows
+    assert all(
+        lines[b.end] == "\n" for b in list(paragraph_blocks(lines, Span(0, len(lines)), 100))[:-1]
+    )
+
+
+def test_a_window_closes_early_where_the_next_sentence_would_not_fit() -> None:
+    lengths = [300, 300, 300, 300, 300, 900, 50]
+    ends = [sum(lengths[: i + 1]) for i in range(len(lengths))]
+
+    def fits(lo: int, hi: int) -> bool:
+        return ends[hi - 1] - (ends[lo - 1] if lo else 0) <= 1000
+
+    assert sentence_windows(7, 5, 1, fits) == [(0, 3), (2, 5), (4, 5), (5, 7)]
+    assert sentence_windows(3, 5, 1, lambda lo, hi: False) == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_chunks_of_long_sentences_close_early_and_headings_that_do_not_fit_stand_alone() -> None:
+    sentence = "It went on " + "and on " * 40 + "at last."  # 299 characters
+    text = "## A heading\n\n" + " ".join([sentence] * 5) + "\n\nA closing remark."
+    chunks = chunk_document(_doc(text), chunk_size=5, chunk_overlap=1)
+    # The heading and three sentences (12 + 3 × 299 + 3 spaces = 912 characters), then the
+    # last three: a fourth would pass MAX_CHUNK_CHARS.
+    assert [len(c.sentences) for c in chunks] == [4, 3, 1]
+    assert chunks[0].sentence_texts()[0] == "## A heading"
+    assert all(len(fold(c.text)) <= MAX_CHUNK_CHARS for c in chunks)
+    long_first = "## A heading\n\n" + "word " * 199 + "end."  # 1,000 characters
+    chunks = chunk_document(_doc(long_first), chunk_size=5, chunk_overlap=1)
+    assert [c.sentence_texts()[0][:12] for c in chunks] == ["## A heading", "word word wo"]
+    assert [c.paragraph for c in chunks] == [1, 2]

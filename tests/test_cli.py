@@ -30,6 +30,25 @@ def test_ask_json_names_xi_with_the_parade_citation(briefing_store: Path) -> Non
     assert "Xi Jinping" in data["text"]
     assert data["citations"][0]["quote"] == PARADE_SENTENCE
     assert data["abstained"] is False
+    assert data["short"] is None  # a list of attendees, no one short answer
+    assert data["reader_score_kind"] == "cross-encoder logit"
+
+
+def test_ask_json_carries_the_short_answer_and_mode_chooses_the_reader(
+    briefing_store: Path,
+) -> None:
+    result = run_cli(
+        "--store", str(briefing_store), "ask", "Did Kim Jong Un go?", "--json",
+        "--mode", "extractive",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["text"].startswith("**No** — ")
+    assert data["short"]["text"] == "No"
+    assert data["short"]["kind"] == "yes/no"
+    bad = run_cli("--store", str(briefing_store), "ask", "Who?", "--mode", "oracle")
+    assert bad.returncode == 2
+    assert "invalid choice: 'oracle'" in bad.stderr
 
 
 def test_chat_keeps_history_between_questions(briefing_store: Path) -> None:

@@ -149,6 +149,7 @@ def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: 
 
 
 def test_eval_suite_reports_each_corpus_half_beside_the_recipe(tmp_path: Path) -> None:
+    from assistant.answer_types import AnswerType
     from assistant.evaluation.dataset import split_of
 
     manifest = tmp_path / "suite.json"
@@ -168,15 +169,23 @@ def test_eval_suite_reports_each_corpus_half_beside_the_recipe(tmp_path: Path) -
     )
     out = tmp_path / "out"
     result = run_cli(
-        "eval", "suite", str(manifest), "--split", "dev", "--baseline", "--out", str(out)
-    )
+        "eval", "suite", str(manifest), "--split", "dev", "--baseline", "--out", str(out),
+        "--mode", "extractive",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     dev = [c for c in load_cases(DATA / "multidoc_qa.jsonl") if split_of(c.id) == "dev"]
     assert re.search(rf"^\| water \| {len(dev)} \| ", result.stdout, re.MULTILINE)
     run = json.loads((out / "water.json").read_text(encoding="utf-8"))
     assert [c["id"] for c in run["cases"]] == [c.id for c in dev]
     assert (out / "water.baseline.json").is_file()
-    assert (out / "table.md").read_text(encoding="utf-8").startswith("| corpus |")
+    table = (out / "table.md").read_text(encoding="utf-8")
+    assert table.startswith("| corpus |")
+    assert "| question type | cases | F1 | contains |" in table  # the per-type figures
+    assert all("short" in c for c in run["cases"])
+    assert set(run["by_type"]) <= {t.value for t in AnswerType}
+    assert sum(t["cases"] for t in run["by_type"].values()) == sum(
+        1 for c in run["cases"] if c["metrics"]["f1"] is not None
+    )
     unknown = run_cli("eval", "suite", str(manifest), "--only", "nope")
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == "error: No corpus named nope in the suite (it has water)."

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
 from assistant.loading import discover, html_to_text, read_document
+from tests.conftest import ROOT
 
 
 def test_latin1_and_cp1252_files_are_decoded_not_stored_as_mojibake(tmp_path: Path) -> None:
@@ -71,3 +72,54 @@ def test_discover_names_files_relative_to_the_folder(tmp_path: Path) -> None:
     assert [name for _, name in discover([tmp_path])] == ["a.txt", "sub/b.md"]
     with pytest.raises(EmptyCorpusError, match="does not exist"):
         list(discover([tmp_path / "missing"]))
+
+
+def _beautifulsoup_text(markup: str) -> str:
+    """The text the extractor used to take from BeautifulSoup's tree: what it must still give."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(["script", "style", "noscript", "template", "head", "svg", "iframe"]):
+        tag.decompose()
+    for tag in soup.find_all(
+        ["p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "table", "tr",
+         "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "hr", "title", "main",
+         "aside"]
+    ):  # fmt: skip
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    return soup.get_text()
+
+
+_TRICKY_HTML = [
+    "<p>a<p>b<li>c<li>d",  # left open: nested, closed at the end
+    "<br></br></br>x<br/>y<hr>z",  # void elements, a stray end tag
+    "<p>x</b>y</p>z</div>",  # end tags with nothing to close
+    "<div><p>one</div>two",  # an end tag closing what is open inside it
+    "<p>a</p> \n <p> </p><pre> \n </pre><textarea>  </textarea>",  # whitespace-only strings
+    "<ruby>漢<rt>kan</rt><rp>(</rp></ruby> <![CDATA[kept]]> <!--c--> <?pi x?> <!DOCTYPE html>",
+    "&notit; &copy 2 &#150; &#0; &#xD800; &amp &#9999999999; &#65x &#x41g; &#; &",
+    "<head><title>T</title></head><body><p>B</p>",  # head dropped, title with it
+    "<head><title>T</title><body><p>B</p>",  # an unclosed head drops the page (as before)
+    "<script>if (a < b) { x = '</p>'; }</script><style>p{}</style><svg><text>s</text></svg>ok",
+    "<table><tr><td>1<td>2<tr><td>3</table><ul><li>x<ul><li>y</ul></ul>",
+    "<p>Before.</p><!-- note> <p>After.</p>",  # a comment that never closes
+    "<a href='x>y'>link</a><p class=a/>para<P>upper</P><BR>",
+]
+
+
+def test_html_text_is_what_beautifulsoup_gave() -> None:
+    pages = sorted((ROOT / "eval").rglob("*.html")) + sorted((ROOT / "tests").rglob("*.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        markup = page.read_text(encoding="utf-8")
+        assert html_to_text(markup) == _beautifulsoup_text(markup), page.name
+    for markup in _TRICKY_HTML:
+        assert html_to_text(markup) == _beautifulsoup_text(markup), markup
+
+
+def test_html_that_html_parser_rejects_is_an_ingest_error(tmp_path: Path) -> None:
+    path = tmp_path / "odd.html"
+    path.write_text("<p>Text</p><![foo[bar]]>", encoding="utf-8")
+    with pytest.raises(UnsupportedFileError, match=r"^odd\.html is not HTML that can be read: "):
+        read_document(path)

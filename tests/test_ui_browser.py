@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -30,10 +32,15 @@ XSS_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    corpus = tmp_path_factory.mktemp("browser-corpus")
-    shutil.copy(BRIEFING, corpus / "briefing.txt")
-    (corpus / "bulletin.txt").write_text(XSS_TEXT, encoding="utf-8")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser-corpus")
+    shutil.copy(BRIEFING, folder / "briefing.txt")
+    (folder / "bulletin.txt").write_text(XSS_TEXT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bot = Assistant(store_dir=tmp_path_factory.mktemp("browser-store"))
     bot.ingest([corpus])
     with running_app(bot, corpus) as url:
@@ -55,13 +62,17 @@ def browser() -> Iterator[Any]:
 class Page:
     """A browser tab on the app, recording console messages and requests leaving loopback."""
 
-    def __init__(self, context: Any, url: str) -> None:
+    def __init__(self, context: Any, url: str, login: tuple[str, str] | None = None) -> None:
         self.page = context.new_page()
         self.console: list[str] = []
         self.remote: list[str] = []
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         self.page.on("request", self._request)
         self.page.goto(url)
+        if login is not None:  # Gradio's login page first
+            self.page.locator('input[data-testid="textbox"]').fill(login[0])
+            self.page.locator('input[data-testid="password"]').fill(login[1])
+            self.page.get_by_role("button", name="Login").click()
         self.page.wait_for_selector('textarea[data-testid="textbox"]', timeout=30_000)
 
     def _request(self, request: Any) -> None:
@@ -193,7 +204,7 @@ def test_enter_to_answer_timings(server: str, browser: Any, record_property: Any
 
 
 def test_documents_tab_uploads_refuses_wrong_types_and_removes(
-    server: str, browser: Any, tmp_path: Path
+    server: str, corpus: Path, browser: Any, tmp_path: Path
 ) -> None:
     page = Page(browser.new_context(), server)
     page.page.get_by_role("tab", name="Documents").click()
@@ -203,9 +214,18 @@ def test_documents_tab_uploads_refuses_wrong_types_and_removes(
     note.write_text("The harbour pilot is named Ilse Varga. She retired in spring.\n")
     bad = tmp_path / "report.pdf"
     bad.write_bytes(b"%PDF-1.4")
+    binary = tmp_path / "briefing.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
     upload = page.page.locator("#uploads input[type=file]")
     upload.set_input_files([str(bad)])
     page.page.get_by_text("Invalid file type: report.pdf").wait_for(timeout=30_000)
+    page.page.get_by_label("Replace it").check()  # even when asked to replace it …
+    upload.set_input_files([str(binary)])
+    page.page.get_by_text("Not added: briefing.txt looks like a binary file").wait_for(
+        timeout=30_000
+    )
+    assert (corpus / "briefing.txt").read_bytes() == BRIEFING.read_bytes()  # … it stays
+    page.page.get_by_label("Keep both").check()
     upload.set_input_files([str(note)])
     page.page.get_by_text("Added:").wait_for(timeout=60_000)
     page.page.wait_for_function(in_table, arg="harbour_notes.md")
@@ -250,3 +270,95 @@ def test_retry_undo_and_clear(server: str, browser: Any) -> None:
         "() => document.querySelector('#sources-panel').innerText.includes('appear here')",
         timeout=30_000,
     )
+
+
+class Outside(BaseHTTPRequestHandler):
+    """A server "outside" the app: it only counts the requests that reach it."""
+
+    paths: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Outside.paths.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def outside() -> Iterator[int]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Outside)
+    Outside.paths.clear()
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield int(httpd.server_address[1])
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_links_and_images_in_documents_stay_text(
+    outside: int, browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    there = f"http://127.0.0.1:{outside}"
+    notice = (
+        "# Ferry notice\n\n"
+        f"The ferry captain is Corwin Hale, as the [official page]({there}/phish) says.\n\n"
+        f"The lighthouse keeper Mara Quill is shown in this ![photo]({there}/track.png) "
+        "from the hall.\n\n"
+        f'The tide tables were pinned up <img src="{there}/raw.png"> beside the ticket office.\n\n'
+        f"The winter timetable is published at {there}/auto for every passenger.\n"
+    )
+    corpus = tmp_path_factory.mktemp("outside-corpus")
+    # Its name, shown in the page title and the panels, is document text too.
+    (corpus / f"[notice](http:127.0.0.1:{outside}).md").write_text(notice, encoding="utf-8")
+    bot = Assistant(store_dir=tmp_path_factory.mktemp("outside-store"))
+    bot.ingest([corpus])
+    with running_app(bot, corpus) as url:
+        page = Page(browser.new_context(), url)
+        for question, answer in (
+            ("Who is the ferry captain?", "Corwin Hale"),
+            ("Who is the lighthouse keeper?", "Mara Quill"),
+            ("Where is the winter timetable published?", "/auto"),
+            ("Where were the tide tables pinned up?", "ticket office"),
+        ):
+            page.ask(question)
+            assert answer in page.last_answer(), (question, page.last_answer())
+        page.page.wait_for_timeout(500)  # time for any image to be fetched
+        dom = page.page
+        assert dom.locator(f'a[href*="{outside}"]').count() == 0
+        assert dom.locator(f'img[src*="{outside}"]').count() == 0
+        assert Outside.paths == []
+        chat = dom.locator("#chat").inner_text()
+        assert "[official page](" in chat  # shown as the document has it
+        assert "![photo](" in chat
+        assert '<img src="' in dom.locator("#sources-panel").inner_text()
+        whole = dom.locator("#document-view").inner_text()
+        assert "[official page](" in whole
+        assert '<img src="' in whole
+
+
+def test_only_admins_see_the_document_controls(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    corpus = tmp_path_factory.mktemp("admin-corpus")
+    shutil.copy(BRIEFING, corpus / "briefing.txt")
+    bot = Assistant(store_dir=tmp_path_factory.mktemp("admin-store"))
+    bot.ingest([corpus])
+    logins = [("reader", "r3ad"), ("boss", "b055")]
+    with running_app(bot, corpus, auth=logins, admins=["boss"]) as url:
+        reader = Page(browser.new_context(), url, login=("reader", "r3ad"))
+        reader.ask("Who attended the parade?")
+        assert "Xi Jinping" in reader.last_answer()  # chat as usual
+        reader.page.get_by_role("tab", name="Documents").click()
+        reader.page.get_by_text("Only an administrator can add").wait_for(timeout=30_000)
+        for control in ("#uploads", "#reindex", "#remove-document", "#on-clash"):
+            assert not reader.page.locator(control).is_visible(), control
+        assert "briefing.txt" in reader.page.locator("#documents").inner_text()
+        boss = Page(browser.new_context(), url, login=("boss", "b055"))
+        boss.page.get_by_role("tab", name="Documents").click()
+        boss.page.locator("#remove-document").wait_for(timeout=30_000)
+        for control in ("#uploads", "#reindex", "#on-clash"):
+            assert boss.page.locator(control).is_visible(), control
+        assert not boss.page.get_by_text("Only an administrator can add").is_visible()

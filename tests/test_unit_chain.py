@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.abstention import LogisticGate
-from assistant.chain import build_chain
-from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
+from assistant.chain import ChainState, build_chain
+from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
 from assistant.retrieval import FusionConfig, HybridRetriever
-from assistant.types import Answer, Passage, Turn
+from assistant.types import Answer, Turn
 from tests.fakes import (
     NO_ENTITIES,
     InMemoryStore,
@@ -62,7 +62,7 @@ def ask(
     chain = build_chain(
         retriever, reader or ExtractiveReader(delta=0.0, max_sentences=3), gate, NO_ENTITIES
     )
-    answer = chain.invoke({"question": question, "history": history})
+    answer = chain.invoke(ChainState(question, tuple(history)))
     assert isinstance(answer, Answer)
     return answer
 
@@ -74,8 +74,8 @@ class EmbellishingReader:
     inner: Reader
     claim: str = "The parade was cancelled because of snow"
 
-    def read(self, query: str, passages: Sequence[Passage]) -> Draft:
-        draft = self.inner.read(query, passages)
+    def read(self, request: ReadRequest) -> Draft:
+        draft = self.inner.read(request)
         return replace(draft, text=f"{draft.text} {self.claim} [1].")
 
 
@@ -85,8 +85,8 @@ class ParaphrasingReader:
 
     inner: Reader
 
-    def read(self, query: str, passages: Sequence[Passage]) -> Draft:
-        draft = self.inner.read(query, passages)
+    def read(self, request: ReadRequest) -> Draft:
+        draft = self.inner.read(request)
         return replace(draft, text="Leaders flocked to Moscow for a spectacle [1].")
 
 
@@ -96,15 +96,16 @@ class CautiousReader:
 
     inner: Reader
 
-    def read(self, query: str, passages: Sequence[Passage]) -> Draft:
-        return replace(self.inner.read(query, passages), abstained=True)
+    def read(self, request: ReadRequest) -> Draft:
+        return replace(self.inner.read(request), abstained=True)
 
 
 def test_a_confident_answer_is_quoted_and_cited() -> None:
     answer = ask("Who attended the parade?")
     assert answer.text == "Xi Jinping attended the parade [1]."
     assert answer.citations == (citation_of(PARADE, 1, score=3.0),)
-    assert (answer.abstained, answer.best_score, answer.confidence) == (False, 3.0, 2.0)
+    assert (answer.abstained, answer.reader_score, answer.confidence) == (False, 3.0, 2.0)
+    assert answer.reader_score_kind == "cross-encoder logit"
     assert answer.query == answer.question == "Who attended the parade?"
     assert answer.signals is not None
     assert answer.signals.best == 3.0
@@ -151,7 +152,7 @@ def test_nothing_retrieved_abstains() -> None:
     answer = ask("Who attended the parade?", chunks=[], gate=GATE.with_threshold(-100.0))
     assert (answer.text, answer.citations, answer.abstained) == (ABSTAIN_TEXT, (), True)
     assert answer.passages == ()
-    assert answer.best_score == float("-inf")
+    assert answer.reader_score is None
 
 
 def test_a_follow_up_is_condensed_and_scored_with_the_question_as_typed() -> None:
@@ -179,7 +180,6 @@ def test_answer_markdown_links_markers_and_plain_text_round_trips() -> None:
     text = "A < B & “C” [1]. D > E [2]."
     answer = Answer(
         question="q", query="q", text=text, citations=(), passages=(), abstained=False,
-        best_score=1.0,
     )  # fmt: skip
     markdown = answer_markdown(answer)
     assert markdown == "A &lt; B &amp; “C” [[1]](#src-1). D &gt; E [[2]](#src-2)."

@@ -6,9 +6,7 @@ import pytest
 
 from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
 from assistant.types import Citation
-from tests.fakes import citation_of, make_chunk, make_passage
-
-NEG_INF = float("-inf")
+from tests.fakes import citation_of, make_chunk, make_passage, request
 
 # Four distinct facts, no sentence leaning on another.
 FACTS = make_chunk(
@@ -22,7 +20,7 @@ FACTS = make_chunk(
 
 def read(scores: list[float | None], *, delta: float = 1.5, max_sentences: int = 3) -> Draft:
     reader = ExtractiveReader(delta=delta, max_sentences=max_sentences)
-    return reader.read("query", [make_passage(FACTS, scores)])
+    return reader.read(request([make_passage(FACTS, scores)]))
 
 
 def quotes(draft: Draft) -> list[str]:
@@ -40,9 +38,9 @@ def test_reader_settings_are_validated() -> None:
 
 def test_nothing_scored_is_an_abstaining_draft() -> None:
     reader = ExtractiveReader(delta=1.5, max_sentences=3)
-    expected = Draft(ABSTAIN_TEXT, (), abstained=True, best_score=NEG_INF)
-    assert reader.read("q", []) == expected
-    assert reader.read("q", [make_passage(FACTS, [None, None, None, None])]) == expected
+    expected = Draft(ABSTAIN_TEXT, (), abstained=True)
+    assert reader.read(request([])) == expected
+    assert reader.read(request([make_passage(FACTS, [None, None, None, None])])) == expected
     assert ABSTAIN_TEXT == "The documents do not say."
 
 
@@ -65,7 +63,8 @@ def test_the_best_sentence_is_quoted_and_cited_with_its_offsets() -> None:
             ),
         ),
         abstained=False,
-        best_score=7.0,
+        score=7.0,
+        score_kind="cross-encoder logit",
     )
 
 
@@ -77,7 +76,7 @@ def test_sentences_within_delta_of_the_best_follow_it_best_first() -> None:
     )
     assert [c.marker for c in draft.citations] == [1, 2, 3]
     assert [c.score for c in draft.citations] == [5.0, 4.0, 3.5]
-    assert draft.best_score == 5.0
+    assert draft.score == 5.0
 
 
 def test_a_sentence_exactly_delta_below_the_best_is_kept_and_one_below_that_is_not() -> None:
@@ -111,7 +110,7 @@ def test_a_restatement_of_a_chosen_sentence_is_skipped_and_the_next_one_consider
         "Fishing resumed in spring."
     )
     reader = ExtractiveReader(delta=2.0, max_sentences=2)
-    draft = reader.read("q", [make_passage(chunk, [5.0, 4.9, 4.0])])
+    draft = reader.read(request([make_passage(chunk, [5.0, 4.9, 4.0])]))
     assert quotes(draft) == [
         "The harbour wall was rebuilt after the storm.",
         "Fishing resumed in spring.",
@@ -124,7 +123,7 @@ def test_a_similar_sentence_with_other_figures_is_not_a_restatement() -> None:
         "In 2024 the district served 51,000 residents."
     )
     draft = ExtractiveReader(delta=2.0, max_sentences=3).read(
-        "q", [make_passage(chunk, [5.0, 4.5])]
+        request([make_passage(chunk, [5.0, 4.5])])
     )
     assert len(draft.citations) == 2
 
@@ -135,7 +134,7 @@ def test_a_sentence_leaning_on_a_chosen_predecessor_is_skipped() -> None:
         "Gulls nest on the rocks."
     )
     reader = ExtractiveReader(delta=3.0, max_sentences=3)
-    draft = reader.read("q", [make_passage(chunk, [5.0, 4.5, 4.0])])
+    draft = reader.read(request([make_passage(chunk, [5.0, 4.5, 4.0])]))
     assert quotes(draft) == ["Isobel Marr designed the lighthouse.", "Gulls nest on the rocks."]
 
 
@@ -145,7 +144,7 @@ def test_a_leaning_sentence_is_kept_when_its_predecessor_was_not_chosen() -> Non
         "Gulls nest on the rocks."
     )
     reader = ExtractiveReader(delta=3.0, max_sentences=3)
-    draft = reader.read("q", [make_passage(chunk, [None, 5.0, 4.0])])
+    draft = reader.read(request([make_passage(chunk, [None, 5.0, 4.0])]))
     assert quotes(draft) == ["She also drew the keeper's cottage.", "Gulls nest on the rocks."]
 
 
@@ -155,7 +154,9 @@ def test_the_predecessor_rule_only_applies_within_the_same_source() -> None:
     second = make_chunk("Tom Kray built the towers. It stood for a century.", source="b.txt")
     assert first.sentences[0] == second.sentences[0]
     reader = ExtractiveReader(delta=3.0, max_sentences=3)
-    draft = reader.read("q", [make_passage(first, [5.0, None]), make_passage(second, [None, 4.0])])
+    draft = reader.read(
+        request([make_passage(first, [5.0, None]), make_passage(second, [None, 4.0])])
+    )
     assert quotes(draft) == ["Ada Byron wrote the notes.", "It stood for a century."]
 
 
@@ -166,18 +167,18 @@ def test_a_sentence_held_by_two_passages_counts_once_with_its_first_passages_sco
     two = make_chunk(text[18:], start=18, id="two")  # Beta, Gamma
     assert one.sentences[1] == two.sentences[0] == chunk.sentences[1]
     reader = ExtractiveReader(delta=10.0, max_sentences=3)
-    draft = reader.read("q", [make_passage(one, [1.0, 3.0]), make_passage(two, [9.0, 2.0])])
+    draft = reader.read(request([make_passage(one, [1.0, 3.0]), make_passage(two, [9.0, 2.0])]))
     assert [(c.quote, c.score) for c in draft.citations] == [
         ("Beta came second.", 3.0),
         ("Gamma came third.", 2.0),
         ("Alpha came first.", 1.0),
     ]
-    assert draft.best_score == 3.0
+    assert draft.score == 3.0
 
 
 def test_quoted_text_is_folded_but_the_citation_keeps_the_original() -> None:
     chunk = make_chunk("The  museum\nopened   in May.")
-    draft = ExtractiveReader(delta=1.0, max_sentences=1).read("q", [make_passage(chunk, [2.0])])
+    draft = ExtractiveReader(delta=1.0, max_sentences=1).read(request([make_passage(chunk, [2.0])]))
     assert draft.text == "The museum opened in May [1]."
     assert draft.citations == (citation_of(chunk, 0, score=2.0),)
 
@@ -189,7 +190,7 @@ def test_a_refrain_that_only_adds_names_is_said_once() -> None:
         "Trade grew."
     )
     draft = ExtractiveReader(delta=3.0, max_sentences=3).read(
-        "q", [make_passage(chunk, [5.0, 4.9, 4.0])]
+        request([make_passage(chunk, [5.0, 4.9, 4.0])])
     )
     assert quotes(draft) == [
         "Russia and China denounce sanctions on North Korea in a joint statement.",
@@ -205,18 +206,18 @@ MARR = make_chunk(
 
 def test_a_sentence_that_scored_with_its_predecessor_brings_it_along_first() -> None:
     passage = make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, True, False])
-    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(request([passage]))
     assert quotes(draft) == [
         "Corran Point Lighthouse stands on the tip of Tarrow.",
         "It was designed by the engineer Isobel Marr.",
     ]
     assert [c.score for c in draft.citations] == [1.0, 6.0]
-    assert draft.best_score == 6.0
+    assert draft.score == 6.0
 
 
 def test_a_sentence_that_scored_alone_comes_alone() -> None:
     passage = make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, False, False])
-    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(request([passage]))
     assert quotes(draft) == ["It was designed by the engineer Isobel Marr."]
 
 
@@ -226,16 +227,16 @@ def test_a_pair_that_does_not_fit_is_passed_over_for_a_sentence_that_does() -> N
         make_passage(other, [7.0]),
         make_passage(MARR, [1.0, 6.0, 0.5], leans=[False, True, False]),
     ]
-    draft = ExtractiveReader(delta=3.0, max_sentences=2).read("q", passages)
+    draft = ExtractiveReader(delta=3.0, max_sentences=2).read(request(passages))
     assert quotes(draft) == ["Isobel Marr trained in Leith."]
-    alone = ExtractiveReader(delta=3.0, max_sentences=1).read("q", passages[1:])
+    alone = ExtractiveReader(delta=3.0, max_sentences=1).read(request(passages[1:]))
     assert quotes(alone) == ["It was designed by the engineer Isobel Marr."]
 
 
 def test_a_heading_is_never_brought_along() -> None:
     chunk = make_chunk("Corran Point Lighthouse\n\nIt was designed by Isobel Marr.")
     passage = make_passage(chunk, [1.0, 6.0], leans=[False, True])
-    draft = ExtractiveReader(delta=1.5, max_sentences=3).read("q", [passage])
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(request([passage]))
     assert quotes(draft) == ["It was designed by Isobel Marr."]
 
 
@@ -243,6 +244,6 @@ def test_a_heading_is_never_an_answer() -> None:
     chunk = make_chunk("## How often can rent go up?\n\nRent may rise once a year.")
     assert [len(chunk.sentences)] == [2]
     draft = ExtractiveReader(delta=9.0, max_sentences=3).read(
-        "q", [make_passage(chunk, [9.0, 2.0])]
+        request([make_passage(chunk, [9.0, 2.0])])
     )
     assert quotes(draft) == ["Rent may rise once a year."]

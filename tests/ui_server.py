@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,11 +19,16 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    assistant: Any, corpus_dir: Path, auth: list[tuple[str, str]] | None = None
+    assistant: Any,
+    corpus_dir: Path,
+    auth: list[tuple[str, str]] | Callable[[str, str], bool] | None = None,
+    admins: Collection[str] = (),
 ) -> Iterator[str]:
+    """The app on a free loopback port; ``auth`` as Gradio takes it (pairs or a callable,
+    e.g. ``ui.login.PasswordLogin``), ``admins`` as ``build_app`` takes them."""
     from ui.app import build_app, launch_options
 
-    demo = build_app(assistant, corpus_dir=corpus_dir)
+    demo = build_app(assistant, corpus_dir=corpus_dir, admins=admins)
     port = free_port()
     demo.launch(
         server_name="127.0.0.1",

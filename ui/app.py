@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import logging
-import re
-import shutil
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.app import Assistant
 from assistant.errors import AssistantError
 from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.offline import ensure_offline
 from assistant.types import Answer, Turn
-from assistant.validation import clean_question
-from ui.render import answer_markdown, document_html, plain_text, sources_html
+from assistant.uploads import OnClash, StagedUpload, add_uploads, stage_upload
+from assistant.validation import clean_question, recent_history
+from ui.login import ClientAddressMiddleware
+from ui.render import (
+    DOCUMENT_CONTEXT,
+    answer_markdown,
+    document_html,
+    escape_markdown,
+    partial_markdown,
+    plain_text,
+    sources_html,
+)
 from ui.static import CSS, HEAD
 
 logger = logging.getLogger(__name__)
@@ -30,6 +42,11 @@ EXAMPLES = (
     "What is the capital of France?",
 )
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+CLASH_CHOICES = [
+    ("Keep both (the new one is renamed, e.g. notes-2.txt)", "rename"),
+    ("Replace it", "replace"),
+]
+READ_ONLY_NOTE = "Only an administrator can add, remove or re-index documents."
 Messages = list[dict[str, Any]]
 
 
@@ -48,8 +65,11 @@ def history_turns(history: Sequence[dict[str, Any]] | None) -> list[Turn]:
     turns = []
     for message in history or []:
         role = message.get("role")
-        if role in ("user", "assistant"):
-            turns.append(Turn(role, plain_text(_content_text(message.get("content")))))
+        content = _content_text(message.get("content"))
+        if role == "assistant":
+            turns.append(Turn(role, plain_text(content)))  # shown as escaped Markdown
+        elif role == "user":
+            turns.append(Turn(role, content))
     return turns
 
 
@@ -57,18 +77,20 @@ def _message_index(index: int | tuple[int, int]) -> int:
     return index if isinstance(index, int) else index[0]
 
 
-def safe_upload_name(name: str) -> str:
-    """A file name that cannot escape the corpus folder or hide itself."""
-    base = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".")
-    return base or "document.txt"
-
-
 class ChatApp:
-    """Event handlers bound to one assistant and corpus folder."""
+    """Event handlers bound to one assistant and corpus folder.
 
-    def __init__(self, assistant: Assistant, corpus_dir: Path) -> None:
+    With ``admins`` given, only those logged-in users may change the documents: every
+    handler that does checks the request's user itself (hidden buttons are not a guard).
+    """
+
+    def __init__(
+        self, assistant: Assistant, corpus_dir: Path, *, admins: Collection[str] = ()
+    ) -> None:
         self.assistant = assistant
         self.corpus_dir = corpus_dir
+        self.admins = frozenset(admins)
+        self._changing = threading.Lock()  # one upload, removal or re-index at a time
 
     # -- chat -------------------------------------------------------------------------------
 
@@ -85,7 +107,7 @@ class ChatApp:
             clean_question(message, max_chars=self.assistant.settings.max_question_chars)
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        turns = history_turns(history)
+        turns = recent_history(history_turns(history))
         shown: Messages = [*(history or []), {"role": "user", "content": message}]
         shown.append({"role": "assistant", "content": "…"})
         yield shown, gr.skip(), gr.skip(), ""
@@ -97,7 +119,7 @@ class ChatApp:
                     answer = item
                 else:
                     partial += item
-                    shown[-1] = {"role": "assistant", "content": partial}
+                    shown[-1] = {"role": "assistant", "content": partial_markdown(partial)}
                     yield shown, gr.skip(), gr.skip(), ""
         except gr.Error:
             yield list(history or []), gr.skip(), gr.skip(), message  # give the question back
@@ -107,11 +129,16 @@ class ChatApp:
         yield shown, sources_html(answer, show_scores=show_scores), self._document(answer), ""
 
     def _document(self, answer: Answer) -> str:
+        """The cited passages with some context: bounded, whatever the document's size."""
         if not answer.citations:
             return ""
         source = answer.citations[0].source
         try:
-            text = self.assistant.document_text(source)
+            text = self.assistant.document_text(
+                source,
+                around=[(c.start, c.end) for c in answer.citations if c.source == source],
+                context=DOCUMENT_CONTEXT,
+            )
         except AssistantError:
             return ""
         return document_html(source, text, answer.citations)
@@ -122,7 +149,7 @@ class ChatApp:
         """``/chat``: the answer and its citations as JSON data; the session keeps history."""
         history = list(history or [])
         try:
-            answer = self.assistant.ask(question, history)
+            answer = self.assistant.ask(question, recent_history(history))
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         history += [
@@ -151,58 +178,115 @@ class ChatApp:
 
     # -- documents --------------------------------------------------------------------------
 
+    def may_change_documents(self, request: gr.Request | None) -> bool:
+        if not self.admins:
+            return True
+        return request is not None and request.username in self.admins
+
+    def permissions(self, request: gr.Request) -> tuple[Any, Any]:
+        """On page load: the document controls for administrators, a note for the others."""
+        allowed = self.may_change_documents(request)
+        return gr.update(visible=allowed), gr.update(visible=not allowed)
+
     def document_rows(self) -> list[list[Any]]:
         return [[d.source, d.chunks] for d in self.assistant.documents()]
 
     def _documents_update(self, status: str) -> tuple[str, Any, Any]:
         rows = self.document_rows()
         choices = [row[0] for row in rows]
-        return status, rows, gr.update(choices=choices, value=None)
+        text = html.escape(status, quote=False)
+        return (
+            f'<div class="documents-status">{text}</div>',
+            rows,
+            gr.update(choices=choices, value=None),
+        )
 
-    def upload(self, files: list[str] | None) -> tuple[str, Any, Any]:
-        saved: list[Path] = []
+    def upload(
+        self,
+        files: list[str] | None,
+        on_clash: OnClash = "rename",
+        request: gr.Request | None = None,
+    ) -> tuple[str, Any, Any]:
+        """Stage, check and add the uploaded files; a failure leaves the corpus as it was."""
+        if not self.may_change_documents(request):
+            return self._documents_update(READ_ONLY_NOTE)
+        with self._changing:
+            status = self._add_uploads([Path(f) for f in files or []], on_clash)
+        return self._documents_update(status)
+
+    def _add_uploads(self, files: Sequence[Path], on_clash: OnClash) -> str:
+        limit = min(MAX_UPLOAD_BYTES, self.assistant.settings.max_file_bytes)
+        taken = {d.source for d in self.assistant.documents()}
+        staged: list[StagedUpload] = []
         problems: list[str] = []
-        for file in files or []:
-            path = Path(file)
-            name = safe_upload_name(path.name)
-            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(f"{name}: only .txt, .md and .html files can be added.")
-                continue
-            if path.stat().st_size > MAX_UPLOAD_BYTES:
-                problems.append(f"{name}: larger than the 5 MB limit.")
-                continue
-            self.corpus_dir.mkdir(parents=True, exist_ok=True)
-            target = self.corpus_dir / name
-            shutil.copyfile(path, target)
-            saved.append(target)
-        status = " ".join(problems)
-        if saved:
+        for file in files:
             try:
-                report = self.assistant.ingest(saved)
-                status = f"Added: {report.summary()}. {status}".strip()
+                upload = stage_upload(
+                    file, self.corpus_dir, on_clash=on_clash, taken=taken, max_bytes=limit
+                )
             except AssistantError as exc:
-                for target in saved:
-                    target.unlink(missing_ok=True)
-                status = f"Not added: {exc} {status}".strip()
-        return self._documents_update(status or "No file was added.")
+                problems.append(str(exc))
+                continue
+            staged.append(upload)
+            taken.add(upload.name)
+        parts: list[str] = []
+        if staged:
+            try:
+                report = add_uploads(staged, self.assistant.ingest)
+            except (AssistantError, OSError) as exc:
+                problems.insert(0, str(exc))
+                self._restore(staged)
+            else:
+                names = ", ".join(u.name for u in staged)
+                parts.append(f"Added: {names} ({report.summary()}).")
+                parts += [
+                    f"{u.requested} was added as {u.name}: that name is taken."
+                    for u in staged
+                    if u.renamed
+                ]
+        if problems:
+            parts.append("Not added: " + " ".join(problems))
+        return " ".join(parts) or "No file was added."
 
-    def reindex(self) -> tuple[str, Any, Any]:
+    def _restore(self, uploads: Sequence[StagedUpload]) -> None:
+        """After a failed ingest (which may have written part of its changes), bring the
+        store back in line with the corpus: the replaced files again, no new names."""
+        for upload in uploads:
+            if upload.replaces:
+                continue
+            with contextlib.suppress(AssistantError):  # usually: nothing of it was written
+                self.assistant.remove(upload.name)
+        restored = [u.target for u in uploads if u.replaces and u.target.is_file()]
+        if not restored:
+            return
         try:
-            report = self.assistant.ingest([self.corpus_dir], prune=True)
-            return self._documents_update(f"Re-indexed: {report.summary()}")
+            self.assistant.ingest(restored)
         except AssistantError as exc:
-            return self._documents_update(f"Re-index failed: {exc}")
+            logger.warning("could not re-index the restored documents: %s", exc)
 
-    def remove(self, source: str | None) -> tuple[str, Any, Any]:
+    def reindex(self, request: gr.Request | None = None) -> tuple[str, Any, Any]:
+        if not self.may_change_documents(request):
+            return self._documents_update(READ_ONLY_NOTE)
+        with self._changing:
+            try:
+                report = self.assistant.ingest([self.corpus_dir], prune=True)
+            except AssistantError as exc:
+                return self._documents_update(f"Re-index failed: {exc}")
+        return self._documents_update(f"Re-indexed: {report.summary()}")
+
+    def remove(self, source: str | None, request: gr.Request | None = None) -> tuple[str, Any, Any]:
+        if not self.may_change_documents(request):
+            return self._documents_update(READ_ONLY_NOTE)
         if not source:
             return self._documents_update("Pick a document to remove.")
-        try:
-            removed = self.assistant.remove(source)
-        except AssistantError as exc:
-            return self._documents_update(str(exc))
-        candidate = (self.corpus_dir / source).resolve()
-        if candidate.is_file() and self.corpus_dir.resolve() in candidate.parents:
-            candidate.unlink()
+        with self._changing:
+            try:
+                removed = self.assistant.remove(source)
+            except AssistantError as exc:
+                return self._documents_update(str(exc))
+            candidate = (self.corpus_dir / source).resolve()
+            if candidate.is_file() and self.corpus_dir.resolve() in candidate.parents:
+                candidate.unlink()
         return self._documents_update(f"Removed {source} ({removed} chunks).")
 
 
@@ -216,14 +300,24 @@ def corpus_title(assistant: Assistant) -> str:
 
 
 def build_app(
-    assistant: Assistant, *, corpus_dir: str | Path = "corpus", examples: Sequence[str] = EXAMPLES
+    assistant: Assistant,
+    *,
+    corpus_dir: str | Path = "corpus",
+    examples: Sequence[str] = EXAMPLES,
+    admins: Collection[str] = (),
 ) -> Any:
-    """The whole UI as a ``gr.Blocks`` (launch it with ``launch_options()``)."""
+    """The whole UI as a ``gr.Blocks`` (launch it with ``launch_options()``).
+
+    ``admins``: the logged-in users who may upload, remove and re-index documents (empty:
+    everyone who can open the page, as without a login)."""
     ensure_offline()
-    app = ChatApp(assistant, Path(corpus_dir))
+    app = ChatApp(assistant, Path(corpus_dir), admins=admins)
     title = corpus_title(assistant)
     with gr.Blocks(title=title, fill_height=True) as demo:
-        gr.Markdown(f"# {title}\nAsk about the briefing: every answer cites the passage it quotes.")
+        gr.Markdown(
+            f"# {escape_markdown(title)}\n"  # a document's name is text, never a link
+            "Ask about the briefing: every answer cites the passage it quotes."
+        )
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -235,6 +329,7 @@ def build_app(
                         sanitize_html=True,
                         render_markdown=True,
                         feedback_options=None,
+                        latex_delimiters=[],  # "$$" in a document is text, not a formula
                         placeholder="Ask a question about the briefing.",
                     )
                     question = gr.Textbox(
@@ -248,7 +343,7 @@ def build_app(
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources-panel")
-                    with gr.Accordion("Whole document", open=True):
+                    with gr.Accordion("In the document", open=True):
                         document = gr.HTML("", elem_id="document-view")
             with gr.Accordion("Settings", open=False):
                 top_k = gr.Slider(
@@ -257,25 +352,36 @@ def build_app(
                 show_scores = gr.Checkbox(value=True, label="Show scores")
                 # One answer mode (extractive) today: a mode selector appears with a second.
         with gr.Tab("Documents"):
-            status = gr.Markdown("")
+            status = gr.HTML("", elem_id="documents-status")
             table = gr.Dataframe(
                 value=app.document_rows(),
                 headers=["Document", "Chunks"],
+                datatype=["str", "number"],  # names shown as text, not Markdown
                 interactive=False,
                 elem_id="documents",
             )
-            uploads = gr.File(
-                label="Add .txt, .md or .html documents (5 MB each)",
-                file_count="multiple",
-                file_types=sorted(SUPPORTED_SUFFIXES),
-                elem_id="uploads",
-            )
-            with gr.Row():
-                reindex = gr.Button("Re-index corpus folder")
-                choice = gr.Dropdown(
-                    choices=[row[0] for row in app.document_rows()], label="Document"
+            read_only = gr.Markdown(READ_ONLY_NOTE, visible=False, elem_id="read-only-note")
+            with gr.Column(visible=not app.admins, elem_id="manage-documents") as manage:
+                on_clash = gr.Radio(
+                    CLASH_CHOICES,
+                    value="rename",
+                    label="If a document with the same name exists",
+                    elem_id="on-clash",
                 )
-                remove = gr.Button("Remove document", variant="stop")
+                uploads = gr.File(
+                    label="Add .txt, .md or .html documents (5 MB each)",
+                    file_count="multiple",
+                    file_types=sorted(SUPPORTED_SUFFIXES),
+                    elem_id="uploads",
+                )
+                with gr.Row():
+                    reindex = gr.Button("Re-index corpus folder", elem_id="reindex")
+                    choice = gr.Dropdown(
+                        choices=[row[0] for row in app.document_rows()],
+                        label="Document",
+                        elem_id="remove-choice",
+                    )
+                    remove = gr.Button("Remove document", variant="stop", elem_id="remove-document")
 
         chat_outputs = [chatbot, sources, document, question]
         chat_inputs = [question, chatbot, top_k, show_scores]
@@ -293,9 +399,11 @@ def build_app(
             lambda: (sources_html(None), ""), None, [sources, document], api_visibility="private"
         )
         docs_outputs = [status, table, choice]
-        uploads.upload(app.upload, [uploads], docs_outputs, api_visibility="private")
+        uploads.upload(app.upload, [uploads, on_clash], docs_outputs, api_visibility="private")
         reindex.click(app.reindex, None, docs_outputs, api_visibility="private")
         remove.click(app.remove, [choice], docs_outputs, api_visibility="private")
+        if app.admins:
+            demo.load(app.permissions, None, [manage, read_only], api_visibility="private")
 
         api_question = gr.Textbox(visible=False)
         api_result = gr.JSON(visible=False)
@@ -318,4 +426,6 @@ def launch_options() -> dict[str, Any]:
         "max_file_size": MAX_UPLOAD_BYTES,
         "footer_links": ["api"],
         "enable_monitoring": False,
+        # Tells the login throttle (ui/login.py) which address each attempt comes from.
+        "app_kwargs": {"middleware": [Middleware(ClientAddressMiddleware)]},
     }

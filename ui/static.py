@@ -14,6 +14,7 @@ mark.quote { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2p
 .source-card.nearest { opacity: .85; border-style: dashed; }
 #document-view { max-height: 420px; overflow-y: auto; }
 .document-title { font-weight: 600; margin-bottom: 6px; }
+.document-text .gap { color: var(--body-text-color-subdued); padding: 0 4px; }
 """
 
 HEAD = """

@@ -21,6 +21,8 @@ CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 TOP_K = 4
 RELEVANCE_THRESHOLD = 0.25
+# What the recipe's score is: LangChain's relevance score, here the cosine similarity.
+SCORE_KIND = "cosine relevance"
 
 
 def recipe_embeddings() -> Any:
@@ -89,8 +91,9 @@ class BaselineRecipe:
         timings = {"total": (time.perf_counter() - began) * 1000}
         if not passages or best < RELEVANCE_THRESHOLD:
             return Answer(
-                question, question, ABSTAIN_TEXT, (), passages, True, best, timings=timings
-            )
+                question, question, ABSTAIN_TEXT, (), passages, True, best, SCORE_KIND,
+                timings=timings,
+            )  # fmt: skip
         top = passages[0].chunk
         citation = Citation(
             marker=1,
@@ -105,9 +108,7 @@ class BaselineRecipe:
             passage_text=top.text,
         )
         text = " ".join(top.text.split()) + " [1]"
-        return Answer(
-            question, question, text, (citation,), passages, False, best, timings=timings
-        )
+        return Answer(question, question, text, (citation,), passages, False, best, timings=timings)
 
     def close(self) -> None:
         self._dir.cleanup()

@@ -76,6 +76,22 @@ def answer_text(answer: str) -> str:
     return " ".join(piece.text for piece in split_cited(answer))
 
 
+def short_text(run_case: dict[str, Any]) -> str:
+    """The short answer of a run-file case ("" when it has none; older run files have none)."""
+    short = run_case.get("short")
+    return str(short["text"]) if isinstance(short, dict) and short.get("text") else ""
+
+
+_SHORT_LEAD = re.compile(r"^\*\*[^*\n]+\*\* — ")
+
+
+def evidence_text(run_case: dict[str, Any]) -> str:
+    """The answer's cited sentences: the answer without its short answer in front (the
+    short answer is checked against its citation when the answer is made)."""
+    answer = str(run_case["answer"])
+    return _SHORT_LEAD.sub("", answer, count=1) if short_text(run_case) else answer
+
+
 def grounded_fraction(answer: str, citations: Sequence[dict[str, Any]]) -> float:
     """Share of answer sentences whose marker cites a passage that contains them (or, for a
     paraphrase, at least 80% of their words)."""
@@ -117,15 +133,18 @@ def case_metrics(case: dict[str, Any], run_case: dict[str, Any]) -> dict[str, fl
     if answerable and answers:
         prediction = "" if abstained else answer_text(run_case["answer"])
         cited = " \n ".join(c["text"] for c in citations)
-        out["exact_match"] = exact_match(prediction, answers)
-        out["f1"] = token_f1(prediction, answers)
+        # Exact match and F1 score what a reader reads first: the short answer when there
+        # is one, else the answer; "contains" looks through the whole answer.
+        first = "" if abstained else short_text(run_case)
+        out["exact_match"] = exact_match(first or prediction, answers)
+        out["f1"] = token_f1(first or prediction, answers)
         out["contains"] = contains(prediction, answers)
         out["answer_in_citation"] = 0.0 if abstained else contains(cited, answers)
     else:
         out.update(dict.fromkeys(("exact_match", "f1", "contains", "answer_in_citation")))
     if not abstained:
         out["uncited"] = float(not citations)
-        out["groundedness"] = grounded_fraction(run_case["answer"], citations)
+        out["groundedness"] = grounded_fraction(evidence_text(run_case), citations)
         if evidence and citations:
             good = [c for c in citations if is_relevant(c["text"], evidence)]
             out["citation_precision"] = len(good) / len(citations)
@@ -199,3 +218,26 @@ def summarize(cases: Sequence[dict[str, Any]], runs: Sequence[dict[str, Any]]) -
     summary["latency_p95_ms"] = percentile(latencies, 95)
     summary["cases"] = float(len(cases))
     return summary
+
+
+def type_figures(
+    cases: Sequence[dict[str, Any]], runs: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, float]]:
+    """Per kind of question (``question_type``: person, place, yes/no, list, …): how many
+    answerable cases, and their mean F1 and contains."""
+    from assistant.answer_types import question_type
+
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for case, run in zip(cases, runs, strict=True):
+        metrics = run["metrics"]
+        if metrics.get("f1") is None:
+            continue
+        groups.setdefault(question_type(str(case["question"])).value, []).append(metrics)
+    return {
+        kind: {
+            "cases": float(len(rows)),
+            "f1": sum(float(r["f1"]) for r in rows) / len(rows),
+            "contains": sum(float(r["contains"]) for r in rows) / len(rows),
+        }
+        for kind, rows in sorted(groups.items())
+    }

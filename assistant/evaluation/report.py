@@ -70,8 +70,7 @@ def _plots(
 
     made = []
     scores = [
-        (c["metrics"].get("confidence"), bool(c["metrics"].get("answerable")))
-        for c in run["cases"]
+        (c["metrics"].get("confidence"), bool(c["metrics"].get("answerable"))) for c in run["cases"]
     ]
     answerable = [s for s, a in scores if s is not None and a]
     unanswerable = [s for s, a in scores if s is not None and not a]

@@ -6,14 +6,14 @@ import json
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from assistant.evaluation.dataset import EvalCase
-from assistant.evaluation.metrics import answer_text, case_metrics, summarize
+from assistant.evaluation.metrics import answer_text, case_metrics, summarize, type_figures
 from assistant.types import Answer, Turn
 
 
@@ -38,6 +38,8 @@ class Report:
     settings: dict[str, Any]
     summary: dict[str, float]
     cases: tuple[dict[str, Any], ...]
+    # F1 and contains per kind of question (person, place, yes/no, list, …).
+    by_type: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def primary_metric(self) -> str:
@@ -48,6 +50,7 @@ class Report:
             "system": self.system,
             "settings": self.settings,
             "summary": self.summary,
+            "by_type": self.by_type,
             "cases": list(self.cases),
         }
 
@@ -65,6 +68,7 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
         "id": case.id,
         "question": case.question,
         "answer": answer.text,
+        "short": answer.short.to_dict() if answer.short else None,
         "abstained": answer.abstained,
         "citations": [
             {
@@ -114,7 +118,8 @@ def evaluate(
         latency = (time.perf_counter() - began) * 1000
         record = run_case(answer, case, latency)
         metrics = case_metrics(case.to_dict(), record)
-        metrics["reader_score"] = answer.best_score if math.isfinite(answer.best_score) else None
+        score = answer.reader_score
+        metrics["reader_score"] = score if score is not None and math.isfinite(score) else None
         metrics["confidence"] = answer.confidence if math.isfinite(answer.confidence) else None
         record["signals"] = answer.signals.to_dict() if answer.signals else None
         if embedder is not None and case.answerable and case.answers:
@@ -125,5 +130,8 @@ def evaluate(
             )
         record["metrics"] = metrics
         records.append(record)
-    summary = summarize([c.to_dict() for c in cases], records)
-    return Report(system.name, system.describe(), summary, tuple(records))
+    dicts = [c.to_dict() for c in cases]
+    summary = summarize(dicts, records)
+    return Report(
+        system.name, system.describe(), summary, tuple(records), type_figures(dicts, records)
+    )

@@ -132,8 +132,10 @@ def run_suite(
     baseline: bool = False,
     cache_dir: Path | None = None,
     progress: bool = False,
+    mode: str | None = None,
 ) -> list[CorpusResult]:
-    """Evaluate every corpus of the suite on one half of its Q&A file."""
+    """Evaluate every corpus of the suite on one half of its Q&A file, with the reader of
+    answer mode ``mode`` (the default one when None)."""
     results = []
     for corpus in suite:
         cases = corpus.cases(split)
@@ -142,7 +144,7 @@ def run_suite(
                 store = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="suite-")))
             else:
                 store = cache_dir / f"{corpus.name}-{store_key(settings)}"
-            bot = corpus_assistant(corpus, settings, store)
+            bot = corpus_assistant(corpus, settings, store, **({"mode": mode} if mode else {}))
             report = evaluate(bot, cases, progress=progress)
             recipe_report = None
             if baseline:
@@ -175,4 +177,23 @@ def render_table(results: Sequence[CorpusResult]) -> str:
     if any(r.baseline is not None for r in results):
         rows.append("")
         rows.append("Each cell: assistant (LangChain recipe).")
+    return "\n".join(rows)
+
+
+def render_type_table(results: Sequence[CorpusResult]) -> str:
+    """A Markdown table: per kind of question, over all corpora, the answerable cases and
+    the assistant's F1 and contains."""
+    totals: dict[str, list[float]] = {}
+    for result in results:
+        for kind, figures in result.assistant.by_type.items():
+            n, f1, contained = totals.setdefault(kind, [0.0, 0.0, 0.0])
+            count = figures["cases"]
+            totals[kind] = [
+                n + count,
+                f1 + figures["f1"] * count,
+                contained + figures["contains"] * count,
+            ]
+    rows = ["| question type | cases | F1 | contains |", "|---|---:|---:|---:|"]
+    for kind, (n, f1, contained) in sorted(totals.items()):
+        rows.append(f"| {kind} | {int(n)} | {f1 / n:.2f} | {contained / n:.2f} |")
     return "\n".join(rows)

@@ -1,0 +1,409 @@
+"""Fast unit tests of answers shaped to the question: the extractive reader's short answers,
+Yes/No and lists (assistant/reader.py), their verification in the chain and citations,
+the reader registry, the UI's rendering of a short answer, and scoring it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.abstention import LogisticGate
+from assistant.chain import ChainState, build_chain
+from assistant.citations import verify, verify_short, with_short
+from assistant.errors import ConfigError
+from assistant.evaluation.metrics import case_metrics, short_text
+from assistant.reader import (
+    ABSTAIN_TEXT,
+    CROSS_ENCODER_LOGIT,
+    DEFAULT_MODE,
+    Draft,
+    ExtractiveReader,
+    ReadRequest,
+    make_reader,
+    reader_modes,
+    register_reader,
+)
+from assistant.types import Answer, ShortAnswer
+from tests.fakes import (
+    GazetteerRecognizer,
+    make_chunk,
+    make_passage,
+    request,
+)
+from ui.render import answer_markdown, citation_card, plain_text
+
+NER = GazetteerRecognizer(
+    {
+        "Xi Jinping": "PERSON",
+        "Kim Jong Un": "PERSON",
+        "China": "GPE",
+        "North Korea": "GPE",
+        "Moscow": "GPE",
+        "Red Square": "FAC",
+        "May 9": "DATE",
+        "Thursday": "DATE",
+        "Thirteen": "CARDINAL",
+    }
+)
+PARADE = make_chunk(
+    "Xi Jinping attended the parade in Red Square on May 9. "
+    "Thirteen foreign contingents joined the event, with China sending the most guards. "
+    "North Korea, although invited, sent only an ambassador, not Kim Jong Un. "
+    "Security remains tight in Moscow during the commemorations. "
+    "China also sent a band.",
+    source="brief.txt",
+    start=1000,
+)
+SUMMIT = make_chunk(
+    "Russia and China denounce sanctions after a summit in Moscow on Thursday.",
+    source="brief.txt",
+    start=0,
+)
+
+
+def reader(**options: object) -> ExtractiveReader:
+    return ExtractiveReader(delta=1.5, max_sentences=3, recognizer=NER, **options)  # type: ignore[arg-type]
+
+
+def read(question: str, chunk: object, scores: list[float | None], **options: object) -> Draft:
+    return reader(**options).read(request([make_passage(chunk, scores)], question))  # type: ignore[arg-type]
+
+
+# --- short answers ----------------------------------------------------------------------------
+
+
+def test_a_place_question_gets_the_place_with_its_exact_document_span() -> None:
+    draft = read("Where was the summit held?", SUMMIT, [5.0])
+    assert draft.short == ShortAnswer(
+        "Moscow", 1, SUMMIT.text.index("Moscow"), SUMMIT.text.index("Moscow") + 6, "place"
+    )
+    assert draft.text == SUMMIT.text[:-1] + " [1]."  # the draft text is the sentence alone
+    assert (draft.score, draft.score_kind) == (5.0, CROSS_ENCODER_LOGIT)
+
+
+def test_the_short_answer_offsets_are_document_offsets() -> None:
+    draft = read("When was the parade?", PARADE, [6.0, None, None, None, None])
+    assert draft.short is not None
+    assert draft.short.text == "May 9"
+    assert PARADE.text[draft.short.start - PARADE.start : draft.short.end - PARADE.start] == "May 9"
+
+
+def test_no_short_answer_when_no_span_fits_the_kind() -> None:
+    held = make_chunk("The summit was held in Moscow on Thursday.", source="s.txt")
+    draft = read("Who designed the summit hall?", held, [5.0])  # where, not who
+    assert draft.short is None
+    assert read("Why was the summit held?", SUMMIT, [5.0]).short is not None  # a phrase
+    no_words = read("Why did it rain?", SUMMIT, [5.0])
+    assert no_words.short is None  # no word of the question in the sentence
+
+
+def test_a_yes_no_question_is_answered_no_from_a_denying_clause() -> None:
+    draft = read("Did Kim Jong Un go?", PARADE, [None, None, 6.0, None, None])
+    assert draft.short is not None
+    assert (draft.short.text, draft.short.kind, draft.short.marker) == ("No", "yes/no", 1)
+    denied = PARADE.text[draft.short.start - PARADE.start : draft.short.end - PARADE.start]
+    assert denied == "not Kim Jong Un"
+
+
+def test_a_yes_no_question_is_answered_yes_when_the_sentence_affirms_it() -> None:
+    draft = read("Did Xi Jinping attend the parade?", PARADE, [6.0, None, None, None, None])
+    assert draft.short is not None
+    assert draft.short.text == "Yes"
+    unsure = read("Did Xi Jinping enjoy the food?", PARADE, [6.0, None, None, None, None])
+    assert unsure.short is None
+
+
+def test_when_no_cited_sentence_holds_the_kind_a_further_one_within_reach_is_cited() -> None:
+    chunk = make_chunk(
+        "The summit drew crowds of reporters. It took place in Moscow.", source="s.txt"
+    )
+    draft = read("Where was the summit?", chunk, [6.0, 3.0])  # 3.0 is outside delta 1.5
+    assert [c.quote for c in draft.citations] == [
+        "The summit drew crowds of reporters.",
+        "It took place in Moscow.",
+    ]
+    assert draft.short is not None
+    assert (draft.short.text, draft.short.marker) == ("Moscow", 2)
+    far = read("Where was the summit?", chunk, [6.0, 1.0])  # beyond reach_margin 4
+    assert len(far.citations) == 1
+    assert far.short is None
+    off = read("Where was the summit?", chunk, [6.0, 3.0], reach=False)
+    assert len(off.citations) == 1
+    assert off.short is None
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def test_who_attended_gathers_the_run_of_sentences_that_name_new_attendees() -> None:
+    draft = read("Who attended the parade?", PARADE, [7.0, -0.2, -5.5, -7.6, -9.0])
+    assert [c.quote for c in draft.citations] == [
+        "Xi Jinping attended the parade in Red Square on May 9.",
+        "Thirteen foreign contingents joined the event, with China sending the most guards.",
+        "North Korea, although invited, sent only an ambassador, not Kim Jong Un.",
+    ]  # "in Moscow" names where, not who; the list ends there, before "China also …"
+    assert [c.marker for c in draft.citations] == [1, 2, 3]
+    assert draft.short is None  # the list is the answer
+
+
+def test_a_list_keeps_within_its_margin_and_budget() -> None:
+    scores: list[float | None] = [7.0, -0.2, -5.5, -7.6, -9.0]
+    narrow = read("Who attended the parade?", PARADE, scores, list_margin=8.0)
+    assert len(narrow.citations) == 2
+    short = read("Who attended the parade?", PARADE, scores, list_sentences=2)
+    assert len(short.citations) == 2
+    tight = read("Who attended the parade?", PARADE, scores, list_chars=140)
+    assert len(tight.citations) == 2
+
+
+def test_a_list_goes_on_after_the_best_sentence_not_before_it() -> None:
+    draft = read("Who attended the parade?", PARADE, [-0.2, 7.0, -5.5, -7.6, -9.0])
+    assert draft.citations[0].quote.startswith("Thirteen")
+    assert all(not c.quote.startswith("Xi") for c in draft.citations)
+
+
+def test_a_sentence_naming_no_new_item_ends_the_list() -> None:
+    chunk = make_chunk(
+        "Xi Jinping attended the parade. Xi Jinping waved. China sent guards.", source="p.txt"
+    )
+    draft = read("Who attended the parade?", chunk, [7.0, 1.0, 1.0])
+    assert len(draft.citations) == 1
+    assert draft.short is not None
+    assert draft.short.text == "Xi Jinping"
+
+
+def test_only_questions_for_several_gather() -> None:
+    draft = read("Who hosted the parade?", PARADE, [7.0, -0.2, -5.5, -7.6, -9.0])
+    assert len(draft.citations) == 1
+    assert draft.short is not None
+    assert draft.short.text == "Xi Jinping"
+    gathered = read(
+        "Who hosted the parade?", PARADE, [7.0, -0.2, -5.5, -7.6, -9.0], gather=frozenset()
+    )
+    assert len(gathered.citations) == 1
+
+
+def test_a_sentence_already_naming_several_is_the_list() -> None:
+    chunk = make_chunk("Xi Jinping and Kim Jong Un attended. China sent guards.", source="p.txt")
+    draft = read("Who attended the parade?", chunk, [7.0, 5.0])
+    assert len(draft.citations) == 1
+
+
+# --- the chain: verification and composition -------------------------------------------------
+
+
+class _Retriever:
+    def __init__(self, passages: list[object]) -> None:
+        self.passages = passages
+
+    def invoke(self, query: str, **_: object) -> list[object]:
+        from assistant.retrieval import passage_to_document
+
+        return [passage_to_document(p) for p in self.passages]  # type: ignore[arg-type]
+
+
+GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=0.0)
+
+
+def ask(
+    question: str,
+    chunk: object,
+    scores: list[float | None],
+    *,
+    gate: LogisticGate = GATE,
+    rd: object = None,
+) -> Answer:
+    chain = build_chain(
+        _Retriever([make_passage(chunk, scores)]),  # type: ignore[arg-type]
+        rd or reader(),  # type: ignore[arg-type]
+        gate,
+        NER,
+    )
+    return chain.invoke(ChainState(question))
+
+
+def test_the_answer_reads_short_answer_first_then_the_cited_sentence() -> None:
+    answer = ask("Where was the summit held?", SUMMIT, [5.0])
+    assert answer.text == f"**Moscow** — {SUMMIT.text[:-1]} [1]."
+    assert answer.short is not None
+    assert answer.short.marker == 1
+    assert answer.to_dict()["short"] == {
+        "text": "Moscow",
+        "marker": 1,
+        "start": answer.short.start,
+        "end": answer.short.end,
+        "kind": "place",
+    }
+    assert (answer.reader_score, answer.reader_score_kind) == (5.0, CROSS_ENCODER_LOGIT)
+
+
+def test_did_kim_jong_un_go_starts_with_no() -> None:
+    answer = ask("Did Kim Jong Un go?", PARADE, [None, None, 6.0, None, None])
+    assert answer.text.startswith("**No** — North Korea")
+
+
+def test_a_refusal_has_no_short_answer() -> None:
+    answer = ask("Where was the summit held?", SUMMIT, [5.0], gate=GATE.with_threshold(99.0))
+    assert (answer.text, answer.short, answer.abstained) == (ABSTAIN_TEXT, None, True)
+    assert answer.to_dict()["short"] is None
+
+
+class _WrongShort:
+    """A reader whose short answer is not what its citation quotes."""
+
+    def read(self, req: ReadRequest) -> Draft:
+        draft = reader().read(req)
+        assert draft.short is not None
+        return replace(draft, short=replace(draft.short, text="Paris"))
+
+
+def test_a_short_answer_not_in_its_citation_is_dropped() -> None:
+    answer = ask("Where was the summit held?", SUMMIT, [5.0], rd=_WrongShort())
+    assert answer.short is None
+    assert answer.text == f"{SUMMIT.text[:-1]} [1]."
+
+
+def test_verify_short_renumbers_and_checks_the_span() -> None:
+    chunk = make_chunk("Gulls nest here. The summit was in Moscow.", source="s.txt")
+    draft = ExtractiveReader(delta=9.0, max_sentences=3, recognizer=NER).read(
+        request([make_passage(chunk, [5.0, 4.0])], "Where was the summit?")
+    )
+    assert draft.short is not None
+    assert draft.short.marker == 2
+    kept = verify("The summit was in Moscow [2].", draft.citations)[1]
+    moved = verify_short(draft.short, draft.citations, kept)
+    assert moved is not None
+    assert moved.marker == 1
+    assert verify_short(draft.short, draft.citations, ()) is None  # its citation was dropped
+    outside = replace(draft.short, start=chunk.start, end=chunk.start + 5)
+    assert verify_short(outside, draft.citations, kept) is None  # not inside its quote
+    verdict = replace(draft.short, text="No", kind="yes/no")
+    checked = verify_short(verdict, draft.citations, kept)
+    assert checked is not None
+    assert checked.marker == 1
+    away = replace(verdict, start=chunk.start, end=chunk.start + 5)  # "Gulls": not its quote
+    assert verify_short(away, draft.citations, kept) is None
+    assert verify_short(replace(verdict, text="Maybe"), draft.citations, kept) is None
+    assert verify_short(None, draft.citations, kept) is None
+
+
+def test_with_short_puts_the_short_answer_first() -> None:
+    short = ShortAnswer("Moscow", 1, 0, 6, "place")
+    assert with_short("In Moscow [1].", short) == "**Moscow** — In Moscow [1]."
+    assert with_short("In Moscow [1].", None) == "In Moscow [1]."
+    assert with_short("", short) == ""
+
+
+# --- the registry and the assistant's seam -----------------------------------------------------
+
+
+def test_readers_are_registered_by_mode() -> None:
+    from assistant.config import Settings
+
+    assert reader_modes()[0] == DEFAULT_MODE == "extractive"
+    made = make_reader("extractive", Settings(), NER)
+    assert isinstance(made, ExtractiveReader)
+    with pytest.raises(ConfigError, match="No answer mode named 'nope'"):
+        make_reader("nope", Settings(), NER)
+    register_reader("test-echo", lambda settings, recognizer: _WrongShort())
+    assert "test-echo" in reader_modes()
+
+
+def test_a_reader_is_injected_into_the_assistant(tmp_path: Path) -> None:
+    from assistant.app import Assistant
+
+    mine = _WrongShort()
+    bot = Assistant(store_dir=tmp_path / "s", reader=mine, recognizer=NER)
+    assert bot.reader is mine
+    assert bot.name == "briefing-assistant (_WrongShort)"
+    assert Assistant(store_dir=tmp_path / "s", recognizer=NER).name == (
+        "briefing-assistant (extractive)"
+    )
+    with pytest.raises(ConfigError, match="No answer mode"):
+        Assistant(store_dir=tmp_path / "s", mode="nope", recognizer=NER)
+
+
+# --- UI and scoring ---------------------------------------------------------------------------
+
+
+def test_the_chat_shows_the_short_answer_in_bold_and_the_card_marks_its_span() -> None:
+    answer = ask("Where was the summit held?", SUMMIT, [5.0])
+    markdown = answer_markdown(answer)
+    assert markdown.startswith("**Moscow** — ")
+    assert plain_text(markdown) == answer.text
+    card = citation_card(answer.citations[0], show_scores=False, short=answer.short)
+    assert '<strong class="short">Moscow</strong>' in card
+    other = citation_card(answer.citations[0], show_scores=False, short=None)
+    assert "short" not in other
+
+
+def test_f1_scores_the_short_answer_and_contains_the_whole_answer() -> None:
+    case = {"id": "c", "question": "Where?", "answers": ["Moscow"], "answerable": True}
+    run = {
+        "answer": "**Moscow** — Russia and China met in Moscow on Thursday [1].",
+        "short": {"text": "Moscow", "marker": 1, "start": 0, "end": 6, "kind": "place"},
+        "abstained": False,
+        "citations": [],
+        "retrieved": [],
+    }
+    metrics = case_metrics(case, run)
+    assert (metrics["f1"], metrics["exact_match"], metrics["contains"]) == (1.0, 1.0, 1.0)
+    without = case_metrics(case, {**run, "short": None})
+    assert without["f1"] is not None
+    assert without["f1"] < 0.5
+    older = {k: v for k, v in run.items() if k != "short"}
+    assert short_text(older) == ""
+    assert case_metrics(case, older)["f1"] == without["f1"]
+    wrong = case_metrics(case, {**run, "short": {**run["short"], "text": "Paris"}})
+    assert (wrong["f1"], wrong["contains"]) == (0.0, 1.0)
+
+
+def test_a_name_denied_adds_no_item_to_a_list() -> None:
+    chunk = make_chunk(
+        "Xi Jinping attended the parade. The parade went ahead without Kim Jong Un.",
+        source="p.txt",
+    )
+    draft = read("Who attended the parade?", chunk, [7.0, 3.0])
+    assert len(draft.citations) == 1
+
+
+def test_a_list_reads_in_document_order() -> None:
+    passages = [
+        make_passage(PARADE, [7.0, -0.2, -5.5, -7.6, -9.0]),
+        # within delta of the best, earlier in the same document
+        make_passage(make_chunk("The parade was the largest yet.", source="brief.txt"), [6.0]),
+    ]
+    draft = reader().read(request(passages, "Who attended the parade?"))
+    assert [c.quote[:8] for c in draft.citations] == [
+        "The para",
+        "Xi Jinpi",
+        "Thirteen",
+        "North Ko",
+    ]
+    assert [c.marker for c in draft.citations] == [1, 2, 3, 4]
+
+
+def test_yes_is_read_off_the_best_sentence_not_the_first_cited() -> None:
+    chunk = make_chunk("Xi Jinping attended the parade. He left early.", source="p.txt")
+    passage = make_passage(chunk, [2.0, 6.0], leans=[False, True])
+    draft = reader().read(request([passage], "Did Xi Jinping attend the parade?"))
+    assert [c.quote for c in draft.citations] == [
+        "Xi Jinping attended the parade.",  # brought along before the best sentence
+        "He left early.",
+    ]
+    assert draft.short is None  # the best sentence does not affirm it on its own
+
+
+def test_groundedness_checks_the_cited_sentences_not_the_short_answer_in_front() -> None:
+    case = {"id": "c", "question": "Did it work?", "answers": ["No"], "answerable": True}
+    run = {
+        "answer": "**No** — It failed [1].",
+        "short": {"text": "No", "marker": 1, "start": 3, "end": 9, "kind": "yes/no"},
+        "abstained": False,
+        "citations": [{"marker": 1, "text": "Alas. It failed."}],
+        "retrieved": [],
+    }
+    assert case_metrics(case, run)["groundedness"] == 1.0
+    assert case_metrics(case, {**run, "short": None})["groundedness"] == 0.0

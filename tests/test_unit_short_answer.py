@@ -1,0 +1,232 @@
+"""Fast unit tests of the short-answer rules (assistant/short_answer.py), over the gazetteer
+recognizer of tests/fakes.py."""
+
+from __future__ import annotations
+
+from assistant.answer_types import AnswerType
+from assistant.short_answer import (
+    Found,
+    affirmed,
+    gap_span,
+    negated,
+    pick_span,
+    yes_or_no,
+)
+from tests.fakes import NO_ENTITIES, GazetteerRecognizer
+
+NER = GazetteerRecognizer(
+    {
+        "Moscow": "GPE",
+        "North Korea": "GPE",
+        "Russia": "GPE",
+        "China": "GPE",
+        "Kim Jong Un": "PERSON",
+        "Mara Keel": "PERSON",
+        "Holmvik": "GPE",
+        "Lenwick": "GPE",
+        "Tarrow Island": "GPE",
+        "the Harbour Trust": "ORG",
+        "Thursday": "DATE",
+        "1890": "DATE",
+        "1891": "DATE",
+        "eleven hours": "TIME",
+        "2024": "DATE",
+    }
+)
+SUMMIT = "Russia and China denounce sanctions on North Korea after a summit in Moscow on Thursday."
+
+
+def pick(question: str, sentences: list[str], kind: AnswerType) -> tuple[int, str] | None:
+    found = pick_span([question], sentences, kind, NER)
+    return None if found is None else (found[0], found[1].text)
+
+
+def test_the_fitting_entity_nearest_to_the_questions_words_is_the_answer() -> None:
+    assert pick("Where was the summit held?", [SUMMIT], AnswerType.PLACE) == (0, "Moscow")
+    assert pick("When was the summit?", [SUMMIT], AnswerType.DATE) == (0, "Thursday")
+
+
+def test_the_span_is_exact_in_the_sentence() -> None:
+    found = pick_span(["Where was the summit held?"], [SUMMIT], AnswerType.PLACE, NER)
+    assert found is not None
+    _index, span = found
+    assert SUMMIT[span.start : span.end] == span.text == "Moscow"
+
+
+def test_what_the_question_already_says_is_not_the_answer() -> None:
+    question = "Where in Moscow was the summit held?"
+    assert pick(question, [SUMMIT], AnswerType.PLACE) != (0, "Moscow")
+
+
+def test_a_name_denied_by_a_negation_is_not_the_answer() -> None:
+    sentence = "North Korea sent only an ambassador, not Kim Jong Un."
+    assert pick("Who went to the parade?", [sentence], AnswerType.PERSON) == (0, "North Korea")
+    assert pick("Who did North Korea send?", [sentence], AnswerType.PERSON) is None
+
+
+def test_the_clause_holding_most_of_the_questions_words_wins() -> None:
+    sentence = (
+        "Mara Keel finished her apprenticeship in 1890, and in 1891 she was admitted to the guild."
+    )
+    question = "What year was Mara Keel admitted to the guild?"
+    assert pick(question, [sentence], AnswerType.DATE) == (0, "1891")
+
+
+def test_a_name_sharing_a_name_with_the_question_comes_last() -> None:
+    ner = GazetteerRecognizer({"Tarrow Island": "ORG", "the Harbour Award": "ORG"})
+    sentence = "The Tarrow Island cooperative received the Harbour Award."
+    question = "Which prize did the Tarrow cooperative receive?"
+    found = pick_span([question], [sentence], AnswerType.NAME, ner)
+    assert found is not None
+    assert found[1].text == "the Harbour Award"
+
+
+def test_a_better_fitting_label_wins_over_a_nearer_one() -> None:
+    ner = GazetteerRecognizer({"Holmvik Council": "ORG", "Mara Keel": "PERSON"})
+    sentence = "The trust was founded by Holmvik Council and its clerk Mara Keel"
+    found = pick_span(["Who founded the trust?"], [sentence], AnswerType.PERSON, ner)
+    assert found is not None
+    assert found[1].text == "Mara Keel"
+    organisation = pick_span(
+        ["Which body founded the trust?"], [sentence], AnswerType.ORGANIZATION, ner
+    )
+    assert organisation is not None
+    assert organisation[1].text == "Holmvik Council"
+
+
+def test_the_answer_may_come_from_a_later_sentence_that_matches_better() -> None:
+    sentences = ["It was automated in 2024.", "The light was converted to electricity in 1891."]
+    question = "In which year was the light converted to electricity?"
+    assert pick(question, sentences, AnswerType.DATE) == (1, "1891")
+
+
+def test_numbers_and_dates_are_found_by_pattern_when_the_ner_has_none() -> None:
+    found = pick_span(
+        ["How many passengers did it carry?"],
+        ["It carried over 51,000 passengers."],
+        AnswerType.NUMBER,
+        NO_ENTITIES,
+    )
+    assert found is not None
+    assert found[1].text == "over 51,000"
+    when = pick_span(
+        ["When did it open?"], ["It opened on 9 May 1871."], AnswerType.DATE, NO_ENTITIES
+    )
+    assert when is not None
+    assert when[1].text == "on 9 May 1871"
+
+
+def test_a_duration_is_an_amount_but_a_bare_year_is_not() -> None:
+    sentence = "In 2024 the walk took eleven hours."
+    assert pick("How long did the walk take?", [sentence], AnswerType.NUMBER) == (0, "eleven hours")
+
+
+def test_no_kind_no_span() -> None:
+    assert pick("Why?", [SUMMIT], AnswerType.REASON) is None
+    assert pick_span([], [SUMMIT], AnswerType.PLACE, NER) is None
+
+
+# --- Yes/No -----------------------------------------------------------------------------------
+
+KIM = (
+    "North Korea, although invited, sent only an ambassador and military officers, not Kim Jong Un."
+)
+
+
+def test_a_negated_clause_holding_the_questions_words_says_no() -> None:
+    found = negated("Did Kim Jong Un go?", KIM)
+    assert found == Found("not Kim Jong Un", KIM.index("not Kim"), KIM.index("not Kim") + 15)
+    assert yes_or_no("Did Kim Jong Un go?", [KIM]) == ("No", 0, found)
+
+
+def test_a_negation_elsewhere_in_the_sentence_does_not_deny() -> None:
+    sentence = "Mara Keel attended the launch, though the weather was not kind."
+    assert negated("Did Mara Keel attend the launch?", sentence) is None
+    verdict = yes_or_no("Did Mara Keel attend the launch?", [sentence])
+    assert verdict is not None
+    assert verdict[0] == "Yes"
+
+
+def test_cues_beyond_not() -> None:
+    for sentence in (
+        "Mara Keel never married.",
+        "Mara Keel stayed away from the opening.",
+        "Mara Keel declined the invitation to the opening.",
+        "The console cannot join a 5 GHz network.",
+        "The console won't join a 5 GHz network.",
+    ):
+        question = (
+            "Can the console join a 5 GHz network?"
+            if "console" in sentence
+            else "Did Mara Keel marry?"
+            if "married" in sentence
+            else "Did Mara Keel go to the opening?"
+        )
+        assert negated(question, sentence) is not None, sentence
+
+
+def test_yes_needs_the_names_and_most_of_what_is_asked() -> None:
+    sentence = "Mara Keel (1841–1919) was a teacher from Holmvik."
+    assert affirmed("Was Mara Keel ever married?", sentence) is None  # "married" is missing
+    assert affirmed("Was Mara Keel a teacher?", sentence) is not None
+    assert affirmed("Was Lin Xiao a teacher?", sentence) is None  # another person
+    found = affirmed("Was Mara Keel a teacher?", sentence)
+    assert found is not None
+    assert found.text == "Mara Keel (1841–1919) was a teacher"
+
+
+def test_no_verdict_without_evidence() -> None:
+    assert yes_or_no("Did it rain?", ["The parade was held in Red Square."]) is None
+    assert yes_or_no("Did it rain?", []) is None
+
+
+def test_a_later_cited_sentence_may_deny() -> None:
+    sentences = ["The parade was held in Red Square.", KIM]
+    verdict = yes_or_no("Did Kim Jong Un go?", sentences)
+    assert verdict is not None
+    assert verdict[:2] == ("No", 1)
+
+
+# --- phrases ----------------------------------------------------------------------------------
+
+
+def test_the_phrase_after_the_questions_last_word_answers() -> None:
+    sentence = (
+        "They also warned against the growing militarization of the region and called for "
+        "renewed diplomacy."
+    )
+    found = gap_span("Besides warning of arms, what did the leaders call for?", sentence)
+    assert found is not None
+    assert found.text == "renewed diplomacy"
+    assert sentence[found.start : found.end] == found.text
+
+
+def test_the_richest_run_of_new_words_answers_and_lead_words_are_trimmed() -> None:
+    sentence = (
+        "Putin and Xi directly opposed NATO's presence and any nuclear deployments in East Asia."
+    )
+    found = gap_span("What did Putin and Xi oppose in East Asia?", sentence)
+    assert found is not None
+    assert found.text == "NATO's presence and any nuclear deployments"
+    sentence = "They criticized Washington for triggering instability through its alliances."
+    found = gap_span("What did they criticize Washington for?", sentence)
+    assert found is not None
+    assert found.text == "triggering instability through its alliances"
+
+
+def test_a_run_does_not_cross_a_clause_and_keeps_numbers_whole() -> None:
+    found = gap_span("How many visitors came in 2024?", "In 2024 it had 9,700 visitors, a record.")
+    assert found is not None
+    assert found.text == "it had 9,700"
+
+
+def test_between_equally_rich_runs_the_later_one_answers() -> None:
+    # six content words before the question's words, two after its last word (+4)
+    sentence = "Grey wooden fishing ships came before the council funded new ferries."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "new ferries"
+
+
+def test_no_phrase_when_the_sentence_holds_no_word_of_the_question() -> None:
+    assert gap_span("What did the leaders call for?", "Gulls nest on the rocks.") is None
