@@ -27,5 +27,10 @@ class StoreError(AssistantError):
     """The vector store is missing, empty or unreachable."""
 
 
+class DamagedStoreError(StoreError):
+    """The store's database or vector index cannot be used; rebuilding it from the documents
+    repairs it."""
+
+
 class ConfigError(AssistantError, ValueError):
     """A setting has a value the assistant cannot use."""

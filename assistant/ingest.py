@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
 from assistant.embeddings import SentenceTransformerEmbedder
-from assistant.errors import EmptyCorpusError, IngestError
+from assistant.errors import DamagedStoreError, EmptyCorpusError, IngestError
 from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
 from assistant.manifest import FileEntry
 from assistant.store import ChunkStore
@@ -96,23 +96,51 @@ class Ingestor:
                     read_document(path, source=name, max_bytes=self.max_file_bytes)
                 with self._writing():
                     self.store.reset()
-            self.store.collection(create=True)
-            legacy = not self.store.has_manifest
-            existing = self.store.entries()
-            # Read and chunk everything before writing anything: a bad file aborts the run.
-            plans = [self._plan(path, name, existing.get(name)) for path, name in files]
-            gone = sorted(set(existing) - set(names)) if prune else []
-            removed = sum(existing[s].chunks for s in gone)
-            changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
-            if changed or gone or legacy:
-                self._write(changed, [existing[s] for s in gone], progress=progress)
+            try:
+                self.store.collection(create=True)
+            except DamagedStoreError:
+                # A kill -9 while Chroma itself was writing its vector index can leave it
+                # unreadable. When this run holds every document of the store (or prunes the
+                # others), rebuilding from them loses nothing: do it rather than refuse.
+                others = set(self.store.entries()) - set(names)
+                if rebuild or (others and not prune):
+                    raise
+                logger.warning(
+                    "the vector index of %s is damaged: rebuilding it from the %d file(s) given",
+                    self.store.location, len(files),
+                )  # fmt: skip
+                plans = None
+            else:
+                plans = self._update(files, names, prune=prune, progress=progress)
+        if plans is None:  # the lock is released: the rebuild takes it again
+            return self.ingest(paths, prune=prune, progress=progress, rebuild=True)
+        added, unchanged, removed, updated = plans
         return IngestReport(
             files=len(files),
-            added=sum(len(p.add) for p in plans),
-            unchanged=sum(p.unchanged for p in plans),
-            removed=sum(len(p.delete) for p in plans) + removed,
-            updated=sum(len(p.update) for p in plans),
+            added=added,
+            unchanged=unchanged,
+            removed=removed,
+            updated=updated,
             seconds=time.perf_counter() - began,
+        )
+
+    def _update(
+        self, files: list[tuple[Path, str]], names: list[str], *, prune: bool, progress: bool
+    ) -> tuple[int, int, int, int]:
+        """Plan and write; returns chunks added, unchanged, removed and updated."""
+        legacy = not self.store.has_manifest
+        existing = self.store.entries()
+        # Read and chunk everything before writing anything: a bad file aborts the run.
+        plans = [self._plan(path, name, existing.get(name)) for path, name in files]
+        gone = sorted(set(existing) - set(names)) if prune else []
+        changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
+        if changed or gone or legacy:
+            self._write(changed, [existing[s] for s in gone], progress=progress)
+        return (
+            sum(len(p.add) for p in plans),
+            sum(p.unchanged for p in plans),
+            sum(len(p.delete) for p in plans) + sum(existing[s].chunks for s in gone),
+            sum(len(p.update) for p in plans),
         )
 
     def _current(self, known: FileEntry | None) -> bool:

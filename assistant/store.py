@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlparse
 
 from assistant import probe
-from assistant.errors import StoreError
+from assistant.errors import DamagedStoreError, StoreError
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
 from assistant.manifest import FileEntry, Manifest
@@ -214,7 +214,7 @@ class ChunkStore:
         self._check_state = "done"
         if not result.ok and "does not exist" not in result.problem:
             self._check_state = "todo"  # check again next time: it may have been repaired
-            raise StoreError(
+            raise DamagedStoreError(
                 f"The vector store at {self.store_dir} is damaged: {result.problem}."
                 " Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
             )

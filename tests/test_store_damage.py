@@ -206,3 +206,19 @@ def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) ->
         _garble(path, 0, path.stat().st_size)
     answer = assistant_for(store).ask("Who is the lighthouse keeper?")
     assert "Isobel Marr" in answer.text
+
+
+def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
+    store: Path, pristine: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What a kill -9 during Chroma's own index write can leave: the next plain ingest of the
+    whole corpus repairs it; an ingest of only some documents refuses (it would lose the rest)."""
+    garble_vectors(store)
+    some = tmp_path / "some"
+    some.mkdir()
+    shutil.copy(pristine[1] / "zz-lighthouse.txt", some)
+    with pytest.raises(StoreError, match=r"ingest --rebuild"):
+        assistant_for(store).ingest([some])
+    report = assistant_for(store).ingest([pristine[1]])
+    assert report.added > 1500
+    assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
