@@ -112,8 +112,12 @@ def kill_part(work: Path) -> list[Row]:
             cwd=ROOT, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         killed = run.returncode == -9
-        assistant_for(store).ingest([corpus], prune=True)
-        lost = _state(store) != expected
+        try:
+            assistant_for(store).ingest([corpus], prune=True)
+            lost = _state(store) != expected
+        except AssistantError as exc:
+            print(f"{moment}: the next ingest failed: {exc}", file=sys.stderr)
+            lost = True
         seen, traceback, wrong = _ask(store)
         rows.append(
             Row(f"kill -9 at {moment}", ("killed; " if killed else "NOT killed; ") + seen,
