@@ -116,6 +116,7 @@ class Assistant:
         """The settings that shape answers, as plain JSON data."""
         data = self.settings.model_dump(mode="json")
         data["abstain_threshold"] = self.gate.threshold
+        data["mode"] = self.mode
         return data
 
     # -- components -------------------------------------------------------------------------

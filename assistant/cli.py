@@ -148,6 +148,9 @@ def parse_admins(args: argparse.Namespace, logins: list[tuple[str, str]] | None)
 def cmd_serve(args: argparse.Namespace) -> int:
     logins = parse_auth(args)
     admins = parse_admins(args, logins)  # both checked before the slow imports below
+    from assistant.extras import require_extra
+
+    require_extra("ui")
     from ui.app import build_app, launch_options
     from ui.login import PasswordLogin
 
@@ -186,7 +189,8 @@ def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
 
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         bot = Assistant(
-            settings=load_settings(store_dir=Path(tmp), chroma_url=None), mode=args.mode
+            settings=load_settings(store_dir=Path(tmp), chroma_url=None),
+            mode=getattr(args, "mode", None) or DEFAULT_MODE,
         )
         print(bot.ingest(args.corpus, progress=False).summary(), file=sys.stderr)
         yield bot

@@ -7,18 +7,19 @@ is made once per machine, from the sentence-transformers model, into the cache f
 - Queries and small sets of documents (fewer than ``torch_from``) use ONNX: the first vector
   comes in about a tenth of the time torch takes to load, with less than half the memory, so a
   cold ``ask`` or an incremental ingest never imports torch.
-- Larger sets use torch, whose kernels encode about 1.2x more chunks per CPU second here once
-  loaded (a single-threaded, load-independent measure; onnxruntime wins only on a machine busy
-  enough that torch's spinning threads wait).
+- Larger sets use torch, whose kernels encode 1.2-1.4x more chunks per CPU second here once
+  loaded (single-threaded, which other processes disturb least; with two threads onnxruntime
+  came out ahead only on a machine busy enough that torch's spinning threads wait).
 - Where the export cannot be made, everything uses torch: same vectors, slower start.
 
 Either way documents are encoded longest first, in batches that pad to about their own
 length, and returned in the caller's order.
 
 ``precision="int8"`` runs onnxruntime's dynamic INT8 quantisation of the export for everything:
-1.3-1.5x the fp32 throughput, but a different vector space (1 - cosine up to 0.017 from fp32,
-a text's vector depends on its batch-mates, dev-suite hit@1 and hit@3 two cases lower), so it
-is not the default, ``model_id`` tells the spaces apart, and it never falls back to torch.
+about 1.3x torch's chunks per CPU second, but a different vector space (1 - cosine up to 0.017
+from fp32, a text's vector depends on its batch-mates, two fewer dev-suite cases of 101 at
+hit@1 and at hit@3), so it is not the default, ``model_id`` tells the spaces apart, and it
+never falls back to torch.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ def _weights_key(model_path: str) -> str:
 class SentenceTransformerEmbedder(Embeddings):
     """Normalised MiniLM sentence embeddings (cosine = dot product). Loads on first use.
 
-    ``encode`` embeds documents, ``embed_query`` one question; both use the ONNX model (see
-    the module's docstring) and fall back to sentence-transformers when it cannot be built.
+    ``encode`` embeds documents (through torch from ``torch_from`` texts on, else ONNX: see
+    the module's docstring), ``embed_query`` one question (ONNX); both fall back to
+    sentence-transformers when the ONNX model cannot be built. ``threads`` is onnxruntime's
+    (default: the CPU count, at most 8); ``model_id`` names the vector space for a store.
     """
 
     def __init__(

@@ -149,7 +149,7 @@ class Ingestor:
             known is not None
             and known.state == "complete"
             and known.chunking == self.chunking
-            and known.embedder == self.embedder_id
+            and _same_vectors(known.embedder, self.embedder_id)
         )
 
     def _plan(self, path: Path, name: str, known: FileEntry | None) -> _Plan:
@@ -190,7 +190,7 @@ class Ingestor:
         # Whatever the record says, the chunks in the store are the truth: an interrupted
         # run may have left some or all of them.
         old = {c.id: c for c in self.store.chunks_of(document.source)} if known else {}
-        if known is not None and known.embedder != self.embedder_id:
+        if known is not None and not _same_vectors(known.embedder, self.embedder_id):
             return _Plan(entry, add=tuple(chunks), delete=tuple(old))
         new_ids = set(entry.chunk_ids)
         return _Plan(
@@ -244,3 +244,16 @@ class Ingestor:
 def _batches(items: list[T]) -> Iterator[list[T]]:
     for lo in range(0, len(items), _WRITE_BATCH):
         yield items[lo : lo + _WRITE_BATCH]
+
+
+def _same_vectors(recorded: str, current: str) -> bool:
+    """Whether chunks embedded by ``recorded`` can be searched with ``current`` (ids look like
+    ``all-MiniLM-L6-v2@<weights>[+int8]``; an id without weights, or none, is taken as the same
+    fp32 model)."""
+    if not recorded or recorded == current:
+        return True
+    name, _, rest = recorded.partition("@")
+    now, _, now_rest = current.partition("@")
+    if name != now or ("+int8" in recorded) != ("+int8" in current):
+        return False
+    return not rest or not now_rest or rest == now_rest

@@ -3,7 +3,8 @@ citations, and optionally a short answer and a score of the reader's own.
 
 ``Reader`` is the seam: ``read(ReadRequest) -> Draft``. ``ExtractiveReader`` quotes the
 best-scoring sentences; other readers (an LLM's, say) register under a mode name with
-``register_reader`` and are chosen by ``--mode`` in the CLI, the UI and the evaluation.
+``register_reader`` and are chosen by ``Assistant(mode=…)`` (``--mode`` of ``assistant ask``,
+``eval`` and ``eval suite``), or injected as ``Assistant(reader=…)``.
 """
 
 from __future__ import annotations

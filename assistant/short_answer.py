@@ -183,7 +183,6 @@ def _spans_of(
         return next((i for i, (_, end, _) in enumerate(words) if offset < end), len(words))
 
     clauses = _clauses(sentence)
-    names = frozenset(tokenize(" ".join(key_terms(said))))
     scored = []
     for start, end, rank in _candidates(sentence, kind, recognizer):
         text = sentence[start:end].strip(" ,.;:")
@@ -193,10 +192,7 @@ def _spans_of(
         lo, hi = next(((a, b) for a, b in clauses if a <= offset < b), (0, len(sentence)))
         if NEGATION.search(sentence[lo:offset]):
             continue  # "…, not Kim Jong Un": named as what is not the case
-        held = {stem for a, _, stem in words if lo <= a < hi and stem in stems}
-        if not held - names:
-            continue  # the clause shares no word but names with the question: unsure
-        support = len(held)
+        support = len({stem for a, _, stem in words if lo <= a < hi and stem in stems})
         first, last = word_index(offset), word_index(offset + len(text) - 1)
         # A name that shares a name with the question ("Tarrow Island" for a question about
         # the Tarrow cooperative) is more likely what it is about than what it asks for.
@@ -295,7 +291,15 @@ def gap_span(question: str, sentence: str) -> Found | None:
     if best is None:
         return None
     start, end = words[best[1]][0], words[best[2]][1]
+    # A quotation is a phrase of its own: a run that opens one ends where it closes
+    # ("“unilateral coercive measures” and military pressure" → the quoted words).
+    closer = _CLOSING.get(sentence[start - 1]) if start else None
+    if closer is not None and closer in sentence[start:end]:
+        end = sentence.index(closer, start)
     return Found(sentence[start:end], start, end)
+
+
+_CLOSING = {"“": "”", "‘": "’", '"': '"', "«": "»"}
 
 
 # Words that carry no content of their own (beyond the stop words).

@@ -19,10 +19,28 @@ from assistant.errors import StoreError
 from tests.crash_ingest import assistant_for
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "harbour pier crane ship cargo rain wind station sensor battery river bridge market "
-    "council school library orchard mill quarry ferry"
-).split()
+WORDS = [
+    "harbour",
+    "pier",
+    "crane",
+    "ship",
+    "cargo",
+    "rain",
+    "wind",
+    "station",
+    "sensor",
+    "battery",
+    "river",
+    "bridge",
+    "market",
+    "council",
+    "school",
+    "library",
+    "orchard",
+    "mill",
+    "quarry",
+    "ferry",
+]
 
 
 def _write_corpus(folder: Path) -> Path:

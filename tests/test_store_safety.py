@@ -296,3 +296,14 @@ def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path
     assert window[span[0] - 300 : span[1] + 300] == whole[span[0] - 300 : span[1] + 300]
     assert set(window[:1000]) == {"\n"}
     assert 0 < len(fetched) < len(bot.store.entries()["harbour.txt"].chunk_ids) / 5
+
+
+def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() -> None:
+    from assistant.ingest import _same_vectors
+
+    assert _same_vectors("", "all-MiniLM-L6-v2@bc1a")  # a store from before the record
+    assert _same_vectors("all-MiniLM-L6-v2", "all-MiniLM-L6-v2@bc1a")
+    assert _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a")
+    assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@ffff")
+    assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a+int8")
+    assert not _same_vectors("word-hash-64", "all-MiniLM-L6-v2@bc1a")

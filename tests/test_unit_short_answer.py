@@ -230,3 +230,11 @@ def test_between_equally_rich_runs_the_later_one_answers() -> None:
 
 def test_no_phrase_when_the_sentence_holds_no_word_of_the_question() -> None:
     assert gap_span("What did the leaders call for?", "Gulls nest on the rocks.") is None
+
+
+def test_a_quotation_is_a_phrase_of_its_own() -> None:
+    sentence = "They urged countries to drop “unilateral measures” and military pressure."
+    found = gap_span("What did they urge countries to drop?", sentence)
+    assert found is not None
+    assert found.text == "unilateral measures"
+    assert sentence[found.start : found.end] == found.text

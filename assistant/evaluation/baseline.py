@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.embeddings import packaged_minilm_path
+from assistant.extras import require_extra
 from assistant.offline import ensure_offline
 from assistant.reader import ABSTAIN_TEXT
 from assistant.types import Answer, Chunk, Citation, Document, Passage, Span, Turn
@@ -26,6 +27,7 @@ SCORE_KIND = "cosine relevance"
 
 
 def recipe_embeddings() -> Any:
+    require_extra("eval")
     from langchain_huggingface import HuggingFaceEmbeddings
 
     return HuggingFaceEmbeddings(
@@ -42,6 +44,7 @@ class BaselineRecipe:
 
     def __init__(self, documents: Sequence[Document], *, embeddings: Any = None) -> None:
         ensure_offline()
+        require_extra("eval")
         from langchain_chroma import Chroma
         from langchain_core.documents import Document as LCDocument
         from langchain_text_splitters import RecursiveCharacterTextSplitter

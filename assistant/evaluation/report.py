@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.metrics import answer_text
+from assistant.extras import require_extra
 
 HEADLINE = (
     "answer_in_citation", "contains", "f1", "semantic_similarity", "hit@1", "hit@3", "mrr",
@@ -63,6 +64,7 @@ def _plots(
     threshold: float | None,
     folder: Path,
 ) -> list[str]:
+    require_extra("eval")
     import matplotlib
 
     matplotlib.use("Agg")
