@@ -94,7 +94,7 @@ def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
         return Finding("files", True, f"all {len(entries)} files complete")
     first = sorted(problems)[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return Finding("files", False, f"{first}: {problems[first]}{more}", INGEST)
+    return Finding("files", False, f"{first}: {problems[first]}{more}", f"{REPAIR}' then '{INGEST}")
 
 
 def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
@@ -110,6 +110,9 @@ def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
             if indexed[source] != entry.digest:
                 return f"{source} is indexed with other chunks than the store has"
         ids = index.ids()
+        listed = {i for e in wanted.values() for i in e.chunk_ids}
+        if set(ids) != listed:
+            return f"holds {len(ids)} chunks, the manifest lists {len(listed)}"
         tokens = index.tokens(ids)
         texts = store.texts(ids)
         for chunk_id in ids:

@@ -130,6 +130,14 @@ class Ingestor:
         """Plan and write; returns chunks added, unchanged, removed and updated."""
         legacy = not self.store.has_manifest
         existing = self.store.entries()
+        other = next(
+            (e for e in existing.values() if not _same_vectors(e.embedder, self.embedder_id)), None
+        )
+        if other is not None:  # its vectors cannot be searched with ours: nothing is touched
+            raise IngestError(
+                f"The store at {self.store.location} was built with another embedding model"
+                f" ({other.embedder}); run 'assistant ingest --rebuild CORPUS' to rebuild it."
+            )
         # Read and chunk everything before writing anything: a bad file aborts the run.
         plans = [self._plan(path, name, existing.get(name)) for path, name in files]
         gone = sorted(set(existing) - set(names)) if prune else []
@@ -190,8 +198,6 @@ class Ingestor:
         # Whatever the record says, the chunks in the store are the truth: an interrupted
         # run may have left some or all of them.
         old = {c.id: c for c in self.store.chunks_of(document.source)} if known else {}
-        if known is not None and not _same_vectors(known.embedder, self.embedder_id):
-            return _Plan(entry, add=tuple(chunks), delete=tuple(old))
         new_ids = set(entry.chunk_ids)
         return _Plan(
             entry,

@@ -105,8 +105,20 @@ class _EmbeddedChroma:
             if self._client is None:
                 import chromadb
 
-                self._client = chromadb.PersistentClient(path=str(self._path), settings=settings)
+                try:
+                    self._client = chromadb.PersistentClient(
+                        path=str(self._path), settings=settings
+                    )
+                except Exception:
+                    self._forget()  # Chroma caches a half-made client per path: drop it
+                    raise
             return self._client
+
+    def _forget(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self._path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self._path), None)
 
     def stale(self, generation: str) -> bool:
         with self._lock:
@@ -121,8 +133,11 @@ class _EmbeddedChroma:
     def reopen(self) -> None:
         with self._lock:
             if self._client is not None:
-                self._client.close()
-                self._client = None
+                try:
+                    self._client.close()
+                finally:
+                    self._client = None
+            self._forget()
             self.generation = None
             self.epoch += 1
 
@@ -517,9 +532,10 @@ class ChunkStore:
         """Drop every chunk, record and the lexical index (``ingest --rebuild``). A local store
         whose database cannot even be opened is moved aside (``<dir>.damaged-N``)."""
         try:
-            self._ensure_checked()  # a damaged index would crash the deletes below
+            # Dropping a collection does not read its vector index: safe when it is damaged.
             client = self._connect(create=True)
-            for name in (self.collection_name, f"{self.collection_name}__files"):
+            # The manifest first: a kill between the two then leaves no record claiming chunks.
+            for name in (f"{self.collection_name}__files", self.collection_name):
                 try:
                     client.delete_collection(name)
                 except Exception as exc:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +38,7 @@ class UploadError(IngestError):
 
 def safe_upload_name(name: str) -> str:
     """A file name that cannot escape the corpus folder or hide itself."""
-    base = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".")
+    base = re.sub(r"[^\w.-]", "_", Path(unicodedata.normalize("NFC", name)).name).lstrip(".")
     return base or "document.txt"
 
 

@@ -160,7 +160,7 @@ def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
 def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
-    garble_vectors(store)
+    garble_database(store)
     bot = assistant_for(store)
     report = bot.ingest([pristine[1]], rebuild=True)
     assert report.added == report.unchanged + report.added > 1500
@@ -240,3 +240,17 @@ def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     report = assistant_for(store).ingest([pristine[1]])
     assert report.added > 1500
     assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
+
+
+def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path) -> None:
+    bot = assistant_for(store)
+    keeper = bot.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id
+    bot.store.lexical().close()
+    with sqlite3.connect(bot.store.lexical_path) as db:
+        rowid = db.execute("SELECT rowid FROM chunk WHERE id = ?", (keeper,)).fetchone()[0]
+        db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+        db.execute("DELETE FROM chunk WHERE rowid = ?", (rowid,))
+    findings = {f.check: f for f in assistant_for(store).diagnose()}
+    assert not findings["lexical index"].ok
+    assert assistant_for(store).repair() == ["rebuilt the lexical index"]
+    assert assistant_for(store).store.bm25_search("lighthouse keeper Isobel Marr", 1)

@@ -307,3 +307,25 @@ def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() ->
     assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@ffff")
     assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a+int8")
     assert not _same_vectors("word-hash-64", "all-MiniLM-L6-v2@bc1a")
+
+
+def test_an_ingest_with_another_embedding_model_is_refused_before_touching_anything(
+    tmp_path: Path,
+) -> None:
+    from tests.crash_ingest import WordHashEmbedder
+
+    class OtherModel(WordHashEmbedder):
+        model_id = "another-model@1234"
+
+    store = tmp_path / "store"
+    corpus = corpus_v1(tmp_path / "v1")
+    assistant_for(store).ingest([corpus])
+    before = snapshot(store)
+    from assistant.app import Assistant
+
+    other = Assistant(store_dir=store, embedder=OtherModel())  # type: ignore[arg-type]
+    (corpus / "notes.md").write_text(NOTES + "\nA new line.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"another embedding model \(word-hash-64\).*--rebuild"):
+        other.ingest([corpus])
+    (corpus / "notes.md").write_text(NOTES, encoding="utf-8")
+    assert snapshot(store) == before

@@ -233,7 +233,9 @@ class ChatApp:
         if staged:
             try:
                 report = add_uploads(staged, self.assistant.ingest)
-            except (AssistantError, OSError) as exc:
+            except Exception as exc:  # whatever failed, the corpus and store go back
+                if not isinstance(exc, AssistantError | OSError):
+                    logger.exception("adding uploads failed")
                 problems.insert(0, str(exc))
                 self._restore(staged)
             else:
