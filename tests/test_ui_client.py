@@ -72,6 +72,7 @@ def test_chat_endpoint_answers_with_citations_and_keeps_the_session(server: str)
     # A question with names of its own stands alone.
     follow = client.predict("Did Kim Jong Un go?", api_name="/chat")
     assert "not Kim Jong Un" in follow["answer"]
+    assert follow["short"]["text"] == "No"
     assert follow["query"] == "Did Kim Jong Un go?"
     other = Client(server, verbose=False).predict("Where was it held?", api_name="/chat")
     assert other["query"] == "Where was it held?"  # a new client starts a new conversation

@@ -159,6 +159,7 @@ class ChatApp:
         data = {
             "answer": answer.text,
             "abstained": answer.abstained,
+            "short": answer.short.to_dict() if answer.short else None,
             "query": answer.query,
             "citations": [c.to_dict() for c in answer.citations],
             "passages": answer.to_dict()["passages"],
