@@ -10,7 +10,7 @@ with whatever does not depend on it):
    ``corpus/briefing.txt`` inside and eleven facts planted in specific files.
 2. ingest: raw ``embedder.encode`` of exactly the chunk texts the assistant embeds (in this
    process); then ``assistant ingest`` into a fresh store (a child process: wall time, the
-   report's own seconds, chunks/s, peak RSS from ``wait4``, store size on disk); then the
+   report's own seconds, chunks/s, CPU seconds, its own peak RSS, store size on disk); then the
    recipe (``BaselineRecipe``: RecursiveCharacterTextSplitter 1000/200 →
    HuggingFaceEmbeddings → Chroma) on the same files, in a child process.
 3. changes, each ``assistant ingest`` as a child process (wall, with Python start-up, and the
@@ -29,6 +29,8 @@ with whatever does not depend on it):
    "Who attended the parade?" naming Xi Jinping citing briefing.txt (the recipe's top chunk
    judged the same way beside).
 
+Wall-time ratios run sequentially and drift with the machine's load; the CPU-second ratios
+beside them (user + system of each process, from ``wait4``/``getrusage``) drift much less.
 Prints one Markdown table (baseline beside each figure where there is one) and writes
 ``scale-N.json`` and ``scale-N.md`` to ``--out``. Medians throughout: this machine is noisy;
 the load average at start and end is recorded.
@@ -40,6 +42,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -98,13 +101,16 @@ def median(values: Sequence[float]) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """One finished child process: wall seconds and peak RSS (its own, or its largest waited-for
-    descendant's) from ``wait4``."""
+    """One finished child process: wall seconds, CPU seconds (user + system, its own and its
+    reaped children's, from ``wait4``) and its own peak RSS (``VmHWM`` as the child reports it:
+    ``wait4``'s ``ru_maxrss`` would include this process's high-water mark, which the kernel
+    carries across the child's ``exec``)."""
 
     command: tuple[str, ...]
     returncode: int
     wall: float
-    max_rss_mb: float
+    cpu: float
+    max_rss_mb: float | None
     stdout: str
     stderr: str
 
@@ -149,14 +155,36 @@ def run_child(command: Sequence[str], *, timeout: float, cwd: Path | None = None
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
+        stdout, stderr = out.read(), err.read()
+        peaks = _PEAK.findall(stderr)
         return Child(
-            tuple(command), process.returncode, wall, usage.ru_maxrss / 1024, out.read(), err.read()
+            tuple(command),
+            process.returncode,
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            int(peaks[-1]) / 1024 if peaks else None,
+            stdout,
+            _PEAK.sub("", stderr),
         )
 
 
+# ``assistant`` as its console script runs it (``main()`` of ``assistant.cli``), reporting the
+# process's own peak RSS on the way out.
+_MEASURED_CLI = """
+import atexit, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kb = [line.split()[1] for line in status if line.startswith("VmHWM:")][0]
+    print("scale-peak-kb", kb, file=sys.stderr)
+atexit.register(_peak)
+from assistant.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+_PEAK = re.compile(r"^scale-peak-kb (\d+)\n?", re.MULTILINE)
+
+
 def assistant_cli() -> list[str]:
-    script = Path(sys.executable).with_name("assistant")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    return [sys.executable, "-c", _MEASURED_CLI]
 
 
 def ingest_report(child: Child) -> dict[str, float]:
@@ -177,6 +205,12 @@ def folder_mb(path: Path) -> float:
     if not path.exists():
         return 0.0
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far (all its threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_average() -> str:
@@ -207,7 +241,8 @@ class Run:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        print(f"\n== {name}", flush=True)
+        print(f"\n== {name}   (load {load_average()})", flush=True)
+        self.data.setdefault("load_at_step", {})[name] = os.getloadavg()[0]
         began = time.perf_counter()
         try:
             yield
@@ -399,9 +434,11 @@ def worker_recipe(spec: dict[str, Any]) -> dict[str, Any]:
     began = time.perf_counter()
     documents = [read_document(p, source=n) for p, n in discover([Path(spec["corpus"])])]
     read = time.perf_counter()
+    cpu = cpu_seconds()
     recipe = BaselineRecipe(documents)
     built = time.perf_counter()
     built_at = time.time()
+    build_cpu, cpu_to_built = cpu_seconds() - cpu, cpu_seconds()
     hwm_build = vm_kb("VmHWM") / 1024
     pieces = int(recipe.store._collection.count())
     store_mb = folder_mb(Path(recipe._dir.name))
@@ -438,6 +475,8 @@ def worker_recipe(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "read_s": read - began,
         "build_s": built - read,
+        "build_cpu_s": build_cpu,
+        "cpu_to_built_s": cpu_to_built,
         "built_at": built_at,
         "chunks": pieces,
         "store_mb": store_mb,
@@ -479,6 +518,7 @@ class Context:
     questions: list[str] = field(default_factory=list)
     chunking: str = ""
     raw_s: float | None = None
+    raw_cpu: float | None = None
     ingest: dict[str, Any] | None = None
     recipe: dict[str, Any] | None = None
 
@@ -543,10 +583,16 @@ def step_raw_encode(ctx: Context) -> None:
     chunked = time.perf_counter() - began
     embedder = SentenceTransformerEmbedder()
     embedder.encode(texts[:64])  # load and warm up
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds()
     embedder.encode(texts)
     ctx.raw_s = time.perf_counter() - began
-    data: dict[str, Any] = {"chunks": len(texts), "chunking_s": chunked, "encode_s": ctx.raw_s}
+    ctx.raw_cpu = cpu_seconds() - cpu
+    data: dict[str, Any] = {
+        "chunks": len(texts),
+        "chunking_s": chunked,
+        "encode_s": ctx.raw_s,
+        "encode_cpu_s": ctx.raw_cpu,
+    }
     ctx.run.row(
         "raw `embedder.encode` of the assistant's chunk texts",
         f"{ctx.raw_s:.1f} s ({len(texts) / ctx.raw_s:.0f} chunks/s)",
@@ -576,13 +622,15 @@ def step_ingest(ctx: Context) -> None:
         "wall_s": child.wall,
         "report": report,
         "peak_rss_mb": child.max_rss_mb,
+        "cpu_s": child.cpu,
         "store_mb": size,
         "lexical_mb": lexical,
     }
     run.data["ingest"] = ctx.ingest
     run.note(
         f"{report['added']:,} chunks in {report['seconds']:.1f} s (report), "
-        f"{child.wall:.1f} s CLI wall, peak RSS {child.max_rss_mb:.0f} MB, store {size:.0f} MB"
+        f"{child.wall:.1f} s CLI wall, {child.cpu:.1f} CPU s, peak RSS {fmt_mb(child.max_rss_mb)},"
+        f" store {size:.0f} MB"
     )
 
 
@@ -655,11 +703,29 @@ def summarize_ingest(ctx: Context) -> None:
             "1.00×",
             "report s ÷ recipe build s; target ≤ 0.67×",
         )
+    if ingest and (ctx.raw_cpu or recipe):
+        raw = f"raw encode {ctx.raw_cpu:.0f} CPU s" if ctx.raw_cpu else ""
+        raw_ratio = f"{ctx.raw_cpu / ingest['cpu_s']:.2f}× raw encode" if ctx.raw_cpu else ""
+        vs = f"; {ingest['cpu_s'] / recipe['cpu_to_built_s']:.2f}× recipe" if recipe else ""
+        run.data["cpu_ratios"] = {
+            "raw_encode_cpu_over_ingest_cpu": ctx.raw_cpu / ingest["cpu_s"]
+            if ctx.raw_cpu
+            else None,
+            "ingest_cpu_over_recipe_cpu": ingest["cpu_s"] / recipe["cpu_to_built_s"]
+            if recipe
+            else None,
+        }
+        run.row(
+            "ingest CPU s (user+sys, whole process)",
+            f"{ingest['cpu_s']:.0f} s: throughput {raw_ratio}{vs}",
+            f"{raw}; recipe {recipe['cpu_to_built_s']:.0f} CPU s" if recipe else raw,
+            "less sensitive to other load than wall time; includes imports and model loading",
+        )
     run.row(
         "ingest peak RSS",
         fmt_mb(ingest["peak_rss_mb"]) if ingest else "–",
         f"recipe {fmt_mb(recipe['build_hwm_mb'])}" if recipe else "",
-        "max RSS of the ingest process tree (wait4); recipe: VmHWM after building",
+        "VmHWM of the ingest process; recipe: VmHWM after building",
     )
     run.row(
         "store size on disk",
@@ -684,12 +750,14 @@ def _change_row(ctx: Context, label: str, key: str, children: list[Child], what:
         "report_s": seconds,
         "reports": reports,
         "peak_rss_mb": [c.max_rss_mb for c in children],
+        "cpu_s": [c.cpu for c in children],
     }
     ctx.run.row(
         label,
         f"{fmt_s(median(walls))} CLI / {fmt_s(median(seconds))} report",
         note=f"median of {len(children)}; {what}; runs (CLI s): "
-        + ", ".join(f"{w:.1f}" for w in walls),
+        + ", ".join(f"{w:.1f}" for w in walls)
+        + f"; CPU {fmt_s(median([c.cpu for c in children]))}",
     )
 
 
@@ -735,11 +803,12 @@ def step_cold(ctx: Context) -> None:
         command = [*assistant_cli(), "--store", str(ctx.store), "ask", PARADE["question"]]
         children.append(run_child(command, timeout=900, cwd=ctx.work).check())
     walls = [c.wall for c in children]
-    rss = [c.max_rss_mb for c in children]
+    rss = [c.max_rss_mb for c in children if c.max_rss_mb is not None]
     named = all(PARADE["answer"] in c.stdout for c in children)
     ctx.run.data["cold_ask"] = {
         "wall_s": walls,
         "peak_rss_mb": rss,
+        "cpu_s": [c.cpu for c in children],
         "names_xi": named,
         "answer": children[0].stdout.strip().splitlines()[:2],
     }
@@ -748,6 +817,7 @@ def step_cold(ctx: Context) -> None:
         f"{fmt_s(median(walls))}, {fmt_mb(median(rss))}",
         note=f"median of {len(walls)}: "
         + ", ".join(f"{w:.1f}" for w in walls)
+        + f"; CPU {fmt_s(median([c.cpu for c in children]))}"
         + ("" if named else "; ANSWER LACKED Xi Jinping"),
     )
 
