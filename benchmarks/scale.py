@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from assistant.offline import OFFLINE_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -71,14 +73,6 @@ OFF_CORPUS = (
     "How many moons does Neptune have?",
 )
 RSS_AFTER = 50  # questions asked before the serving process's RSS is read
-OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}
 _REPORT = re.compile(
     r"(\d+) file\(s\): (\d+) chunk\(s\) added, (\d+) unchanged, (\d+) removed in ([\d.]+) s"
 )

@@ -6,14 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
 
 from tests.conftest import BRIEFING
-from tests.ui_server import free_port
+from tests.ui_server import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,13 +46,7 @@ def test_serve_answers_from_what_a_separate_ingest_added_and_forgets_what_it_pru
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urlopen(url, timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_serving(url, 180)
         client = Client(url, verbose=False)
         first = client.predict("Who was the chef?", api_name="/chat")
         assert "Anton Pavlov" in first["answer"]

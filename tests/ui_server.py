@@ -17,6 +17,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_serving(url: str, seconds: float) -> None:
+    """Return once ``url`` answers (or ``seconds`` have passed: the caller's request then
+    fails with the reason)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+
+
 @contextmanager
 def running_app(
     assistant: Any,
@@ -39,13 +51,7 @@ def running_app(
         **launch_options(),
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urlopen(url, timeout=5):
-                break
-        except OSError:
-            time.sleep(0.2)
+    wait_until_serving(url, 60)
     try:
         yield url
     finally:
