@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
@@ -17,7 +18,7 @@ from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.entities import EntityRecognizer, SpacyRecognizer
-from assistant.errors import InvalidQuestionError, StoreError
+from assistant.errors import InvalidQuestionError, LLMServerError, StoreError
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
@@ -82,6 +83,7 @@ class Assistant:
         recognizer: EntityRecognizer | None = None,
         reader: Reader | None = None,
         mode: str = DEFAULT_MODE,
+        writer: Reader | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -95,10 +97,17 @@ class Assistant:
         self._gate = gate
         self._recognizer = recognizer
         self._reader = reader
-        # The answer mode: a registered reader's name, or the injected reader's class.
+        # The answer mode: a registered reader's name, or the injected reader's class. The
+        # extractive reader (or the injected one) answers and the gate judges its answer; the
+        # reader of any other mode writes the answer after that (``writer``).
         self.mode = mode if reader is None else type(reader).__name__
         if reader is None and mode not in reader_modes():
             make_reader(mode, self.settings, self.recognizer)  # raises: no such mode
+        if writer is None and reader is None and mode != DEFAULT_MODE:
+            writer = make_reader(mode, self.settings, self.recognizer)  # checks its settings
+        elif writer is not None:
+            self.mode = type(writer).__name__
+        self.writer: Reader | None = writer
         self.store = ChunkStore(
             self.settings.store_dir,
             chroma_url=self.settings.chroma_url,
@@ -145,10 +154,10 @@ class Assistant:
 
     @cached_property
     def reader(self) -> Reader:
-        """The injected reader, else the registered one of ``mode`` (``--mode``)."""
+        """The injected reader, else the extractive one (whose answer the gate judges)."""
         if self._reader is not None:
             return self._reader
-        return make_reader(self.mode, self.settings, self.recognizer)
+        return make_reader(DEFAULT_MODE, self.settings, self.recognizer)
 
     @cached_property
     def gate(self) -> AbstentionPolicy:
@@ -161,7 +170,14 @@ class Assistant:
 
     @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:
-        return build_chain(self.retriever, self.reader, self.gate, self.recognizer)
+        return build_chain(
+            self.retriever,
+            self.reader,
+            self.gate,
+            self.recognizer,
+            writer=self.writer,
+            writer_passages=self.settings.llm_passages,
+        )
 
     # -- corpus -----------------------------------------------------------------------------
 
@@ -249,10 +265,21 @@ class Assistant:
 
     # -- questions --------------------------------------------------------------------------
 
-    def ask(self, question: str, history: object = None, *, top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: object = None,
+        *,
+        top_k: int | None = None,
+        write: bool = True,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Answer:
         """Answer ``question`` (with the chat so far in ``history``) from the ingested corpus.
 
-        ``top_k`` overrides how many passages are read for this question.
+        ``top_k`` overrides how many passages are read for this question. With a writer
+        (``--mode llm``): ``write=False`` gives the extractive answer, ``on_text`` hears the
+        writer's text as it comes (unchecked), and a failing writer raises ``LLMServerError``
+        carrying the extractive answer.
         """
         text = clean_question(question, max_chars=self.settings.max_question_chars)
         turns = parse_history(history)
@@ -263,25 +290,66 @@ class Assistant:
         if self.store.stale():  # another process wrote: re-open, with no question in flight
             with self._lock.writing():
                 self.store.reopen()
+        state = ChainState(text, tuple(turns), top_k, write=write, on_text=on_text)
         with self._lock.reading():
-            answer = self.chain.invoke(ChainState(text, tuple(turns), top_k))
+            answer = self.chain.invoke(state)
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(
                 f"The store at {self.store.location} is empty: ingest documents first."
             )
+        if answer.writer_error is not None:
+            raise LLMServerError(answer.writer_error, answer=answer)
         return answer
 
     def stream(
-        self, question: str, history: object = None, *, top_k: int | None = None
+        self,
+        question: str,
+        history: object = None,
+        *,
+        top_k: int | None = None,
+        write: bool = True,
     ) -> Iterator[str | Answer]:
-        """Yield the answer text piece by piece (one cited sentence at a time), then the
-        final ``Answer``."""
-        answer = self.ask(question, history, top_k=top_k)
-        for index, piece in enumerate(split_cited(answer.text)):
-            text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
-            yield text if index == 0 else f" {text}"
-        yield answer
+        """Yield the answer text piece by piece, then the final ``Answer``: one cited sentence
+        at a time, or, from a writer, its text as it comes (unchecked: the final ``Answer``
+        holds what survived the check and replaces it)."""
+        if self.writer is None or not write:
+            answer = self.ask(question, history, top_k=top_k, write=write)
+            for index, piece in enumerate(split_cited(answer.text)):
+                text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
+                yield text if index == 0 else f" {text}"
+            yield answer
+            return
+        yield from _streamed(lambda hear: self.ask(question, history, top_k=top_k, on_text=hear))
+
+
+_DONE = object()
+
+
+def _streamed(ask: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | Answer]:
+    """Run ``ask(hear)`` in a thread; yield what it hears, then its answer (or raise its
+    error)."""
+    pieces: queue.SimpleQueue[object] = queue.SimpleQueue()
+    outcome: list[Answer | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(ask(pieces.put))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+        finally:
+            pieces.put(_DONE)
+
+    worker = threading.Thread(target=run, name="assistant-stream", daemon=True)
+    worker.start()
+    while (item := pieces.get()) is not _DONE:
+        assert isinstance(item, str)
+        yield item
+    worker.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    yield result
 
 
 def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

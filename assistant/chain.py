@@ -1,4 +1,9 @@
-"""The LCEL runnable: condense → retrieve → read → cite → gate, over a frozen ``ChainState``."""
+"""The LCEL runnable: condense → retrieve → read → cite → gate → write, over a frozen
+``ChainState``.
+
+``write`` runs only with a writer (``--mode llm``) and only for a question the gate let
+through: the writer's draft is checked sentence by sentence against the passages
+(``assistant.grounding``) and replaces the extractive text when any of it holds."""
 
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ from assistant.abstention import AbstentionPolicy, Signals, answer_signals
 from assistant.citations import verify, verify_short, with_short
 from assistant.conversation import resolve, standalone
 from assistant.entities import EntityRecognizer
+from assistant.errors import LLMServerError
+from assistant.grounding import carry_short, ground
 from assistant.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
 from assistant.retrieval import document_to_passage
-from assistant.types import Answer, Citation, Passage, ShortAnswer, Turn
+from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn
 
 _NO_TIMINGS: Mapping[str, float] = MappingProxyType({})
 
@@ -28,6 +35,9 @@ class ChainState:
     question: str
     history: tuple[Turn, ...] = ()
     top_k: int | None = None
+    # whether a writer (if the chain has one) writes this answer, and who hears its text
+    write: bool = True
+    on_text: Callable[[str], None] | None = None
     # condense: the question with its pronoun resolved, and the standalone query
     resolved: str = ""
     query: str = ""
@@ -43,6 +53,11 @@ class ChainState:
     abstained: bool = False
     signals: Signals | None = None
     confidence: float = float("-inf")
+    # write
+    written: bool = False
+    fell_back: bool = False
+    dropped: tuple[DroppedSentence, ...] = ()
+    writer_error: str | None = None
     timings: Mapping[str, float] = field(default_factory=lambda: _NO_TIMINGS)
 
 
@@ -61,9 +76,15 @@ def build_chain(
     reader: Reader,
     gate: AbstentionPolicy,
     recognizer: EntityRecognizer,
+    *,
+    writer: Reader | None = None,
+    writer_passages: int = 3,
 ) -> Runnable[ChainState, Answer]:
     """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
-    an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``."""
+    an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
+
+    ``writer`` (optional) rewrites an answer the gate let through from the best
+    ``writer_passages`` passages; its markers number those passages."""
 
     def condense_step(state: ChainState) -> ChainState:
         resolved, context = resolve(state.question, state.history, recognizer)
@@ -100,6 +121,32 @@ def build_chain(
             confidence=confidence,
         )
 
+    def write_step(state: ChainState) -> ChainState:
+        if writer is None or not state.write or state.abstained:
+            return state  # no call when the gate refused
+        passages = state.passages[:writer_passages]
+        request = ReadRequest(
+            state.question, state.query, state.history, passages, on_text=state.on_text
+        )
+        try:
+            draft = writer.read(request)
+        except LLMServerError as exc:
+            return replace(state, fell_back=True, writer_error=str(exc))
+        if draft.abstained:
+            return replace(state, fell_back=True)
+        grounded = ground(draft.text, passages)
+        if not grounded.citations:  # nothing held: the extractive answer stands
+            return replace(state, fell_back=True, dropped=grounded.dropped)
+        short = carry_short(state.short, state.citations, grounded.citations)
+        return replace(
+            state,
+            text=with_short(grounded.text, short),
+            citations=grounded.citations,
+            short=short,
+            written=True,
+            dropped=grounded.dropped,
+        )
+
     def finish(state: ChainState) -> Answer:
         timings = dict(state.timings)
         timings["total"] = sum(timings.values())
@@ -117,16 +164,22 @@ def build_chain(
             confidence=state.confidence,
             signals=state.signals,
             timings=timings,
+            written=state.written,
+            fell_back=state.fell_back,
+            dropped=state.dropped,
+            writer_error=state.writer_error,
         )
 
-    return (
+    steps = (
         _timed("condense", condense_step)
         | _timed("retrieve", retrieve_step)
         | _timed("read", read_step)
         | _timed("cite", cite_step)
         | _timed("gate", gate_step)
-        | RunnableLambda(finish, name="answer")
     )
+    if writer is not None:
+        steps = steps | _timed("write", write_step)
+    return steps | RunnableLambda(finish, name="answer")
 
 
 def _draft(state: ChainState) -> Draft:

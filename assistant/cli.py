@@ -26,8 +26,17 @@ def _assistant(args: argparse.Namespace) -> Assistant:
     from assistant.app import Assistant
     from assistant.config import load_settings
 
-    settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url)
+    settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url, **llm_settings(args))
     return Assistant(settings=settings, mode=getattr(args, "mode", None) or DEFAULT_MODE)
+
+
+def llm_settings(args: argparse.Namespace) -> dict[str, str | None]:
+    """``--llm-url``/``--llm-model``/``--llm-key-env`` as settings (None: from the environment)."""
+    return {
+        "llm_url": getattr(args, "llm_url", None),
+        "llm_model": getattr(args, "llm_model", None),
+        "llm_key_env": getattr(args, "llm_key_env", None),
+    }
 
 
 def format_answer(answer: Answer) -> str:
@@ -43,6 +52,13 @@ def format_answer(answer: Answer) -> str:
         lines.append(
             f"[{c.marker}] {c.source}, paragraph {c.paragraph}, chars {c.start}–{c.end}: "
             f"\u201c{' '.join(c.quote.split())}\u201d"
+        )
+    if answer.fell_back:
+        lines.append("(The LLM's draft did not hold against the passages: the extractive answer.)")
+    elif answer.dropped:
+        lines.append(
+            f"({len(answer.dropped)} sentence(s) of the LLM's draft dropped: "
+            "no passage supports them.)"
         )
     return "\n".join(lines)
 
@@ -189,7 +205,7 @@ def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
 
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         bot = Assistant(
-            settings=load_settings(store_dir=Path(tmp), chroma_url=None),
+            settings=load_settings(store_dir=Path(tmp), chroma_url=None, **llm_settings(args)),
             mode=getattr(args, "mode", None) or DEFAULT_MODE,
         )
         print(bot.ingest(args.corpus, progress=False).summary(), file=sys.stderr)
@@ -273,7 +289,7 @@ def cmd_eval_suite(args: argparse.Namespace) -> int:
     split = None if args.split == "all" else args.split
     results = run_suite(
         suite,
-        load_settings(),
+        load_settings(**llm_settings(args)),
         split=split,
         baseline=args.baseline,
         cache_dir=args.cache,
@@ -350,7 +366,25 @@ def _mode_option(parser: argparse.ArgumentParser) -> None:
         "--mode",
         choices=reader_modes(),
         default=DEFAULT_MODE,
-        help=f"answer mode: the reader that writes answers (default: {DEFAULT_MODE})",
+        help=(
+            f"answer mode: the reader that writes answers (default: {DEFAULT_MODE}; "
+            "llm: your own OpenAI-compatible server writes them, every sentence checked)"
+        ),
+    )
+    parser.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="--mode llm: the server's address, e.g. http://127.0.0.1:8080/v1",
+    )
+    parser.add_argument(
+        "--llm-model",
+        metavar="NAME",
+        help="--mode llm: the model to ask (default: the first the server lists)",
+    )
+    parser.add_argument(
+        "--llm-key-env",
+        metavar="VAR",
+        help="--mode llm: the environment variable holding the server's API key (default: none)",
     )
 
 
@@ -383,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(handler=cmd_ask)
 
     chat = commands.add_parser("chat", help="interactive chat that keeps the conversation")
+    _mode_option(chat)
     chat.set_defaults(handler=cmd_chat)
 
     serve = commands.add_parser("serve", help="open the chat in the browser (Gradio)")
@@ -400,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--corpus", type=Path, default=Path("corpus"), help="folder uploads go to (corpus/)"
     )
+    _mode_option(serve)
     serve.set_defaults(handler=cmd_serve)
 
     evaluate = commands.add_parser(

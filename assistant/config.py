@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     max_file_bytes: int = 5_000_000
     onnx_threads: int = 2
 
+    # --mode llm: the user's OpenAI-compatible server (``/v1`` address), the model to ask
+    # (None: the first the server lists), the environment variable holding its API key
+    # (None: no key), how many passages go into the prompt, and the reply's bounds.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key_env: str | None = None
+    llm_passages: int = 3
+    llm_max_tokens: int = 256
+    llm_timeout: float = 120.0
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         positive = {
@@ -58,6 +68,8 @@ class Settings(BaseSettings):
             "max_question_chars": self.max_question_chars,
             "max_file_bytes": self.max_file_bytes,
             "onnx_threads": self.onnx_threads,
+            "llm_passages": self.llm_passages,
+            "llm_max_tokens": self.llm_max_tokens,
         }
         for name, value in positive.items():
             if value <= 0:
@@ -70,6 +82,11 @@ class Settings(BaseSettings):
         _check_range("duplicate_threshold", self.duplicate_threshold, 0.0, 1.0)
         for name in ("dense_weight", "bm25_weight", "answer_delta"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
+        if not 0 < self.llm_timeout < math.inf:
+            raise ValueError(
+                "llm_timeout must be a finite number of seconds greater than 0. "
+                f"Currently, llm_timeout is {self.llm_timeout}"
+            )
         if self.abstain_threshold is not None:
             _check_threshold(self.abstain_threshold)
         return self

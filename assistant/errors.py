@@ -34,3 +34,12 @@ class DamagedStoreError(StoreError):
 
 class ConfigError(AssistantError, ValueError):
     """A setting has a value the assistant cannot use."""
+
+
+class LLMServerError(AssistantError):
+    """The LLM server of ``--mode llm`` could not be reached or failed. ``answer`` is the
+    extractive answer to the same question when there is one (the UI still shows it)."""
+
+    def __init__(self, message: str, answer: object = None) -> None:
+        super().__init__(message)
+        self.answer = answer

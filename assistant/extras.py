@@ -17,6 +17,7 @@ EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
         ("langchain_chroma", "langchain_huggingface", "langchain_text_splitters", "matplotlib"),
         "The evaluation baseline and the report's plots",
     ),
+    "llm": (("langchain_openai", "openai"), "The llm answer mode (--mode llm)"),
 }
 
 

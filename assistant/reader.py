@@ -49,6 +49,8 @@ class ReadRequest:
     query: str
     history: tuple[Turn, ...]
     passages: tuple[Passage, ...]
+    # Called with each piece of text as a streaming reader writes it (unverified text).
+    on_text: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +368,13 @@ def _extractive(settings: Settings, recognizer: EntityRecognizer) -> Reader:
     )
 
 
-_READERS: dict[str, ReaderFactory] = {"extractive": _extractive}
+def _llm(settings: Settings, recognizer: EntityRecognizer) -> Reader:
+    from assistant.chat_reader import chat_reader
+
+    return chat_reader(settings)
+
+
+_READERS: dict[str, ReaderFactory] = {"extractive": _extractive, "llm": _llm}
 DEFAULT_MODE = "extractive"
 
 

@@ -104,6 +104,15 @@ class ShortAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class DroppedSentence:
+    """A sentence of a written (LLM) draft that failed the check, and why."""
+
+    text: str
+    marker: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     """One message of a conversation."""
 
@@ -132,6 +141,13 @@ class Answer:
     confidence: float = float("-inf")
     signals: Signals | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # --mode llm: whether the text is the writer's (checked sentence by sentence), whether a
+    # writer ran but the text is the extractive answer (nothing of its draft held, or it
+    # failed: ``writer_error``), and the sentences of its draft that were dropped.
+    written: bool = False
+    fell_back: bool = False
+    dropped: tuple[DroppedSentence, ...] = ()
+    writer_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +174,10 @@ class Answer:
                 for p in self.passages
             ],
             "timings": dict(self.timings),
+            "written": self.written,
+            "fell_back": self.fell_back,
+            "dropped": [asdict(d) for d in self.dropped],
+            "writer_error": self.writer_error,
         }
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install the project with every extra (ui, eval) and its dev tools, torch
+# Create .venv and install the project with every extra (ui, eval, llm) and its dev tools, torch
 # pinned by constraints.txt; re-installs only when pyproject.toml or constraints.txt changed.
 # Safe to run again and again.
 set -euo pipefail
@@ -19,7 +19,7 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing packages (first time: a few minutes; log in .venv/install.log)"
   # constraints.txt pins torch to 2.13.0 exactly: the CPU build.
   if ! { .venv/bin/python -m pip install --upgrade pip &&
-         .venv/bin/python -m pip install -e '.[ui,eval,dev]' -c constraints.txt; } \
+         .venv/bin/python -m pip install -e '.[ui,eval,llm,dev]' -c constraints.txt; } \
        > .venv/install.log 2>&1; then
     tail -n 30 .venv/install.log >&2
     echo "setup: installing packages failed (full log: .venv/install.log)" >&2

@@ -14,7 +14,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.app import Assistant
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, LLMServerError
 from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.offline import ensure_offline
 from assistant.types import Answer, Turn
@@ -26,6 +26,7 @@ from ui.render import (
     answer_markdown,
     document_html,
     escape_markdown,
+    fallback_note,
     partial_markdown,
     plain_text,
     sources_html,
@@ -47,6 +48,7 @@ CLASH_CHOICES = [
     ("Replace it", "replace"),
 ]
 READ_ONLY_NOTE = "Only an administrator can add, remove or re-index documents."
+EXTRACTIVE = "extractive"
 Messages = list[dict[str, Any]]
 
 
@@ -94,14 +96,29 @@ class ChatApp:
 
     # -- chat -------------------------------------------------------------------------------
 
-    def _ask(self, question: str, history: Sequence[Turn], top_k: int) -> Iterator[str | Answer]:
+    def _ask(
+        self, question: str, history: Sequence[Turn], top_k: int, write: bool
+    ) -> Iterator[str | Answer | LLMServerError]:
+        """The answer's text as it comes, then the ``Answer``; when the LLM server fails, its
+        error and then the extractive answer."""
         try:
-            yield from self.assistant.stream(question, history, top_k=int(top_k))
+            yield from self.assistant.stream(question, history, top_k=int(top_k), write=write)
+        except LLMServerError as exc:
+            if not isinstance(exc.answer, Answer):
+                raise gr.Error(str(exc), print_exception=False) from None
+            gr.Warning(str(exc))
+            yield exc
+            yield exc.answer
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
     def respond(
-        self, message: str, history: Messages | None, top_k: int, show_scores: bool
+        self,
+        message: str,
+        history: Messages | None,
+        top_k: int,
+        show_scores: bool,
+        mode: str = EXTRACTIVE,
     ) -> Iterator[tuple[Any, ...]]:
         try:
             clean_question(message, max_chars=self.assistant.settings.max_question_chars)
@@ -113,10 +130,13 @@ class ChatApp:
         yield shown, gr.skip(), gr.skip(), ""
         partial = ""
         answer: Answer | None = None
+        failure: LLMServerError | None = None
         try:
-            for item in self._ask(message, turns, top_k):
+            for item in self._ask(message, turns, top_k, write=mode != EXTRACTIVE):
                 if isinstance(item, Answer):
                     answer = item
+                elif isinstance(item, LLMServerError):
+                    failure = item
                 else:
                     partial += item
                     shown[-1] = {"role": "assistant", "content": partial_markdown(partial)}
@@ -125,7 +145,8 @@ class ChatApp:
             yield list(history or []), gr.skip(), gr.skip(), message  # give the question back
             raise
         assert answer is not None
-        shown[-1] = {"role": "assistant", "content": answer_markdown(answer)}
+        content = answer_markdown(answer) + fallback_note(answer, failure)
+        shown[-1] = {"role": "assistant", "content": content}
         yield shown, sources_html(answer, show_scores=show_scores), self._document(answer), ""
 
     def _document(self, answer: Answer) -> str:
@@ -148,8 +169,13 @@ class ChatApp:
     ) -> tuple[dict[str, Any], list[dict[str, str]]]:
         """``/chat``: the answer and its citations as JSON data; the session keeps history."""
         history = list(history or [])
+        error: str | None = None
         try:
             answer = self.assistant.ask(question, recent_history(history))
+        except LLMServerError as exc:
+            if not isinstance(exc.answer, Answer):
+                raise gr.Error(str(exc), print_exception=False) from None
+            answer, error = exc.answer, str(exc)  # the extractive answer, and why
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         history += [
@@ -160,6 +186,9 @@ class ChatApp:
             "answer": answer.text,
             "abstained": answer.abstained,
             "short": answer.short.to_dict() if answer.short else None,
+            "written": answer.written,
+            "fell_back": answer.fell_back,
+            "error": error,
             "query": answer.query,
             "citations": [c.to_dict() for c in answer.citations],
             "passages": answer.to_dict()["passages"],
@@ -353,7 +382,15 @@ def build_app(
                     1, 8, value=assistant.settings.top_k, step=1, label="Passages to read"
                 )
                 show_scores = gr.Checkbox(value=True, label="Show scores")
-                # One answer mode (extractive) today: a mode selector appears with a second.
+                # With --mode llm: the LLM's answer (checked) or the extractive one.
+                writer_mode = assistant.mode if assistant.writer is not None else EXTRACTIVE
+                mode = gr.Radio(
+                    [writer_mode, EXTRACTIVE] if writer_mode != EXTRACTIVE else [EXTRACTIVE],
+                    value=writer_mode,
+                    label="Answer mode",
+                    visible=writer_mode != EXTRACTIVE,
+                    elem_id="answer-mode",
+                )
         with gr.Tab("Documents"):
             status = gr.HTML("", elem_id="documents-status")
             table = gr.Dataframe(
@@ -387,7 +424,7 @@ def build_app(
                     remove = gr.Button("Remove document", variant="stop", elem_id="remove-document")
 
         chat_outputs = [chatbot, sources, document, question]
-        chat_inputs = [question, chatbot, top_k, show_scores]
+        chat_inputs = [question, chatbot, top_k, show_scores, mode]
         question.submit(
             app.respond, chat_inputs, chat_outputs, api_visibility="private",
             show_progress="minimal",

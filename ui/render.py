@@ -41,6 +41,18 @@ def answer_markdown(answer: Answer) -> str:
     return "".join(pieces)
 
 
+def fallback_note(answer: Answer, failure: Exception | None = None) -> str:
+    """What the chat says under an answer the LLM did not write: its server failed (the
+    error), or nothing of its draft held against the passages."""
+    if failure is not None:
+        why = str(failure)
+    elif answer.fell_back and not answer.abstained:
+        why = "The LLM's draft did not hold against the passages"
+    else:
+        return ""
+    return f"\n\n*{escape_markdown(why.rstrip('.'))}. This is the extractive answer.*"
+
+
 def cited_markdown(text: str) -> str:
     """Answer text with ``[n]`` markers: its document text inert, each marker a link to its
     source card."""
