@@ -40,6 +40,7 @@ HISTORY_TURNS = 4
 HISTORY_CHARS = 500
 MAX_DRAFT_CHARS = 4000
 _CLOSING_TAG = re.compile(r"</\s*passage", re.IGNORECASE)
+_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def _passage_block(number: int, passage: Passage) -> str:
@@ -51,7 +52,8 @@ def _passage_block(number: int, passage: Passage) -> str:
 def _history_block(history: Sequence[Turn]) -> str:
     lines = []
     for turn in history[-HISTORY_TURNS:]:
-        content = " ".join(turn.content.split())[:HISTORY_CHARS]
+        # earlier answers' markers numbered other passages: left out
+        content = " ".join(_MARKER.sub("", turn.content).split())[:HISTORY_CHARS]
         lines.append(f"{'User' if turn.role == 'user' else 'Assistant'}: {content}")
     return "Earlier in the conversation:\n" + "\n".join(lines) + "\n\n" if lines else ""
 

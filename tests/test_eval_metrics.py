@@ -115,6 +115,9 @@ def test_summary_is_the_mean_of_case_metrics_and_abstention_rates() -> None:
     assert summary["latency_p50_ms"] == 25.0
     assert summary["cases"] == 4.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 95) == pytest.approx(3.85)
+    assert "written_rate" not in summary  # no writer ran
+    records[0]["written"], records[3]["fell_back"] = True, True
+    assert summarize(cases, records)["written_rate"] == 0.5
 
 
 def test_calibration_picks_the_cut_that_handles_most_cases() -> None:

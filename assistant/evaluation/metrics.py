@@ -210,6 +210,10 @@ def summarize(cases: Sequence[dict[str, Any]], runs: Sequence[dict[str, Any]]) -
         summary["false_abstention_rate"] = wrong / answerable_count
     lengths = [float(len(r["answer"])) for r in runs]
     summary["answer_chars_p50"] = percentile(lengths, 50)
+    # --mode llm: of the answers a writer was asked for, the share whose text it wrote
+    wrote = [bool(r.get("written")) for r in runs if r.get("written") or r.get("fell_back")]
+    if wrote:
+        summary["written_rate"] = sum(wrote) / len(wrote)
     followups = [m for c, m in zip(cases, metrics, strict=True) if c.get("history")]
     if followups:
         add_means("followup_", followups)

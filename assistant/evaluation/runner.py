@@ -91,6 +91,10 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
             for p in answer.passages
         ],
         "latency_ms": latency_ms,
+        # --mode llm: the writer's checked text, or the extractive answer after it failed
+        "written": answer.written,
+        "fell_back": answer.fell_back,
+        "dropped": len(answer.dropped),
     }
 
 
