@@ -177,6 +177,7 @@ class Assistant:
             self.recognizer,
             writer=self.writer,
             writer_passages=self.settings.llm_passages,
+            guard=self._lock.reading,  # ingest and remove wait for retrieval, not for a writer
         )
 
     # -- corpus -----------------------------------------------------------------------------
@@ -291,8 +292,7 @@ class Assistant:
             with self._lock.writing():
                 self.store.reopen()
         state = ChainState(text, tuple(turns), top_k, write=write, on_text=on_text)
-        with self._lock.reading():
-            answer = self.chain.invoke(state)
+        answer = self.chain.invoke(state)
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(

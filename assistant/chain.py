@@ -7,8 +7,10 @@ through: the writer's draft is checked sentence by sentence against the passages
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -26,6 +28,7 @@ from assistant.retrieval import document_to_passage
 from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn
 
 _NO_TIMINGS: Mapping[str, float] = MappingProxyType({})
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +82,22 @@ def build_chain(
     *,
     writer: Reader | None = None,
     writer_passages: int = 3,
+    guard: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> Runnable[ChainState, Answer]:
     """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
     an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
 
     ``writer`` (optional) rewrites an answer the gate let through from the best
-    ``writer_passages`` passages; its markers number those passages."""
+    ``writer_passages`` passages; its markers number those passages. ``guard()`` is held
+    while retrieval reads the store (the only step that does)."""
 
     def condense_step(state: ChainState) -> ChainState:
         resolved, context = resolve(state.question, state.history, recognizer)
         return replace(state, query=standalone(resolved, context), resolved=resolved)
 
     def retrieve_step(state: ChainState) -> ChainState:
-        documents = retriever.invoke(state.query, top_k=state.top_k, question=state.question)
+        with guard():
+            documents = retriever.invoke(state.query, top_k=state.top_k, question=state.question)
         return replace(state, passages=tuple(document_to_passage(d) for d in documents))
 
     def read_step(state: ChainState) -> ChainState:
@@ -130,11 +136,15 @@ def build_chain(
         )
         try:
             draft = writer.read(request)
+            if draft.abstained:
+                return replace(state, fell_back=True)
+            # kept sentences must be about the question as typed or with its pronoun resolved
+            grounded = ground(draft.text, passages, f"{state.question} {state.resolved}")
         except LLMServerError as exc:
             return replace(state, fell_back=True, writer_error=str(exc))
-        if draft.abstained:
-            return replace(state, fell_back=True)
-        grounded = ground(draft.text, passages)
+        except Exception as exc:  # a writer's own fault: the extractive answer, and why
+            logger.exception("the answer writer failed")
+            return replace(state, fell_back=True, writer_error=f"The answer writer failed: {exc}")
         if not grounded.citations:  # nothing held: the extractive answer stands
             return replace(state, fell_back=True, dropped=grounded.dropped)
         short = carry_short(state.short, state.citations, grounded.citations)

@@ -12,13 +12,20 @@ sentence by sentence (``assistant.grounding``) before anyone reads it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import re
+import threading
+import time
+import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from assistant.errors import AssistantError, ConfigError, LLMServerError
+from assistant.grounding import clean_draft
 from assistant.reader import Draft, ReadRequest
 from assistant.types import Passage, Turn
 
@@ -39,21 +46,29 @@ SYSTEM_PROMPT = (
 HISTORY_TURNS = 4
 HISTORY_CHARS = 500
 MAX_DRAFT_CHARS = 4000
-_CLOSING_TAG = re.compile(r"</\s*passage", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 
+def _inert(text: str) -> str:
+    """Text that cannot open or close a tag of the prompt: NFKC-folded (full-width "＜" is
+    "<"), without invisible format characters, its angle brackets replaced."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return visible.replace("<", "‹").replace(">", "›")
+
+
 def _passage_block(number: int, passage: Passage) -> str:
-    source = passage.chunk.source.replace('"', "'")
-    text = _CLOSING_TAG.sub("< /passage", passage.chunk.text)
-    return f'<passage number="{number}" document="{source}">\n{text}\n</passage>'
+    source = " ".join(_inert(passage.chunk.source).replace('"', "'").split())
+    return (
+        f'<passage number="{number}" document="{source}">\n{_inert(passage.chunk.text)}\n</passage>'
+    )
 
 
 def _history_block(history: Sequence[Turn]) -> str:
     lines = []
     for turn in history[-HISTORY_TURNS:]:
         # earlier answers' markers numbered other passages: left out
-        content = " ".join(_MARKER.sub("", turn.content).split())[:HISTORY_CHARS]
+        content = " ".join(_MARKER.sub("", _inert(turn.content)).split())[:HISTORY_CHARS]
         lines.append(f"{'User' if turn.role == 'user' else 'Assistant'}: {content}")
     return "Earlier in the conversation:\n" + "\n".join(lines) + "\n\n" if lines else ""
 
@@ -65,50 +80,113 @@ def prompt_messages(request: ReadRequest) -> list[BaseMessage]:
 
     passages = "\n\n".join(_passage_block(i, p) for i, p in enumerate(request.passages, 1))
     history = _history_block(request.history)
-    user = f"Passages:\n\n{passages}\n\n{history}Question: {request.question}"
+    question = _inert(request.question)
+    user = f"Passages:\n\n{passages}\n\n{history}Question: {question}"
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
 
 
+@dataclass(frozen=True, slots=True)
+class ChatConnection:
+    """A chat model and how to cut its connection (a request past its deadline)."""
+
+    model: BaseChatModel
+    close: Callable[[], None]
+
+
 class ChatReader:
-    """A ``Reader`` backed by a LangChain chat model (made on first use by ``connect``).
+    """A ``Reader`` backed by a LangChain chat model (connected on first use by ``connect``).
 
-    ``read`` streams the model's text to ``request.on_text`` as it comes and returns it as
-    an unverified draft (``citations`` empty: its markers number ``request.passages``).
-    A failing or unreachable model raises ``LLMServerError`` naming ``where``."""
+    ``read`` streams the model's text (cleaned of control and direction characters) to
+    ``request.on_text`` as it comes and returns it as an unverified draft (``citations``
+    empty: its markers number ``request.passages``), at most ``MAX_DRAFT_CHARS``. A failing
+    or unreachable model, or one that has not finished within ``deadline`` seconds, raises
+    ``LLMServerError`` naming ``where``."""
 
-    def __init__(self, connect: Callable[[], BaseChatModel], *, where: str = "") -> None:
+    def __init__(
+        self, connect: Callable[[], ChatConnection], *, where: str = "", deadline: float = 120.0
+    ) -> None:
         self._connect = connect
-        self._model: BaseChatModel | None = None
+        self._connection: ChatConnection | None = None
+        self._lock = threading.Lock()
         self.where = where
+        self.deadline = deadline
 
-    def _failed(self, exc: Exception) -> LLMServerError:
-        at = f" at {self.where}" if self.where else ""
-        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    def _failed(self, exc: BaseException) -> LLMServerError:
         if isinstance(exc, AssistantError):
             return LLMServerError(str(exc))
+        at = f" at {self.where}" if self.where else ""
+        detail = _plain(str(exc))[:200] or type(exc).__name__
         return LLMServerError(f"The LLM server{at} failed: {detail}")
+
+    def _connection_now(self) -> ChatConnection:
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._connect()
+            return self._connection
 
     def read(self, request: ReadRequest) -> Draft:
         if not request.passages:
             return Draft("", (), abstained=True)
-        pieces: list[str] = []
-        size = 0
-        try:
-            if self._model is None:
-                self._model = self._connect()
-            for chunk in self._model.stream(prompt_messages(request)):
-                text = str(chunk.text)
-                if not text:
-                    continue
-                pieces.append(text)
-                size += len(text)
-                if request.on_text is not None:
-                    request.on_text(text)
-                if size >= MAX_DRAFT_CHARS:
-                    break
-        except Exception as exc:  # any failure of the server or client is the user's to fix
-            raise self._failed(exc) from exc
-        return Draft("".join(pieces).strip(), (), abstained=False)
+        pieces: queue.SimpleQueue[str | BaseException | None] = queue.SimpleQueue()
+        messages = prompt_messages(request)
+
+        def run() -> None:
+            try:
+                for chunk in self._connection_now().model.stream(messages):
+                    pieces.put(str(chunk.text))
+            except BaseException as exc:  # handed to the reading thread
+                pieces.put(exc)
+            finally:
+                pieces.put(None)
+
+        threading.Thread(target=run, name="llm-stream", daemon=True).start()
+        ends = time.monotonic() + self.deadline
+        text = ""
+        while True:
+            try:
+                piece = pieces.get(timeout=max(0.0, ends - time.monotonic()))
+            except queue.Empty:
+                self._cut()
+                at = f" at {self.where}" if self.where else ""
+                raise LLMServerError(
+                    f"The LLM server{at} did not finish its answer within {self.deadline:g} s."
+                ) from None
+            if piece is None:
+                break
+            if isinstance(piece, BaseException):
+                raise self._failed(piece) from piece
+            piece = clean_draft(piece)[: MAX_DRAFT_CHARS - len(text)]
+            if piece and request.on_text is not None:
+                request.on_text(piece)
+            text += piece
+            if len(text) >= MAX_DRAFT_CHARS:
+                self._cut()
+                break
+        return Draft(text.strip(), (), abstained=False)
+
+    def _cut(self) -> None:
+        """Close the connection (a stream still reading ends with an error) and forget it."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
+
+
+def _plain(text: str) -> str:
+    """One line of printable text (no escape sequences from a server's error)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(printable.split())
+
+
+def shown_url(url: str) -> str:
+    """``url`` without a user name or password, for messages anyone may read."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _url(settings: Settings) -> str:
@@ -118,11 +196,14 @@ def _url(settings: Settings) -> str:
             "The llm mode needs the address of an OpenAI-compatible server: "
             "--llm-url http://127.0.0.1:8080/v1 (or ASSISTANT_LLM_URL)."
         )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"--llm-url must be an http:// or https:// address. Currently, it is {url!r}"
-        )
+    problem = f"--llm-url must be an http:// or https:// address. Currently, it is {url!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port out of range)
+    except ValueError:
+        raise ConfigError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise ConfigError(problem)
     return url.rstrip("/")
 
 
@@ -138,16 +219,19 @@ def _api_key(settings: Settings) -> str:
     return key
 
 
-def openai_chat_model(settings: Settings) -> BaseChatModel:
+def openai_chat_model(settings: Settings) -> ChatConnection:
     """LangChain's OpenAI-compatible chat model for ``settings.llm_url``: temperature 0, no
-    retries, the model named by ``llm_model`` or else the first the server lists."""
+    retries, the model named by ``llm_model`` or else the first the server lists; its own
+    HTTP client, closed to cut a request past its deadline."""
     from assistant.extras import require_extra
 
     require_extra("llm")
+    import httpx
     from langchain_openai import ChatOpenAI
 
     url, key = _url(settings), _api_key(settings)
     name = settings.llm_model or _first_model(url, key, settings.llm_timeout)
+    client = httpx.Client(timeout=settings.llm_timeout)
     model: BaseChatModel = ChatOpenAI(
         base_url=url,
         api_key=key,  # type: ignore[arg-type]
@@ -156,8 +240,9 @@ def openai_chat_model(settings: Settings) -> BaseChatModel:
         max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
         timeout=settings.llm_timeout,
         max_retries=0,
+        http_client=client,
     )
-    return model
+    return ChatConnection(model, client.close)
 
 
 def _first_model(url: str, key: str, timeout: float) -> str:
@@ -176,4 +261,6 @@ def chat_reader(settings: Settings) -> ChatReader:
     require_extra("llm")
     url = _url(settings)
     _api_key(settings)
-    return ChatReader(lambda: openai_chat_model(settings), where=url)
+    return ChatReader(
+        lambda: openai_chat_model(settings), where=shown_url(url), deadline=settings.llm_timeout
+    )

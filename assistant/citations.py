@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from assistant.chunking import fold, split_sentences
 from assistant.types import Citation, ShortAnswer
 
-MARKER = re.compile(r"\s*\[(\d+)\]")
+MARKER = re.compile(r"\s*\[(\d{1,4})\]")  # a longer "number" is text
 _PUNCT = r"([.!?…]+[\"”’)]*)"
 _TRAILING_PUNCT = re.compile(_PUNCT + "$")
 _LEADING_PUNCT = re.compile(_PUNCT)

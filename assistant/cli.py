@@ -31,12 +31,16 @@ def _assistant(args: argparse.Namespace) -> Assistant:
 
 
 def llm_settings(args: argparse.Namespace) -> dict[str, str | None]:
-    """``--llm-url``/``--llm-model``/``--llm-key-env`` as settings (None: from the environment)."""
-    return {
+    """``--llm-url``/``--llm-model``/``--llm-key-env`` as settings (None: from the environment);
+    given without ``--mode llm`` they are a mistake, not something to ignore."""
+    given = {
         "llm_url": getattr(args, "llm_url", None),
         "llm_model": getattr(args, "llm_model", None),
         "llm_key_env": getattr(args, "llm_key_env", None),
     }
+    if any(v is not None for v in given.values()) and getattr(args, "mode", None) != "llm":
+        raise AssistantError("--llm-url, --llm-model and --llm-key-env go with --mode llm.")
+    return given
 
 
 def format_answer(answer: Answer) -> str:

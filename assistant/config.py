@@ -82,9 +82,9 @@ class Settings(BaseSettings):
         _check_range("duplicate_threshold", self.duplicate_threshold, 0.0, 1.0)
         for name in ("dense_weight", "bm25_weight", "answer_delta"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
-        if not 0 < self.llm_timeout < math.inf:
+        if not 0 < self.llm_timeout <= 3600:
             raise ValueError(
-                "llm_timeout must be a finite number of seconds greater than 0. "
+                "llm_timeout must be a number of seconds greater than 0 and at most 3600. "
                 f"Currently, llm_timeout is {self.llm_timeout}"
             )
         if self.abstain_threshold is not None:

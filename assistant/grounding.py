@@ -1,35 +1,120 @@
 """Check a free-written draft sentence by sentence against the passages it was written from.
 
 A writer (an LLM, ``assistant.chat_reader``) numbers its claims with ``[n]``, ``n`` a
-passage of its request. Each sentence is kept only when a stretch of one or two sentences of
-a passage supports it (``supports``): it is cited to that stretch — in the passage its marker
-names when that passage supports it, else (a wrong marker, or none) in the best passage that
-does: re-attached — and dropped otherwise, with the reason recorded. Kept sentences are
-renumbered 1..n.
+passage of its request. A sentence is kept only when one sentence of a passage supports it
+(``supports``) and that sentence is on the question (it shares a content word with the
+question and its cross-encoder score is within ``RELEVANCE_MARGIN`` of the best). It is cited
+to that sentence — of the passage its marker names when that passage supports it, else (a
+wrong marker, or none) of the best passage that does: re-attached — and dropped otherwise,
+with the reason recorded. Kept sentences are renumbered 1..n; at most ``MAX_SENTENCES``.
+
+Without an entailment model this check is lexical and deliberately strict: a claim must be
+the evidence with words left out — every content word of it there, in the same order, no
+number or frame word left out between them — and every negation, denial, hedge and
+comparison of the evidence sentence kept. A faithful paraphrase in other words is dropped
+(the extractive answer stands in); a claim that turns the evidence round is never kept.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from assistant.abstention import coverage
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
-from assistant.lexical import tokenize
-from assistant.similarity import key_terms, quantity_terms, word_set
+from assistant.lexical import _stemmer, _stopwords
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 
-# Share of a claim's content words (stemmed, stop words out) its evidence must hold.
-MIN_COVERAGE = 0.8
-# A claim is read against one sentence of a passage, or two in a row at most.
-MAX_WINDOW = 2
+# Content words of the evidence a claim may skip between two of its own (adjectives …).
+MAX_SKIPPED = 3
+# A kept sentence's evidence scores at most this far below the best-scoring sentence.
+RELEVANCE_MARGIN = 15.0
+MAX_SENTENCES = 8
 MAX_CLAIM_CHARS = 1000
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without)\b|n't\b", re.IGNORECASE)
+# Numbers whole ("48,000" is not "48"; "-5" is not "5"), words with an apostrophe whole.
+_TOKEN = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?%?|[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Words that change what the rest of a sentence claims: negation, denial and falsity,
+# report and hedge, condition, comparison and approximation. The evidence's must be kept.
+FRAME_WORDS = frozenset((
+    "not", "no", "never", "none", "nor", "neither", "without", "cannot", "deny", "denied",
+    "denies", "false", "untrue", "incorrect", "wrong", "fake", "hoax", "myth", "rumour",
+    "rumor", "rumours", "rumors", "alleged", "allegedly", "reportedly", "claim", "claims",
+    "claimed", "report", "reports", "reported", "unconfirmed", "may", "might", "could",
+    "would", "should", "possibly", "perhaps", "probably", "likely", "unlikely", "expected",
+    "plan", "plans", "planned", "propose", "proposed", "if", "unless", "whether", "except",
+    "only", "over", "under", "more", "less", "fewer", "most", "least", "around",
+    "approximately", "nearly", "almost", "roughly",
+))  # fmt: skip
 # "[1, 2]", "[1][2]", "[1] [2]" → the first number: the check finds the best passage anyway.
-_MARKER_LIST = re.compile(r"\[(\d+)(?:\s*[,;]\s*\d+)+\]")
-_MARKER_RUN = re.compile(r"(\[\d+\])(?:\s*\[\d+\])+")
+_MARKER_LIST = re.compile(r"\[(\d{1,3})(?:\s*[,;]\s*\d{1,3})+\]")
+_MARKER_RUN = re.compile(r"(\[\d{1,3}\])(?:\s*\[\d{1,3}\])+")
+# Invisible or direction-changing characters a draft must not carry into the answer.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+@lru_cache(maxsize=1)
+def _frame_stems() -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(sorted(FRAME_WORDS)))
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of ``text`` in order: numbers as written (commas out), words
+    lower-cased and stemmed, stop words out but frame words kept; "n't" is "not"."""
+    stop, frames = _stopwords(), FRAME_WORDS
+    out: list[str] = []
+    for match in _TOKEN.finditer(unicodedata.normalize("NFKC", text)):
+        token = match.group(0).lower().replace("’", "'")
+        if token[0].isdigit() or token[0] in "-−":
+            out.append(token.replace(",", "").replace("−", "-"))
+            continue
+        if token == "may" and match.group(0) == "May" and match.start() > 0:
+            out.append("month:may")  # the month, not the hedge
+            continue
+        negative = token.endswith("n't")
+        word = token.removesuffix("n't").removesuffix("'s")
+        if word and (word in frames or word not in stop):
+            out.append(word)
+        if negative:
+            out.append("not")
+    stems: list[str] = _stemmer().stemWords(out)
+    return [o if _is_number(o) or ":" in o else s for o, s in zip(out, stems, strict=True)]
+
+
+def _is_number(term: str) -> bool:
+    return term[0].isdigit() or term[0] == "-"
+
+
+def supports(evidence: str, claim: str) -> bool:
+    """Does the sentence ``evidence`` say what ``claim`` says? (See the module's words.)"""
+    wanted, have = terms(claim), terms(evidence)
+    if not wanted:
+        return False
+    frames = _frame_stems()
+    if not {t for t in have if t in frames} <= set(wanted):
+        return False  # "… were false", "denied that …", "over 150", "not …": kept or no claim
+    position = -1
+    for term in wanted:
+        try:
+            found = have.index(term, position + 1)
+        except ValueError:
+            return False  # not there, or not in this order
+        skipped = have[position + 1 : found] if position >= 0 else []
+        if len(skipped) > MAX_SKIPPED or any(_is_number(t) or t in frames for t in skipped):
+            return False
+        position = found
+    return True
+
+
+def clean_draft(text: str) -> str:
+    """A draft without control, surrogate, private-use or direction-changing characters."""
+    return "".join(
+        ch
+        for ch in text
+        if ch not in _BIDI and (ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,27 +125,6 @@ class Grounded:
     citations: tuple[Citation, ...]
     dropped: tuple[DroppedSentence, ...]
     reattached: int
-
-
-def negated(text: str) -> bool:
-    return _NEGATION.search(text) is not None
-
-
-def supports(evidence: str, claim: str) -> bool:
-    """Does ``evidence`` (one or two sentences of a passage) say what ``claim`` says?
-
-    Every number and every name of the claim is in the evidence, at least ``MIN_COVERAGE``
-    of its content words are, and both are negated or neither is ("not Kim Jong Un" never
-    supports "Kim Jong Un attended")."""
-    if not tokenize(claim):
-        return False
-    if not quantity_terms(claim) <= quantity_terms(evidence):
-        return False
-    if not key_terms(claim) <= word_set(evidence):
-        return False
-    if negated(claim) != negated(evidence):
-        return False
-    return coverage(claim, evidence) >= MIN_COVERAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,40 +151,63 @@ class _Evidence:
         )
 
 
-def _evidence(claim: str, passage: Passage) -> _Evidence | None:
-    """The shortest stretch of ``passage`` that supports ``claim``, the best covered first."""
+def _evidence(claim: str, passage: Passage, on_topic: _OnTopic) -> _Evidence | None:
+    """The sentence of ``passage`` that best supports ``claim`` among those on the topic."""
     texts = passage.chunk.sentence_texts()
-    for width in range(1, MAX_WINDOW + 1):
-        found: list[_Evidence] = []
-        for first in range(len(texts) - width + 1):
-            evidence = " ".join(texts[first : first + width])
-            if supports(evidence, claim):
-                found.append(
-                    _Evidence(passage, first, first + width - 1, coverage(claim, evidence))
-                )
-        if found:
-            return max(found, key=lambda e: e.score)
-    return None
+    found = [
+        _Evidence(passage, i, i, on_topic.score(passage, i))
+        for i, text in enumerate(texts)
+        if on_topic(passage, i) and supports(text, claim)
+    ]
+    return max(found, key=lambda e: e.score) if found else None
 
 
-def ground(text: str, passages: Sequence[Passage]) -> Grounded:
+@dataclass(frozen=True, slots=True)
+class _OnTopic:
+    """Sentences a kept claim may rest on: scored by the cross-encoder within
+    ``RELEVANCE_MARGIN`` of the best, and sharing a content word with the question."""
+
+    question: frozenset[str]
+    best: float
+
+    @classmethod
+    def of(cls, question: str, passages: Sequence[Passage]) -> _OnTopic:
+        scores = [s for p in passages for s in p.sentence_scores if s is not None]
+        frames = _frame_stems()
+        words = frozenset(t for t in terms(question) if t not in frames)
+        return cls(words, max(scores) if scores else float("-inf"))
+
+    def score(self, passage: Passage, index: int) -> float:
+        scores = passage.sentence_scores
+        value = scores[index] if index < len(scores) else None
+        return float("-inf") if value is None else value
+
+    def __call__(self, passage: Passage, index: int) -> bool:
+        if self.score(passage, index) < self.best - RELEVANCE_MARGIN:
+            return False
+        return bool(self.question & set(terms(passage.chunk.sentence_texts()[index])))
+
+
+def ground(text: str, passages: Sequence[Passage], question: str) -> Grounded:
     """Keep each sentence of ``text`` that a passage supports (``[n]`` names ``passages[n-1]``),
-    cited to its evidence and renumbered; record the others in ``dropped``."""
-    text = _MARKER_RUN.sub(r"\1", _MARKER_LIST.sub(r"[\1]", fold(text)))
+    cited to its evidence and renumbered; record the others in ``dropped``. ``question``:
+    the question as typed and its standalone form (what kept sentences must be about)."""
+    text = _MARKER_RUN.sub(r"\1", _MARKER_LIST.sub(r"[\1]", fold(clean_draft(text))))
+    on_topic = _OnTopic.of(question, passages)
     kept_text: list[str] = []
     citations: list[Citation] = []
     dropped: list[DroppedSentence] = []
     reattached = 0
     for piece in split_cited(text):
         claim = piece.text
-        if len(claim) > MAX_CLAIM_CHARS:
-            dropped.append(DroppedSentence(claim[:MAX_CLAIM_CHARS], piece.marker, "too long"))
-            continue
         marker = piece.marker
+        if len(claim) > MAX_CLAIM_CHARS or len(kept_text) >= MAX_SENTENCES:
+            dropped.append(DroppedSentence(claim[:MAX_CLAIM_CHARS], marker, "too long"))
+            continue
         named = passages[marker - 1] if marker is not None and 0 < marker <= len(passages) else None
-        evidence = _evidence(claim, named) if named is not None else None
+        evidence = _evidence(claim, named, on_topic) if named is not None else None
         if evidence is None:  # the passage it names does not say it: does another?
-            others = (_evidence(claim, p) for p in passages if p is not named)
+            others = (_evidence(claim, p, on_topic) for p in passages if p is not named)
             candidates = [e for e in others if e is not None]
             evidence = max(candidates, key=lambda e: e.score) if candidates else None
             if evidence is not None:
@@ -138,10 +225,10 @@ def ground(text: str, passages: Sequence[Passage]) -> Grounded:
 
 def _why(marker: int | None, named: Passage | None) -> str:
     if marker is None:
-        return "it cites no passage, and no passage supports it"
+        return "it cites no passage, and no sentence on the question supports it"
     if named is None:
-        return f"its marker [{marker}] names no passage, and no passage supports it"
-    return "no passage supports it"
+        return f"its marker [{marker}] names no passage, and no sentence supports it"
+    return "no sentence on the question supports it"
 
 
 def _same_as(evidence: _Evidence, citations: list[Citation]) -> Citation | None:

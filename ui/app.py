@@ -141,9 +141,14 @@ class ChatApp:
                     partial += item
                     shown[-1] = {"role": "assistant", "content": partial_markdown(partial)}
                     yield shown, gr.skip(), gr.skip(), ""
-        except gr.Error:
-            yield list(history or []), gr.skip(), gr.skip(), message  # give the question back
-            raise
+        except Exception as exc:  # the draft shown so far goes: give the question back
+            yield list(history or []), gr.skip(), gr.skip(), message
+            if isinstance(exc, gr.Error):
+                raise
+            logger.exception("answering failed")
+            raise gr.Error(
+                "Something went wrong while answering; please ask again.", print_exception=False
+            ) from None
         assert answer is not None
         content = answer_markdown(answer) + fallback_note(answer, failure)
         shown[-1] = {"role": "assistant", "content": content}
