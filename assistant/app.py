@@ -18,7 +18,7 @@ from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.entities import EntityRecognizer, SpacyRecognizer
-from assistant.errors import InvalidQuestionError, LLMServerError, StoreError
+from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
@@ -179,6 +179,22 @@ class Assistant:
             writer_passages=self.settings.llm_passages,
             guard=self._lock.reading,  # ingest and remove wait for retrieval, not for a writer
         )
+
+    def warm_up(self) -> None:
+        """Load the models and open the store now (its check, vector index and lexical index),
+        so that the first question costs what the next ones do. A store that is missing,
+        empty or damaged is left for the first question to report."""
+        self.store.start_check()  # runs in a child process while the models load
+        self.embedder.embed_query("warm-up")
+        self.reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
+        self.recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
+        _ = self.chain
+        try:
+            with self._lock.reading():
+                self.store.dense_search(self.embedder.embed_query("warm-up"), 1)
+                self.store.bm25_search("warm-up", 1)
+        except AssistantError:
+            logger.info("warm-up: the store is not ready; the first question will say why")
 
     # -- corpus -----------------------------------------------------------------------------
 

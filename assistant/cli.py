@@ -177,6 +177,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     auth = PasswordLogin(logins) if logins else None
     bot = _assistant(args)
     demo = build_app(bot, corpus_dir=args.corpus, admins=admins)
+    bot.warm_up()  # ready when the address is printed: the first question is not the slow one
     print(f"Briefing Assistant on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     demo.launch(
         server_name=args.host,

@@ -189,3 +189,18 @@ def test_a_store_emptied_by_removal_is_a_clear_error(fresh_bot: Assistant, tmp_p
     assert fresh_bot.remove("a.txt") == 1
     with pytest.raises(StoreError, match="is empty: ingest documents first"):
         fresh_bot.ask("What colour is the sky?")
+
+
+def test_warm_up_opens_the_store_so_the_first_question_does_not(
+    briefing_store: Path, tmp_path: Path
+) -> None:
+    fresh = Assistant(store_dir=briefing_store)
+    fresh.warm_up()
+    assert fresh.store._check_state == "done"  # the index check ran and was collected
+    assert fresh.store._collection is not None  # the vector index is open
+    assert fresh.store._lexical is not None  # the lexical index is open and caught up
+    assert "Xi Jinping" in fresh.ask("Who attended the parade?").text
+    missing = Assistant(store_dir=tmp_path / "none")
+    missing.warm_up()  # nothing to open: the first question says so
+    with pytest.raises(StoreError):
+        missing.ask("Who attended the parade?")
