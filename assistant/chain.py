@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.abstention import AbstentionPolicy, Signals, answer_signals
-from assistant.citations import verify, verify_short, with_short
+from assistant.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.conversation import resolve, standalone
 from assistant.entities import EntityRecognizer
 from assistant.errors import LLMServerError
@@ -131,15 +131,15 @@ def build_chain(
         if writer is None or not state.write or state.abstained:
             return state  # no call when the gate refused
         passages = state.passages[:writer_passages]
-        request = ReadRequest(
-            state.question, state.query, state.history, passages, on_text=state.on_text
-        )
+        # kept sentences must be about the question as typed or with its pronoun resolved
+        topic = f"{state.question} {state.resolved}"
+        heard = None if state.on_text is None else _checked(state.on_text, passages, topic)
+        request = ReadRequest(state.question, state.query, state.history, passages, on_text=heard)
         try:
             draft = writer.read(request)
             if draft.abstained:
                 return replace(state, fell_back=True)
-            # kept sentences must be about the question as typed or with its pronoun resolved
-            grounded = ground(draft.text, passages, f"{state.question} {state.resolved}")
+            grounded = ground(draft.text, passages, topic)
         except LLMServerError as exc:
             return replace(state, fell_back=True, writer_error=str(exc))
         except Exception as exc:  # a writer's own fault: the extractive answer, and why
@@ -190,6 +190,31 @@ def build_chain(
     if writer is not None:
         steps = steps | _timed("write", write_step)
     return steps | RunnableLambda(finish, name="answer")
+
+
+def _checked(
+    hear: Callable[[str], None], passages: tuple[Passage, ...], topic: str
+) -> Callable[[str], None]:
+    """What a streaming writer calls with its raw text: passes on each finished sentence that
+    the check keeps (its marker left out: the final answer renumbers them), nothing else —
+    no unchecked text reaches the listener."""
+    buffer: list[str] = []
+    finished = 0
+    said = False
+
+    def take(piece: str) -> None:
+        nonlocal finished, said
+        buffer.append(piece)
+        pieces = split_cited("".join(buffer))
+        for done in pieces[finished : len(pieces) - 1]:  # the last may still be growing
+            if done.marker is not None:
+                kept = ground(with_marker(done.text, done.marker), passages, topic)
+                if kept.citations:
+                    hear(f" {done.text}" if said else done.text)
+                    said = True
+        finished = max(finished, len(pieces) - 1)
+
+    return take
 
 
 def _draft(state: ChainState) -> Draft:

@@ -196,7 +196,8 @@ def _url(settings: Settings) -> str:
             "The llm mode needs the address of an OpenAI-compatible server: "
             "--llm-url http://127.0.0.1:8080/v1 (or ASSISTANT_LLM_URL)."
         )
-    problem = f"--llm-url must be an http:// or https:// address. Currently, it is {url!r}"
+    shown = "(not shown: it holds a password)" if "@" in url else repr(_plain(url))
+    problem = f"--llm-url must be an http:// or https:// address. Currently, it is {shown}"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a port out of range)
@@ -251,7 +252,9 @@ def _first_model(url: str, key: str, timeout: float) -> str:
     client = openai.OpenAI(base_url=url, api_key=key, timeout=timeout, max_retries=0)
     for model in client.models.list():
         return str(model.id)
-    raise ConfigError(f"The LLM server at {url} lists no model: name one with --llm-model.")
+    raise ConfigError(
+        f"The LLM server at {shown_url(url)} lists no model: name one with --llm-model."
+    )
 
 
 def chat_reader(settings: Settings) -> ChatReader:

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.errors import LLMServerError
 from assistant.types import Answer
-from tests.test_unit_llm import GATE, NER, PARADE, SUMMIT, ScriptedWriter
+from tests.test_unit_llm import GATE, NER, PARADE, SUMMIT, XI, ScriptedWriter
 
 
 def _assistant(tmp_path: Path, writer: ScriptedWriter) -> Any:
@@ -45,14 +45,14 @@ def test_the_api_raises_a_typed_error_that_carries_the_extractive_answer(tmp_pat
 
 
 def test_the_stream_gives_the_writer_text_then_the_checked_answer(tmp_path: Path) -> None:
-    text = "Xi Jinping attended the parade [1]. He flew to Mars [1]."
+    text = f"He flew to Mars [1]. {XI} [1]. The end."
     bot = _assistant(tmp_path, ScriptedWriter(text))
     items = list(bot.stream("Who attended the parade?"))
-    assert items[0] == text
+    assert items[:-1] == [f"{XI}."]  # only what the check keeps streams, no unchecked text
     final = items[-1]
     assert isinstance(final, Answer)
     assert final.written
-    assert final.text.endswith("Xi Jinping attended the parade [1].")
+    assert final.text.endswith(f"{XI} [1].")
     failing = _assistant(tmp_path / "b", ScriptedWriter("", fail=True))
     with pytest.raises(LLMServerError):
         list(failing.stream("Who attended the parade?"))
@@ -80,16 +80,16 @@ def test_the_ui_streams_the_draft_then_replaces_it_with_the_checked_answer(
 ) -> None:
     from ui.app import ChatApp
 
-    writer = ScriptedWriter("Xi Jinping attended the parade [1]. He flew to Mars [1].")
+    writer = ScriptedWriter(f"{XI} [1]. He flew to Mars [1]. The end.")
     bot = _assistant(tmp_path, writer)
     app = ChatApp(bot, tmp_path / "docs")
     contents = [
         out[0][-1]["content"]
         for out in app.respond("Who attended the parade?", [], 3, False, bot.mode)
     ]
-    assert any("Mars" in c for c in contents[:-1])  # the draft as it came
-    assert "Mars" not in contents[-1]  # the checked answer replaced it
-    assert "Xi Jinping attended the parade" in contents[-1]
+    assert any("Xi Jinping has attended" in c for c in contents[1:-1])  # streamed when checked
+    assert not any("Mars" in c for c in contents)  # never shown: the check dropped it
+    assert "Xi Jinping has attended a parade" in contents[-1]
     asked = len(writer.requests)
     list(app.respond("Who attended the parade?", [], 3, False, "extractive"))
     assert len(writer.requests) == asked  # the extractive mode asks no writer
