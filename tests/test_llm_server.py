@@ -116,7 +116,11 @@ def test_an_answerable_question_gets_a_checked_answer(
     heard: list[str] = []
     answer = llm_bot.ask("Who attended the parade?", on_text=heard.append)  # type: ignore[attr-defined]
     assert llama_server.completions() == asked + 1  # the model was asked once
-    assert heard, "the model's text was not streamed"
+    # only sentences the check keeps stream; each is in the final answer
+    if not answer.written:
+        assert heard == []
+    for piece in heard:
+        assert piece.strip()[:-1] in answer.text
     assert not answer.abstained
     _checked(answer)
     if answer.fell_back:  # nothing the model wrote held: the extractive answer, marked
