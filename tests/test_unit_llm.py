@@ -68,7 +68,7 @@ def sentence_of(chunk: Any, index: int) -> str:
 
 
 Q = "Who attended the parade, and where was the summit at which the two leaders signed a statement?"
-XI = "Xi Jinping has attended a parade in Red Square on May 9"  # sentence 0, restated
+XI = "Xi Jinping attended a parade in Red Square on May 9"  # sentence 0, another article
 KIM = "North Korea sent only an ambassador and military officers, not Kim Jong Un"
 
 
@@ -129,14 +129,32 @@ TURNED_ROUND = [
 ]  # fmt: skip
 HELD = [
     ("Xi Jinping attended the parade in Red Square on May 9.", f"{XI}."),
+    ("Xi Jinping attended the parade.", "xi jinping attended THE parade"),
+    ("Kim Jong Un didn't attend the parade.", "Kim Jong Un didn\u2019t attend the parade!"),
+    ("The stadium holds 48,000 spectators.", "the   stadium holds 48,000 spectators"),
+    ("The vote was a \u2013 narrow \u2013 tie.", "The vote was a - narrow - tie."),
+]  # fmt: skip
+# Round three: forms of be/have/do, symbols, digits, question endings, stems, possessives
+NOT_QUOTED = [
+    ("Marek Voss has a lawyer in Varna.", "Marek Voss is a lawyer in Varna."),
+    ("Kessel Hospital was paid 3 million euros by Halden.",
+     "Kessel Hospital had paid 3 million euros by Halden."),
+    ("The clinic is open again.", "The clinic was open again."),
+    ("The fee is $500.", "The fee is \u20ac500."),
+    ("Side effects in <5% of patients.", "Side effects in >5% of patients."),
+    ("Sizes 12 and 3.", "Sizes 1,2 and 3."),
+    ("A dose of 10\u2076 cells.", "A dose of 106 cells."),
+    ("Did the insurer Halden approve the Kessel claim?!",
+     "The insurer Halden approved the Kessel claim."),
+    ("Did Halden approve the claim\uff1f", "Halden approved the claim."),
+    ("Dana Okafor was attacked.", "Dana Okafor was an attacker."),
+    ("The patient was critical.", "The patient was a critic."),
+    ("Smith's lawyer lied.", "Smith lawyer lied."),
     ("Kim Jong Un didn't attend the parade.", "Kim Jong Un did not attend the parade."),
-    ("Kim Jong Un didn\u02bct attend the parade.", "Kim Jong Un did not attend the parade."),
-    ("The stadium holds 48,000 spectators.", "The stadium hold 48000 spectators!"),
-    ("The vote was a tie.", "The vote is a tie."),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("evidence", "claim"), TURNED_ROUND)
+@pytest.mark.parametrize(("evidence", "claim"), TURNED_ROUND + NOT_QUOTED)
 def test_a_claim_that_is_not_its_evidence_restated_is_not_supported(
     evidence: str, claim: str
 ) -> None:
@@ -159,7 +177,7 @@ def test_a_marker_out_of_range_is_reattached_to_the_passage_that_supports_it() -
 
 
 def test_a_marker_on_the_wrong_passage_is_reattached_to_the_right_one() -> None:
-    said = "Russia and China denounce sanctions after a summit in Moscow on Thursday [1]."
+    said = "russia and China denounced sanctions after a summit in Moscow on Thursday [1]."
     kept = ground(said, PASSAGES, Q)
     (citation,) = kept.citations
     assert (citation.start, citation.end) == (SUMMIT.sentences[0].start, SUMMIT.sentences[0].end)
@@ -210,8 +228,9 @@ def test_kept_sentences_are_renumbered_and_one_sentence_gets_one_marker() -> Non
     exact = sentence_of(PARADE, 0)[:-1]
     draft = f"The two leaders signed a joint statement [2]. {XI} [1]. {exact} [1]."
     kept = ground(draft, PASSAGES, Q)
-    assert [p.marker for p in split_cited(kept.text)] == [1, 2, 2]
+    assert [p.marker for p in split_cited(kept.text)] == [1, 2]
     assert [c.quote for c in kept.citations] == [sentence_of(SUMMIT, 1), sentence_of(PARADE, 0)]
+    assert [d.reason for d in kept.dropped] == ["a repeat"]  # the same sentence, said again
 
 
 def test_a_claim_stitched_from_two_sentences_is_dropped() -> None:
@@ -228,13 +247,15 @@ def test_marker_lists_count_as_their_first_passage_and_huge_markers_are_text() -
 
 def test_the_draft_is_cleaned_and_bounded() -> None:
     assert clean_draft("Xi\u202e Jinping\ud800 went\x1b[31m.\n") == "Xi Jinping went[31m.\n"
-    odd = ground("Xi Jinping\u202e has attended\ud800 a parade in Red Square on May 9 [1].",
+    odd = ground("Xi Jinping\u202e attended\ud800 a parade in Red Square on May 9 [1].",
                  PASSAGES, Q)  # fmt: skip
     assert odd.text == f"{XI} [1]."
-    many = " ".join([f"{XI} [1]."] * (MAX_SENTENCES + 3))
-    kept = ground(many, PASSAGES, Q)
-    assert len(split_cited(kept.text)) == MAX_SENTENCES
-    assert [d.reason for d in kept.dropped] == ["too long"] * 3
+    again = ground(f"{XI} [1]. {XI} [1].", PASSAGES, Q)
+    assert again.text == f"{XI} [1]."
+    assert [d.reason for d in again.dropped] == ["a repeat"]
+    many = " ".join(f"{XI} [1]. {KIM} [1]." for _ in range(MAX_SENTENCES))
+    kept = ground(many, PASSAGES, "Who attended, and did Kim Jong Un?")
+    assert len(split_cited(kept.text)) == 2
 
 
 def test_the_short_answer_is_carried_only_into_a_citation_that_holds_it() -> None:

@@ -238,3 +238,11 @@ def test_a_quotation_is_a_phrase_of_its_own() -> None:
     assert found is not None
     assert found.text == "unilateral measures"
     assert sentence[found.start : found.end] == found.text
+
+
+def test_a_question_in_the_evidence_answers_neither_yes_nor_no() -> None:
+    from assistant.short_answer import yes_or_no
+
+    assert yes_or_no("Did Halden approve the claim?", ["Did Halden approve the claim?!"]) is None
+    assert yes_or_no("Did Halden approve the claim?", ["Did Halden not approve the claim?"]) is None
+    assert yes_or_no("Did Halden approve the claim?", ["Halden approved the claim."]) is not None
