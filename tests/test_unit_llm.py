@@ -147,6 +147,7 @@ NOT_QUOTED = [
     ("Did the insurer Halden approve the Kessel claim?!",
      "The insurer Halden approved the Kessel claim."),
     ("Did Halden approve the claim\uff1f", "Halden approved the claim."),
+    ("Did Halden approve the claim?!", "Did Halden approve the claim?!"),  # a question: nothing
     ("Dana Okafor was attacked.", "Dana Okafor was an attacker."),
     ("The patient was critical.", "The patient was a critic."),
     ("Smith's lawyer lied.", "Smith lawyer lied."),
