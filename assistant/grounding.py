@@ -213,10 +213,8 @@ def ground(text: str, passages: Sequence[Passage], question: str) -> Grounded:
             dropped.append(DroppedSentence(claim, marker, "a repeat"))
             continue
         said.add(_as_quoted(claim))
-        cited = _same_as(evidence, citations)
-        if cited is None:
-            cited = evidence.citation(len(citations) + 1)
-            citations.append(cited)
+        cited = evidence.citation(len(citations) + 1)  # a repeat was dropped: a new sentence
+        citations.append(cited)
         kept_text.append(with_marker(claim, cited.marker))
     return Grounded(" ".join(kept_text), tuple(citations), tuple(dropped), reattached)
 
@@ -227,15 +225,6 @@ def _why(marker: int | None, named: Passage | None) -> str:
     if named is None:
         return f"its marker [{marker}] names no passage, and no sentence supports it"
     return "no sentence on the question supports it"
-
-
-def _same_as(evidence: _Evidence, citations: list[Citation]) -> Citation | None:
-    """The citation already made for this stretch of text, if any (one marker per stretch)."""
-    chunk = evidence.passage.chunk
-    start, end = chunk.sentences[evidence.first].start, chunk.sentences[evidence.last].end
-    return next(
-        (c for c in citations if (c.source, c.start, c.end) == (chunk.source, start, end)), None
-    )
 
 
 def carry_short(

@@ -254,9 +254,11 @@ def test_the_draft_is_cleaned_and_bounded() -> None:
     again = ground(f"{XI} [1]. {XI} [1].", PASSAGES, Q)
     assert again.text == f"{XI} [1]."
     assert [d.reason for d in again.dropped] == ["a repeat"]
-    many = " ".join(f"{XI} [1]. {KIM} [1]." for _ in range(MAX_SENTENCES))
-    kept = ground(many, PASSAGES, "Who attended, and did Kim Jong Un?")
-    assert len(split_cited(kept.text)) == 2
+    sold = make_chunk(" ".join(f"Lot {n} was sold." for n in range(1, MAX_SENTENCES + 3)))
+    found = (make_passage(sold, [1.0] * (MAX_SENTENCES + 2)),)
+    kept = ground(sold.text.replace(".", " [1]."), found, "Which lots were sold?")
+    assert len(kept.citations) == MAX_SENTENCES
+    assert [d.reason for d in kept.dropped] == ["too long"] * 2
 
 
 def test_the_short_answer_is_carried_only_into_a_citation_that_holds_it() -> None:
