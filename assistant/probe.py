@@ -13,13 +13,52 @@ stored vectors are read and searched with.
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _SAMPLES = 3
+
+
+# hnswlib's header as Chroma writes it: a format version, then offsetLevel0, max_elements,
+# cur_element_count, size_data_per_element, label_offset, offsetData, maxlevel, enterpoint,
+# maxM, maxM0, M, mult, ef_construction.
+_HEADER = struct.Struct("<iQQQQQQiIQQQdQ")
+
+
+def files_problem(store_dir: Path, *, settle: float = 0.5) -> str | None:
+    """What is wrong with the vector index files, read from their headers alone (no native
+    code runs): each segment's ``data_level0.bin`` must hold at least ``cur_element_count``
+    records of ``size_data_per_element`` bytes and ``length.bin`` 4 bytes for each (a shorter
+    file is truncated, a garbled header names more than is there). Reading garbage past a
+    truncated file may or may not crash a process, so the child's check alone cannot be
+    trusted with it; this can. A mismatch is read again after ``settle`` seconds: another
+    process may be writing the files."""
+    problem = _files_problem(Path(store_dir))
+    if problem is not None and settle > 0:
+        time.sleep(settle)
+        problem = _files_problem(Path(store_dir))
+    return problem
+
+
+def _files_problem(store_dir: Path) -> str | None:
+    for header in sorted(Path(store_dir).glob("*/header.bin")):
+        folder = header.parent
+        try:
+            raw = header.read_bytes()
+            fields = _HEADER.unpack_from(raw)
+            data = (folder / "data_level0.bin").stat().st_size
+            lengths = (folder / "length.bin").stat().st_size
+        except (OSError, struct.error) as exc:
+            return f"the vector index in {folder.name} cannot be read ({type(exc).__name__})"
+        count, per_element = fields[3], fields[4]
+        if data < count * per_element or lengths < count * 4:
+            return f"the vector index files in {folder.name} are shorter than their header says"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

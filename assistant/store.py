@@ -226,6 +226,9 @@ class ChunkStore:
         if isinstance(self._check_state, str):
             return
         result = probe.finish(self._check_state)
+        if result.ok:  # the files must also match their headers (no native code involved)
+            problem = probe.files_problem(self.store_dir)
+            result = probe.ProbeResult(False, problem) if problem else result
         self._check_state = "done"
         if not result.ok and "does not exist" not in result.problem:
             self._check_state = "todo"  # check again next time: it may have been repaired

@@ -254,3 +254,15 @@ def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path)
     assert not findings["lexical index"].ok
     assert assistant_for(store).repair() == ["rebuilt the lexical index"]
     assert assistant_for(store).store.bm25_search("lighthouse keeper Isobel Marr", 1)
+
+
+def test_index_files_that_do_not_match_their_header_are_found_without_opening_them(
+    store: Path,
+) -> None:
+    from assistant.probe import files_problem
+
+    assert files_problem(store, settle=0) is None
+    truncate_vectors(store)
+    problem = files_problem(store, settle=0)
+    assert problem is not None
+    assert "shorter than their header says" in problem
