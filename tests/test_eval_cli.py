@@ -19,7 +19,7 @@ from tests.test_cli import run_cli
 DATA = ROOT / "tests" / "data"
 RUN_CASE_KEYS = {
     "id", "question", "answer", "short", "abstained", "citations", "retrieved", "latency_ms",
-    "metrics", "signals",
+    "metrics", "signals", "written", "fell_back", "dropped",
 }  # fmt: skip
 
 
@@ -130,8 +130,11 @@ def test_missing_corpus_and_missing_qa_file_are_clear_errors(tmp_path: Path) -> 
     no_file = run_cli("eval", str(tmp_path / "none.jsonl"))
     assert no_file.returncode == 1
     assert "none.jsonl does not exist" in no_file.stderr
-    bad_mode = run_cli("eval", str(DEV_SET), "--mode", "llm")
+    bad_mode = run_cli("eval", str(DEV_SET), "--mode", "nope")
     assert bad_mode.returncode == 2
+    no_server = run_cli("eval", str(DEV_SET), "--mode", "llm")  # no --llm-url
+    assert no_server.returncode == 1
+    assert "needs the address of an OpenAI-compatible server" in no_server.stderr
 
 
 def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: Path) -> None:
