@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import threading
 import time
 import unicodedata
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from assistant.citations import MARKER
 from assistant.errors import AssistantError, ConfigError, LLMServerError
 from assistant.grounding import clean_draft
 from assistant.reader import Draft, ReadRequest
@@ -46,7 +46,6 @@ SYSTEM_PROMPT = (
 HISTORY_TURNS = 4
 HISTORY_CHARS = 500
 MAX_DRAFT_CHARS = 4000
-_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def _inert(text: str) -> str:
@@ -68,7 +67,7 @@ def _history_block(history: Sequence[Turn]) -> str:
     lines = []
     for turn in history[-HISTORY_TURNS:]:
         # earlier answers' markers numbered other passages: left out
-        content = " ".join(_MARKER.sub("", _inert(turn.content)).split())[:HISTORY_CHARS]
+        content = " ".join(MARKER.sub("", _inert(turn.content)).split())[:HISTORY_CHARS]
         lines.append(f"{'User' if turn.role == 'user' else 'Assistant'}: {content}")
     return "Earlier in the conversation:\n" + "\n".join(lines) + "\n\n" if lines else ""
 

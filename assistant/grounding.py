@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
 from assistant.lexical import _stemmer, _stopwords
+from assistant.short_answer import QUESTION_MARK
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 
 # A kept sentence's evidence scores at most this far below the best-scoring sentence.
@@ -77,7 +78,6 @@ def _is_number(term: str) -> bool:
 
 _ARTICLE = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
 _CLOSING_STOP = re.compile(r"[\s.!]+$")
-_QUESTION = re.compile(r"[?？‽⁇⁈⁉]")
 
 
 def _as_quoted(text: str) -> str:
@@ -91,7 +91,7 @@ def _as_quoted(text: str) -> str:
 def supports(evidence: str, claim: str) -> bool:
     """Is ``claim`` the sentence ``evidence``, quoted? (See the module's words.) A sentence
     holding a question mark supports nothing."""
-    if _QUESTION.search(evidence):
+    if QUESTION_MARK.search(evidence):
         return False
     quoted = _as_quoted(claim)
     return bool(quoted) and quoted == _as_quoted(evidence)

@@ -345,17 +345,18 @@ def affirmed(question: str, sentence: str) -> Found | None:
     return Found(sentence[start:end], start, end)
 
 
-_ASKS = re.compile(r"[?？‽⁇⁈⁉]")
+# Any question mark: a sentence holding one asks, it does not state.
+QUESTION_MARK = re.compile(r"[?？‽⁇⁈⁉]")
 
 
 def yes_or_no(question: str, sentences: Sequence[str]) -> tuple[str, int, Found] | None:
     """("No", index, the negated clause) when a sentence denies what the question asks;
     ("Yes", 0, the matching stretch) when the first (best) sentence affirms it; else None."""
     for index, sentence in enumerate(sentences):
-        found = None if _ASKS.search(sentence) else negated(question, sentence)
+        found = None if QUESTION_MARK.search(sentence) else negated(question, sentence)
         if found is not None:
             return "No", index, found
-    if sentences and not _ASKS.search(sentences[0]):  # a question affirms nothing
+    if sentences and not QUESTION_MARK.search(sentences[0]):  # a question affirms nothing
         found = affirmed(question, sentences[0])
         if found is not None:
             return "Yes", 0, found
