@@ -24,7 +24,7 @@ from assistant.locks import ReadWriteLock
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.retrieval import FusionConfig, HybridRetriever
-from assistant.store import ChunkStore, SourceInfo
+from assistant.store import ChunkStore, SourceInfo, store_for
 from assistant.types import Answer, IngestReport
 
 if TYPE_CHECKING:
@@ -58,9 +58,12 @@ def shared_recognizer() -> SpacyRecognizer:
     return _shared("recognizer", SpacyRecognizer)
 
 
-def shared_reranker(threads: int) -> OnnxCrossEncoder:
-    """One cross-encoder per process, loaded on first use."""
-    return _shared(f"reranker-{threads}", lambda: OnnxCrossEncoder(threads=threads))
+def shared_reranker(threads: int, batch_size: int = 4) -> OnnxCrossEncoder:
+    """One cross-encoder per process (and setting), loaded on first use."""
+    return _shared(
+        f"reranker-{threads}-{batch_size}",
+        lambda: OnnxCrossEncoder(threads=threads, batch_size=batch_size),
+    )
 
 
 class Assistant:
@@ -84,6 +87,7 @@ class Assistant:
         reader: Reader | None = None,
         mode: str = DEFAULT_MODE,
         writer: Reader | None = None,
+        store: ChunkStore | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -108,11 +112,15 @@ class Assistant:
         elif writer is not None:
             self.mode = type(writer).__name__
         self.writer: Reader | None = writer
-        self.store = ChunkStore(
+        # ``store``: one made from these settings already (the CLI starts its check before
+        # importing the rest, so the child process's work overlaps those imports).
+        self.store = store or store_for(self.settings)
+        if (self.store.store_dir, self.store.chroma_url, self.store.collection_name) != (
             self.settings.store_dir,
-            chroma_url=self.settings.chroma_url,
-            collection=self.settings.collection,
-        )
+            self.settings.chroma_url,
+            self.settings.collection,
+        ):
+            raise ValueError("The store given is not the one the settings name.")
         # Questions read while ingest/remove write (within this process; other processes are
         # seen through the store's generation).
         self._lock = ReadWriteLock()
@@ -136,7 +144,9 @@ class Assistant:
 
     @property
     def reranker(self) -> Reranker:
-        return self._reranker or shared_reranker(self.settings.onnx_threads)
+        return self._reranker or shared_reranker(
+            self.settings.onnx_threads, self.settings.rerank_batch_size
+        )
 
     @property
     def recognizer(self) -> EntityRecognizer:

@@ -23,11 +23,17 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def _assistant(args: argparse.Namespace) -> Assistant:
-    from assistant.app import Assistant
     from assistant.config import load_settings
+    from assistant.store import store_for
 
     settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url, **llm_settings(args))
-    return Assistant(settings=settings, mode=getattr(args, "mode", None) or DEFAULT_MODE)
+    store = store_for(settings)
+    store.start_check()  # the child process checks the store while the rest is imported
+    from assistant.app import Assistant
+
+    return Assistant(
+        settings=settings, store=store, mode=getattr(args, "mode", None) or DEFAULT_MODE
+    )
 
 
 def llm_settings(args: argparse.Namespace) -> dict[str, str | None]:
@@ -69,7 +75,6 @@ def format_answer(answer: Answer) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     bot = _assistant(args)
-    bot.store.start_check()  # the store's index is checked while files are read and embedded
     report = bot.ingest(
         args.paths or ["corpus"], prune=args.prune, progress=not args.quiet, rebuild=args.rebuild
     )

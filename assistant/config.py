@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_serializer, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     rerank_candidates: int = 5
     top_k: int = 5
     duplicate_threshold: float = 0.6
+    # A leaning sentence is scored again with its predecessor in front only when it or its
+    # predecessor scored within this many logits of the best sentence alone (inf: always).
+    # Scored per pair, 12 (and 10) changed no answer of the dev halves, 8 one; inf scores 9%
+    # more pairs (benchmarks/rerank_pairs.py).
+    rerank_context_margin: float = 12.0
+    # Cross-encoder pairs per ONNX run, grouped by length (0: all in one run, padded to the
+    # longest); 1 makes each pair's score independent of the others. The INT8 model's scores
+    # move with their company (b 1 vs b 0, the same pairs, changed 29 of 199 dev answers),
+    # so the dev halves choose among equals: 4 with margin 12 answered as well as 0 with
+    # inf in sum over the dev halves, at 0.49x the warm-ask time (benchmarks/rerank_pairs.py).
+    rerank_batch_size: int = 4
 
     # Confidence (the gate's log-odds) under which to refuse; None: the gate's own, or the
     # store's calibration.json (`assistant eval calibrate`).
@@ -80,6 +91,16 @@ class Settings(BaseSettings):
                 f"Currently, chunk_overlap is {self.chunk_overlap}"
             )
         _check_range("duplicate_threshold", self.duplicate_threshold, 0.0, 1.0)
+        if not self.rerank_context_margin >= 0:  # NaN fails too; inf means "always"
+            raise ValueError(
+                "rerank_context_margin must be a number of at least 0 (inf: always). "
+                f"Currently, rerank_context_margin is {self.rerank_context_margin}"
+            )
+        if self.rerank_batch_size < 0:
+            raise ValueError(
+                "rerank_batch_size must be at least 0 (0: one batch). "
+                f"Currently, rerank_batch_size is {self.rerank_batch_size}"
+            )
         for name in ("dense_weight", "bm25_weight", "answer_delta"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
         if not 0 < self.llm_timeout <= 3600:
@@ -90,6 +111,11 @@ class Settings(BaseSettings):
         if self.abstain_threshold is not None:
             _check_threshold(self.abstain_threshold)
         return self
+
+    @field_serializer("rerank_context_margin", when_used="json")
+    def _margin_as_json(self, value: float) -> float | str:
+        """inf ("always") as the string "inf": run files are strict JSON."""
+        return "inf" if math.isinf(value) else value
 
     @property
     def calibration_path(self) -> Path:

@@ -4,6 +4,7 @@ cross-encoder rerank at sentence level. A LangChain ``BaseRetriever``."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -36,6 +37,9 @@ class FusionConfig:
     rerank_candidates: int
     top_k: int
     duplicate_threshold: float
+    # How far under the best sentence a sentence (or its predecessor) may score and still be
+    # scored again with its predecessor in front; inf: every leaning sentence, in one call.
+    rerank_context_margin: float = math.inf
 
     @classmethod
     def from_settings(cls, settings: Any) -> FusionConfig:
@@ -51,6 +55,13 @@ def reciprocal_rank_fusion(
         for rank, chunk_id in enumerate(ids, start=1):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (rrf_k + rank)
     return fused
+
+
+def _worth_context(own: float, previous: float | None, best: float, margin: float) -> bool:
+    """Whether a leaning sentence that scored ``own`` alone, after a predecessor that scored
+    ``previous`` (None: not scored, a repeat of a sentence scored elsewhere), is worth scoring
+    with that predecessor in front: either scored within ``margin`` of the ``best``."""
+    return max(own, float("-inf") if previous is None else previous) >= best - margin
 
 
 def passage_to_document(passage: Passage) -> LCDocument:
@@ -142,15 +153,13 @@ class HybridRetriever(BaseRetriever):
             candidates.append(chunks[chunk_id])
             if len(candidates) == max(config.rerank_candidates, config.top_k):
                 break
-        scores, leaned = self._score_sentences(query, candidates, config.duplicate_threshold)
+        scores, leaned = self._score_sentences(query, candidates, config)
         if question and question != query:
             # A follow-up: average with the question as typed, so the borrowed previous
             # question cannot by itself pick the sentence ("Who won the football match?"
             # after "Who attended the parade?") and the new words count ("How many guests
             # attended it?" finds the guests, not the banquet it borrowed).
-            own, own_leaned = self._score_sentences(
-                question, candidates, config.duplicate_threshold
-            )
+            own, own_leaned = self._score_sentences(question, candidates, config)
             scores = {key: (value + own[key]) / 2 for key, value in scores.items()}
             leaned |= own_leaned
         passages = []
@@ -174,9 +183,9 @@ class HybridRetriever(BaseRetriever):
         return [p for p in passages if p.score != float("-inf")][: config.top_k]
 
     def _score_sentences(
-        self, query: str, candidates: Sequence[Chunk], duplicate_threshold: float
+        self, query: str, candidates: Sequence[Chunk], config: FusionConfig
     ) -> tuple[dict[tuple[str, Span], float], set[tuple[str, Span]]]:
-        """One cross-encoder pass over the candidates' distinct sentences: their scores, and
+        """The candidates' distinct sentences scored by the cross-encoder: their scores, and
         the sentences whose score came with their predecessor in front.
 
         Near-duplicate sentences (the briefing's repeated refrain) are scored once, for their
@@ -186,11 +195,19 @@ class HybridRetriever(BaseRetriever):
         ("It was designed by the engineer Isobel Marr." only answers "Who designed Corran Point
         Lighthouse?" with its predecessor in front). The better beat the mean on the suite's dev
         halves (contains 0.92 vs 0.84, briefing + encyclopedia).
+
+        With a finite ``rerank_context_margin`` the sentences are scored first and a sentence is
+        scored again with its predecessor in front only when it or its predecessor scored
+        within ``rerank_context_margin`` of the best sentence (``_worth_context``): far below the
+        best, neither half of the pair is about the question.
         """
         reranker: Reranker = self.reranker
+        duplicate_threshold = config.duplicate_threshold
         keys: list[tuple[str, Span]] = []
         texts: list[str] = []
-        contextual: dict[int, int] = {}
+        # Index in ``keys`` of a leaning sentence → (its text with its predecessor in front,
+        # the key of that predecessor).
+        pairs: dict[int, tuple[str, tuple[str, Span]]] = {}
         kept: list[str] = []
         seen: set[tuple[str, Span]] = set()
         for chunk in candidates:
@@ -213,10 +230,38 @@ class HybridRetriever(BaseRetriever):
                 )
                 texts.append(resolved or fold(sentence))
                 if resolved is None and leans_on_previous(chunk, index):
-                    contextual[len(keys) - 1] = len(texts)
-                    texts.append(with_context(chunk, index))
-        scores = reranker.score(query, texts)
-        own = [scores[i] for i in range(len(scores)) if i not in contextual.values()]
+                    previous = (chunk.source, chunk.sentences[index - 1])
+                    pairs[len(keys) - 1] = (with_context(chunk, index), previous)
+        # ``scores`` holds every score; ``own[i]`` is sentence i's alone, and
+        # ``scores[contextual[i]]`` its score with its predecessor in front.
+        contextual: dict[int, int] = {}
+        margin = config.rerank_context_margin
+        if math.isinf(margin):
+            # Every pair in one call, each sentence followed by its pair with context.
+            batch: list[str] = []
+            places: list[int] = []
+            for i, text in enumerate(texts):
+                places.append(len(batch))
+                batch.append(text)
+                if i in pairs:
+                    contextual[i] = len(batch)
+                    batch.append(pairs[i][0])
+            scores = reranker.score(query, batch)
+            own = [scores[place] for place in places]
+        else:
+            own = reranker.score(query, texts)
+            alone = dict(zip(keys, own, strict=True))
+            best = max(own, default=float("-inf"))
+            wanted = [
+                i
+                for i, (_, previous) in pairs.items()
+                if _worth_context(own[i], alone.get(previous), best, margin)
+            ]
+            contextual = {i: len(own) + n for n, i in enumerate(wanted)}
+            scores = [
+                *own,
+                *(reranker.score(query, [pairs[i][0] for i in wanted]) if wanted else []),
+            ]
         leaned = {
             key for i, key in enumerate(keys) if i in contextual and scores[contextual[i]] > own[i]
         }

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlparse
 
 from assistant import probe
@@ -25,11 +25,21 @@ from assistant.manifest import FileEntry, Manifest
 from assistant.offline import ensure_offline
 from assistant.types import Chunk, Span
 
+if TYPE_CHECKING:
+    from assistant.config import Settings
+
 logger = logging.getLogger(__name__)
 
 _GET_BATCH = 2000
 LEGACY_GENERATION = "legacy"
 T = TypeVar("T")
+
+
+def store_for(settings: Settings) -> ChunkStore:
+    """The store ``settings`` name; nothing is opened yet."""
+    return ChunkStore(
+        settings.store_dir, chroma_url=settings.chroma_url, collection=settings.collection
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from figures import percentile
+
 from assistant.app import Assistant
 from assistant.chunking import chunk_document, fold
 from assistant.config import load_settings
@@ -86,14 +88,6 @@ WORDS = (
     "signal",
     "tower",
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    lo = int(position)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (position - lo)
 
 
 def generate_corpus(folder: Path, chunks: int) -> None:

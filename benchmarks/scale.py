@@ -64,6 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_gen  # noqa: E402
+from figures import percentile  # noqa: E402
 
 T = TypeVar("T")
 PARADE = corpus_gen.PARADE
@@ -79,14 +80,6 @@ _REPORT = re.compile(
 
 
 # -- measuring -------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    lo = int(position)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (position - lo)
 
 
 def median(values: Sequence[float]) -> float | None:

@@ -256,6 +256,68 @@ def test_a_leaning_sentence_is_also_scored_with_its_predecessor_and_takes_the_be
     assert alone.sentence_leans == (False, False, False)
 
 
+LIGHTHOUSE = make_chunk("Corran Point lighthouse was designed by Isobel Marr.", id="best")
+GULLS = make_chunk("Gulls nest on the cliffs. They fly south in winter.", source="g", id="g")
+KEEPER = make_chunk(
+    "The lighthouse keeper lived at Corran Point. It was a lonely life.", source="k", id="k"
+)
+CORRAN = "Who designed Corran Point lighthouse?"  # best sentence: 4 words; keeper's: 3
+
+
+def calls(r: HybridRetriever) -> list[tuple[str, ...]]:
+    reranker: WordOverlapReranker = r.reranker
+    return [texts for _, texts in reranker.calls]
+
+
+def test_with_a_context_margin_sentences_are_scored_first_then_only_promising_pairs() -> None:
+    r = retriever([LIGHTHOUSE, GULLS, KEEPER], rerank_context_margin=3)
+    passages = r.passages(CORRAN)
+    # "They fly south…" and "Gulls nest…" score 0, more than 3 under the best (4): no pair.
+    # "It was a lonely life." scores 0 but its predecessor 3, within 3 of the best: paired.
+    assert calls(r) == [
+        (
+            LIGHTHOUSE.text,
+            "The lighthouse keeper lived at Corran Point.",
+            "It was a lonely life.",
+            "Gulls nest on the cliffs.",
+            "They fly south in winter.",
+        ),
+        ("The lighthouse keeper lived at Corran Point. It was a lonely life.",),
+    ]
+    by_id = {p.chunk.id: p for p in passages}
+    assert by_id["k"].sentence_scores == (3.0, 3.0)
+    assert by_id["k"].sentence_leans == (False, True)
+    assert by_id["g"].sentence_scores == (0.0, 0.0)
+    assert by_id["g"].sentence_leans == (False, False)
+
+
+def test_a_pair_within_exactly_the_margin_is_scored_and_a_wider_margin_pairs_more() -> None:
+    r = retriever([LIGHTHOUSE, GULLS], rerank_context_margin=4)
+    r.passages(CORRAN)  # "They fly…" and its predecessor score 0 = 4 - 4: within
+    assert calls(r)[1:] == [("Gulls nest on the cliffs. They fly south in winter.",)]
+    r = retriever([LIGHTHOUSE, GULLS], rerank_context_margin=3.5)
+    r.passages(CORRAN)
+    assert calls(r)[1:] == []  # no pair worth scoring: no second call
+
+
+def test_the_predecessor_alone_can_make_a_pair_worth_scoring() -> None:
+    r = retriever([LIGHTHOUSE, KEEPER], rerank_context_margin=1)
+    r.passages(CORRAN)
+    # "It was a lonely life." scores 0, 4 under the best; its predecessor 3, within 1.
+    assert calls(r)[1:] == [("The lighthouse keeper lived at Corran Point. It was a lonely life.",)]
+    r = retriever([LIGHTHOUSE, KEEPER], rerank_context_margin=0.5)
+    r.passages(CORRAN)
+    assert calls(r)[1:] == []  # no pair worth scoring: no second call
+
+
+def test_the_context_margin_is_measured_from_the_best_sentence() -> None:
+    # The best sentence scores 4, the worst 0: within 1 of the best, only the keeper's pair
+    # (its predecessor scores 3); within 1 of the worst, the gulls' pair too.
+    r = retriever([LIGHTHOUSE, GULLS, KEEPER], rerank_context_margin=1)
+    r.passages(CORRAN)
+    assert calls(r)[1:] == [("The lighthouse keeper lived at Corran Point. It was a lonely life.",)]
+
+
 def test_a_resolved_pronoun_is_not_scored_again_with_context() -> None:
     r = retriever([ENGINEER], recognizer=SHEA)
     [passage] = r.passages("Who designed Corran Point?")

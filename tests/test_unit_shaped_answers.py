@@ -325,6 +325,23 @@ def test_a_reader_is_injected_into_the_assistant(tmp_path: Path) -> None:
         Assistant(store_dir=tmp_path / "s", mode="nope", recognizer=NER)
 
 
+def test_an_assistant_takes_the_store_its_settings_name_and_no_other(tmp_path: Path) -> None:
+    from assistant.app import Assistant
+    from assistant.config import load_settings
+    from assistant.store import store_for
+
+    settings = load_settings(store_dir=tmp_path / "s")
+    store = store_for(settings)
+    assert Assistant(settings=settings, store=store, recognizer=NER).store is store
+    for other in (
+        load_settings(store_dir=tmp_path / "t"),
+        load_settings(store_dir=tmp_path / "s", collection="other"),
+        load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9"),
+    ):
+        with pytest.raises(ValueError, match="not the one the settings name"):
+            Assistant(settings=settings, store=store_for(other), recognizer=NER)
+
+
 # --- UI and scoring ---------------------------------------------------------------------------
 
 
