@@ -10,10 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from langchain_core.runnables import Runnable
-
 from assistant.abstention import AbstentionPolicy, LogisticGate
-from assistant.chain import ChainState, build_chain
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.embeddings import SentenceTransformerEmbedder
@@ -23,12 +20,15 @@ from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
-from assistant.retrieval import FusionConfig, HybridRetriever
 from assistant.store import ChunkStore, SourceInfo, store_for
 from assistant.types import Answer, IngestReport
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+    from assistant.chain import ChainState
     from assistant.doctor import Finding
+    from assistant.retrieval import HybridRetriever
 from assistant.validation import clean_question, parse_history
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,9 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
+        # Imported here, as the chain is: LangChain's runnables cost ingest 0.6 s to import.
+        from assistant.retrieval import FusionConfig, HybridRetriever
+
         return HybridRetriever(
             store=self.store,
             embedder=self.embedder,
@@ -180,6 +183,8 @@ class Assistant:
 
     @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:
+        from assistant.chain import build_chain
+
         return build_chain(
             self.retriever,
             self.reader,
@@ -317,6 +322,8 @@ class Assistant:
         if self.store.stale():  # another process wrote: re-open, with no question in flight
             with self._lock.writing():
                 self.store.reopen()
+        from assistant.chain import ChainState
+
         state = ChainState(text, tuple(turns), top_k, write=write, on_text=on_text)
         answer = self.chain.invoke(state)
         # Checked only when nothing came back, to keep a store round-trip off every question.
