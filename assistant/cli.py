@@ -22,13 +22,16 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _assistant(args: argparse.Namespace) -> Assistant:
+def _assistant(args: argparse.Namespace, *, check_early: bool = True) -> Assistant:
+    """The assistant the arguments name. ``check_early``: start the store's check now, so
+    the child process checks it while the rest is imported (``doctor`` runs its own)."""
     from assistant.config import load_settings
     from assistant.store import store_for
 
     settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url, **llm_settings(args))
     store = store_for(settings)
-    store.start_check()  # the child process checks the store while the rest is imported
+    if check_early:
+        store.start_check()
     from assistant.app import Assistant
 
     return Assistant(
@@ -83,7 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    bot = _assistant(args)
+    bot = _assistant(args, check_early=False)
     findings = bot.diagnose()
     for finding in findings:
         print(finding.line())

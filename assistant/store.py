@@ -235,6 +235,11 @@ class ChunkStore:
         self.start_check()
         if isinstance(self._check_state, str):
             return
+        # The import is this process's next step anyway, and touches no store: done while
+        # the child checks, it is off the critical path (about 1 s of a cold start).
+        ensure_offline()
+        import chromadb  # noqa: F401
+
         result = probe.finish(self._check_state)
         if result.ok:  # the files must also match their headers (no native code involved)
             problem = probe.files_problem(self.store_dir)
