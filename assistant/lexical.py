@@ -61,6 +61,21 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN) | {"did", "does", "do", "what", "who", "whom", "which", "how"}
 
 
+# A term in more than this many chunks, and more than this share of them, finds candidates
+# only when the question has no rarer term: FTS5 ranks every chunk a term matches, so "year"
+# in 29,000 of 100,000 chunks cost a question 90 ms, and such a term's weight is small
+# (the chunks are still scored with every term). In 2,000 chunks or fewer nothing is left out.
+COMMON_DOCS, COMMON_SHARE = 2000, 0.05
+
+
+def candidate_terms(terms: Sequence[str], frequency: Mapping[str, int], chunks: int) -> list[str]:
+    """The ``terms`` that pick candidate chunks: all but the common ones (see above), or all
+    when every term is common."""
+    limit = max(COMMON_DOCS, COMMON_SHARE * chunks)
+    rare = [t for t in terms if frequency.get(t, 0) <= limit]
+    return rare or list(terms)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Snowball-stemmed word tokens."""
     stop = _stopwords()
@@ -146,21 +161,24 @@ class LexicalIndex:
         terms = list(wanted)
         if not terms or k <= 0:
             return []
-        expression = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         with self._lock:
             db = self._connect()
-            rows = db.execute(
-                "SELECT chunk.id, chunk.length, fts.tokens FROM fts"
-                " JOIN chunk ON chunk.rowid = fts.rowid"
-                " WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
-                (expression, max(k * _CANDIDATES_PER_HIT, 100)),
-            ).fetchall()
             marks = ",".join("?" * len(terms))
             frequency = dict(
                 db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({marks})", terms)
             )
             size = db.execute(
                 "SELECT value FROM meta WHERE key IN ('chunks', 'tokens') ORDER BY key"
+            ).fetchall()
+            n_rows = int(size[0][0]) if len(size) == 2 else 0
+            expression = " OR ".join(
+                '"' + t.replace('"', '""') + '"' for t in candidate_terms(terms, frequency, n_rows)
+            )
+            rows = db.execute(
+                "SELECT chunk.id, chunk.length, fts.tokens FROM fts"
+                " JOIN chunk ON chunk.rowid = fts.rowid"
+                " WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
+                (expression, max(k * _CANDIDATES_PER_HIT, 100)),
             ).fetchall()
         n, total = (int(size[0][0]), int(size[1][0])) if len(size) == 2 else (len(rows), 1)
         average = total / n if n else 1.0

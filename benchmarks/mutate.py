@@ -52,6 +52,7 @@ DEFAULT_TESTS = (
     "tests/test_unit_bounds.py",
     "tests/test_unit_llm.py",
     "tests/test_unit_rerank.py",
+    "tests/test_unit_lexical.py",
 )
 # Not copied: the venv (used in place), git, the vector store and caches.
 IGNORED = shutil.ignore_patterns(
@@ -263,6 +264,19 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("rerank-scores-in-run-order", "assistant/rerank.py",
       "        return [scores[i] for i in range(len(texts))]",
       "        return list(scores.values())"),
+    # --- lexical.py --------------------------------------------------------------------------
+    M("lexical-common-terms-pick-candidates", "assistant/lexical.py",
+      "    return rare or list(terms)",
+      "    return list(terms)"),
+    M("lexical-all-common-finds-nothing", "assistant/lexical.py",
+      "    return rare or list(terms)",
+      "    return rare"),
+    M("lexical-common-limit-smaller", "assistant/lexical.py",
+      "    limit = max(COMMON_DOCS, COMMON_SHARE * chunks)",
+      "    limit = min(COMMON_DOCS, COMMON_SHARE * chunks)"),
+    M("lexical-search-ignores-candidate-rule", "assistant/lexical.py",
+      "for t in candidate_terms(terms, frequency, n_rows)",
+      "for t in terms"),
     # --- conversation.py ---------------------------------------------------------------------
     M("condense-every-question", "assistant/conversation.py",
       "    if not users or not needs_context(question):",
