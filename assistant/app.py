@@ -66,6 +66,12 @@ def shared_reranker(threads: int, batch_size: int = 4) -> OnnxCrossEncoder:
     )
 
 
+def _place(store: ChunkStore) -> tuple[Path | str, str]:
+    """Where a store is (the same folder however spelled, or server), and its collection."""
+    where = store.chroma_url.rstrip("/") if store.chroma_url else store.store_dir.resolve()
+    return where, store.collection_name
+
+
 class Assistant:
     """Ask questions about ingested briefings and get cited answers.
 
@@ -114,12 +120,10 @@ class Assistant:
         self.writer: Reader | None = writer
         # ``store``: one made from these settings already (the CLI starts its check before
         # importing the rest, so the child process's work overlaps those imports).
+        if store is not None and not isinstance(store, ChunkStore):
+            raise TypeError(f"store must be a ChunkStore, not {type(store).__name__}.")
         self.store = store or store_for(self.settings)
-        if (self.store.store_dir, self.store.chroma_url, self.store.collection_name) != (
-            self.settings.store_dir,
-            self.settings.chroma_url,
-            self.settings.collection,
-        ):
+        if _place(self.store) != _place(store_for(self.settings)):
             raise ValueError("The store given is not the one the settings name.")
         # Questions read while ingest/remove write (within this process; other processes are
         # seen through the store's generation).

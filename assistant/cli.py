@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import logging
 import sys
@@ -32,6 +33,8 @@ def _assistant(args: argparse.Namespace, *, check_early: bool = True) -> Assista
     store = store_for(settings)
     if check_early:
         store.start_check()
+        # A command that fails before the store is touched leaves no check running.
+        atexit.register(store.stop_check)
     from assistant.app import Assistant
 
     return Assistant(
@@ -211,6 +214,7 @@ def _eval_assistant(args: argparse.Namespace) -> Iterator[Assistant]:
         if default_store and DEFAULT_CORPUS.is_dir() and not bot.documents():
             report = bot.ingest([DEFAULT_CORPUS], progress=False)
             print(f"ingested {DEFAULT_CORPUS}/: {report.summary()}", file=sys.stderr)
+        bot.store.count()  # a missing or damaged store: its one line before any progress bar
         yield bot
         return
     from assistant.app import Assistant

@@ -13,16 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from assistant import probe
-from assistant.errors import StoreError
+from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
 from assistant.lexical import tokenize
 from assistant.manifest import FileEntry
-from assistant.store import ChunkStore
+from assistant.store import ChunkStore, read_only_message
 
 logger = logging.getLogger(__name__)
 
 REBUILD = "assistant ingest --rebuild CORPUS"
 REPAIR = "assistant doctor --repair"
 INGEST = "assistant ingest CORPUS"
+WRITABLE = "chmod -R u+w STORE (or copy the store somewhere writable)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +46,18 @@ def diagnose(store: ChunkStore) -> list[Finding]:
     first: when they are damaged, touching them here could crash this process."""
     if not store.chroma_url and (store.store_dir / "chroma.sqlite3").is_file():
         result = probe.finish(probe.start(store.store_dir, store.collection_name))
+        if not result.ok and probe.read_only(result.problem):
+            message = read_only_message(store.store_dir)
+            return [Finding("database and vector index", False, message, WRITABLE)]
         if not result.ok:
             return [Finding("database and vector index", False, result.problem, REBUILD)]
     try:
         count = store.count()
         entries = store.entries()
+    except MissingStoreError as exc:
+        return [Finding("database and vector index", False, str(exc), INGEST)]
+    except ReadOnlyStoreError as exc:
+        return [Finding("database and vector index", False, str(exc), WRITABLE)]
     except StoreError as exc:
         return [Finding("database and vector index", False, str(exc), REBUILD)]
     return [

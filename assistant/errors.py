@@ -32,6 +32,14 @@ class DamagedStoreError(StoreError):
     repairs it."""
 
 
+class MissingStoreError(StoreError):
+    """No store where one was named: nothing ingested there yet."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A store this process may not write to (Chroma writes even to answer)."""
+
+
 class ConfigError(AssistantError, ValueError):
     """A setting has a value the assistant cannot use."""
 

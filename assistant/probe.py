@@ -61,6 +61,12 @@ def _files_problem(store_dir: Path) -> str | None:
     return None
 
 
+def read_only(problem: str) -> bool:
+    """Whether Chroma's ``problem`` is a store it may not write to (not a damaged one)."""
+    text = problem.lower()
+    return "readonly database" in text or "read-only file system" in text
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
     ok: bool

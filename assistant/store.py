@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlparse
 
 from assistant import probe
-from assistant.errors import DamagedStoreError, StoreError
+from assistant.errors import (
+    DamagedStoreError,
+    MissingStoreError,
+    ReadOnlyStoreError,
+    StoreError,
+)
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
 from assistant.manifest import FileEntry, Manifest
@@ -33,6 +38,13 @@ logger = logging.getLogger(__name__)
 _GET_BATCH = 2000
 LEGACY_GENERATION = "legacy"
 T = TypeVar("T")
+
+
+def read_only_message(store_dir: Path) -> str:
+    return (
+        f"The vector store at {store_dir} is read-only: Chroma writes to its files even to"
+        " answer a question. Make it writable, or copy it somewhere writable and use --store."
+    )
 
 
 def store_for(settings: Settings) -> ChunkStore:
@@ -202,6 +214,8 @@ class ChunkStore:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if self.chroma_url:
             return StoreError(f"The Chroma server at {self.chroma_url} failed: {detail}")
+        if probe.read_only(detail):
+            return ReadOnlyStoreError(read_only_message(self.store_dir))
         return StoreError(
             f"The vector store at {self.store_dir} is damaged or unreadable ({detail}):"
             " run 'assistant doctor' to check it, 'assistant ingest --rebuild' to rebuild it."
@@ -231,6 +245,13 @@ class ChunkStore:
             else:
                 self._check_state = probe.start(self.store_dir, self.collection_name)
 
+    def stop_check(self) -> None:
+        """Let a check still running end (its result no longer wanted; the next use checks
+        anew). It is waited for, not killed: opening a store, Chroma rewrites its files."""
+        if isinstance(self._check_state, subprocess.Popen):
+            process, self._check_state = self._check_state, "todo"
+            probe.finish(process)
+
     def _ensure_checked(self) -> None:
         self.start_check()
         if isinstance(self._check_state, str):
@@ -245,6 +266,9 @@ class ChunkStore:
             problem = probe.files_problem(self.store_dir)
             result = probe.ProbeResult(False, problem) if problem else result
         self._check_state = "done"
+        if not result.ok and probe.read_only(result.problem):
+            self._check_state = "todo"
+            raise ReadOnlyStoreError(read_only_message(self.store_dir))
         if not result.ok and "does not exist" not in result.problem:
             self._check_state = "todo"  # check again next time: it may have been repaired
             raise DamagedStoreError(
@@ -273,7 +297,7 @@ class ChunkStore:
                 ) from None
         else:
             if not create and not (self.store_dir / "chroma.sqlite3").is_file():
-                raise StoreError(
+                raise MissingStoreError(
                     f"No vector store at {self.store_dir}: run 'assistant ingest' first."
                 )
             self.store_dir.mkdir(parents=True, exist_ok=True)

@@ -266,3 +266,80 @@ def test_index_files_that_do_not_match_their_header_are_found_without_opening_th
     problem = files_problem(store, settle=0)
     assert problem is not None
     assert "shorter than their header says" in problem
+
+
+def _probes_of(store: Path) -> list[str]:
+    """Command lines of running store checks on ``store``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"assistant.probe" in args and str(store).encode() in args:
+            found.append(" ".join(a.decode(errors="replace") for a in args))
+    return found
+
+
+def _cli(store: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "--store", str(store), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_command_that_fails_after_the_check_began_leaves_no_check_running(
+    store: Path,
+) -> None:
+    """The CLI starts the store's check first; a command refused after that (an answer mode
+    without its server, a corpus that is not there) waits for it before it exits."""
+    for args in (("ask", "--mode", "llm", "Who keeps it?"), ("ingest", "/no/such/folder")):
+        run = _cli(store, *args)
+        assert run.returncode == 1
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert _probes_of(store) == []
+
+
+def test_eval_on_a_damaged_store_is_one_line_before_any_progress(
+    store: Path, tmp_path: Path
+) -> None:
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(
+        '{"id": "keeper", "question": "Who is the lighthouse keeper?",'
+        ' "answers": ["Isobel Marr"], "answerable": true}\n',
+        encoding="utf-8",
+    )
+    garble_vectors(store)
+    run = _cli(store, "eval", str(qa))
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"error: The vector store at {store} is damaged: the vector index crashed Chroma"
+        " (signal 11). Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
+    ]
+
+
+def test_doctor_on_a_missing_store_says_to_ingest_not_to_rebuild(tmp_path: Path) -> None:
+    run = _cli(tmp_path / "nothing-here", "doctor")
+    assert run.returncode == 1
+    assert run.stdout.strip().endswith("→ run 'assistant ingest CORPUS'")
+    assert "--rebuild" not in run.stdout
+
+
+def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -> None:
+    """Chroma writes to its files even to answer; a read-only store is not damage, and the
+    repair is not a rebuild. (Root ignores file modes, so Chroma's own message is used.)"""
+    from assistant.errors import DamagedStoreError, ReadOnlyStoreError
+    from assistant.probe import read_only
+    from assistant.store import ChunkStore
+
+    message = "error returned from database: (code: 8) attempt to write a readonly database"
+    assert read_only(message)
+    assert read_only("[Errno 30] Read-only file system: 'store/chroma.sqlite3'")
+    assert not read_only("database disk image is malformed")
+    store = ChunkStore(tmp_path / "store", collection="briefings")
+    error = store.damaged(RuntimeError(message))
+    assert isinstance(error, ReadOnlyStoreError)
+    assert not isinstance(error, DamagedStoreError)
+    assert "is read-only" in str(error)
+    assert "--rebuild" not in str(error)
+    assert "--rebuild" in str(store.damaged(RuntimeError("database disk image is malformed")))

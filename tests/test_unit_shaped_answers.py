@@ -340,6 +340,14 @@ def test_an_assistant_takes_the_store_its_settings_name_and_no_other(tmp_path: P
     ):
         with pytest.raises(ValueError, match="not the one the settings name"):
             Assistant(settings=settings, store=store_for(other), recognizer=NER)
+    # the same place, spelled otherwise
+    same = load_settings(store_dir=tmp_path / "x" / ".." / "s")
+    assert Assistant(settings=settings, store=store_for(same), recognizer=NER)
+    server = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9")
+    slash = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9/")
+    assert Assistant(settings=server, store=store_for(slash), recognizer=NER)
+    with pytest.raises(TypeError, match="store must be a ChunkStore, not str"):
+        Assistant(settings=settings, store=str(tmp_path / "s"), recognizer=NER)  # type: ignore[arg-type]
 
 
 # --- UI and scoring ---------------------------------------------------------------------------
