@@ -363,9 +363,9 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )  # fmt: skip
             for file in files:
-                if file.resolve() not in seen:
-                    seen.add(file.resolve())
+                if (resolved := file.resolve()) not in seen:
+                    seen.add(resolved)
                     yield file, file.relative_to(path).as_posix()
-        elif path.resolve() not in seen:
-            seen.add(path.resolve())
+        elif (resolved := path.resolve()) not in seen:
+            seen.add(resolved)
             yield path, path.name
