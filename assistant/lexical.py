@@ -170,9 +170,9 @@ class LexicalIndex:
             size = db.execute(
                 "SELECT value FROM meta WHERE key IN ('chunks', 'tokens') ORDER BY key"
             ).fetchall()
-            n_rows = int(size[0][0]) if len(size) == 2 else 0
+            n, total = (int(size[0][0]), int(size[1][0])) if len(size) == 2 else (0, 1)
             expression = " OR ".join(
-                '"' + t.replace('"', '""') + '"' for t in candidate_terms(terms, frequency, n_rows)
+                '"' + t.replace('"', '""') + '"' for t in candidate_terms(terms, frequency, n)
             )
             rows = db.execute(
                 "SELECT chunk.id, chunk.length, fts.tokens FROM fts"
@@ -180,7 +180,7 @@ class LexicalIndex:
                 " WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
                 (expression, max(k * _CANDIDATES_PER_HIT, 100)),
             ).fetchall()
-        n, total = (int(size[0][0]), int(size[1][0])) if len(size) == 2 else (len(rows), 1)
+        n = n or len(rows)  # sizes not recorded: the rows found stand in
         average = total / n if n else 1.0
         idf = {
             t: math.log(1 + (n - frequency[t] + 0.5) / (frequency[t] + 0.5))

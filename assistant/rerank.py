@@ -28,12 +28,16 @@ def packaged_reranker_dir() -> Path:
     return Path(spec.origin).parent / "models" / "data" / "reranker_en"
 
 
+def _check_batch_size(batch_size: int) -> None:
+    if batch_size < 0:
+        raise ValueError(f"batch_size must be at least 0. Currently, batch_size is {batch_size}")
+
+
 def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """The indices of ``lengths`` in batches of at most ``batch_size`` (0: one batch), each
     batch a run of the indices sorted by length (shortest first, ties in order), so a batch
     is padded only to its own longest item, not to the longest of all."""
-    if batch_size < 0:
-        raise ValueError(f"batch_size must be at least 0. Currently, batch_size is {batch_size}")
+    _check_batch_size(batch_size)
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     size = batch_size or max(len(order), 1)
     return [order[i : i + size] for i in range(0, len(order), size)]
@@ -77,10 +81,7 @@ class OnnxCrossEncoder:
     ) -> None:
         if threads <= 0:
             raise ValueError(f"threads must be greater than 0. Currently, threads is {threads}")
-        if batch_size < 0:
-            raise ValueError(
-                f"batch_size must be at least 0. Currently, batch_size is {batch_size}"
-            )
+        _check_batch_size(batch_size)
         self._model_dir = model_dir
         self.threads = threads
         self.max_length = max_length

@@ -275,7 +275,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       "    limit = max(COMMON_DOCS, COMMON_SHARE * chunks)",
       "    limit = min(COMMON_DOCS, COMMON_SHARE * chunks)"),
     M("lexical-search-ignores-candidate-rule", "assistant/lexical.py",
-      "for t in candidate_terms(terms, frequency, n_rows)",
+      "for t in candidate_terms(terms, frequency, n)",
       "for t in terms"),
     # --- conversation.py ---------------------------------------------------------------------
     M("condense-every-question", "assistant/conversation.py",
