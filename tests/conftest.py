@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,8 +14,11 @@ from assistant.offline import OFFLINE_ENV
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ[_key] = _value
-# Derived model files (the ONNX query model) go to a folder of this test session's own.
-os.environ["ASSISTANT_CACHE_DIR"] = tempfile.mkdtemp(prefix="assistant-test-cache-")
+# Derived model files (the ONNX query model) go to a folder of this test session's own,
+# removed when the session's process ends (each is ~90 MB).
+_CACHE_DIR = tempfile.mkdtemp(prefix="assistant-test-cache-")
+os.environ["ASSISTANT_CACHE_DIR"] = _CACHE_DIR
+atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
