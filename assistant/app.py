@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from assistant.abstention import AbstentionPolicy, LogisticGate
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
-from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.entities import EntityRecognizer, SpacyRecognizer
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.ingest import Ingestor
@@ -22,12 +21,14 @@ from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.store import ChunkStore, SourceInfo, store_for
 from assistant.types import Answer, IngestReport
+from assistant.vector_space import MODEL_NAME, default_space_id
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from assistant.chain import ChainState
     from assistant.doctor import Finding
+    from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.retrieval import HybridRetriever
 from assistant.validation import clean_question, parse_history
 
@@ -50,6 +51,8 @@ def _shared(key: str, make: Callable[[], T]) -> T:
 
 def shared_embedder() -> SentenceTransformerEmbedder:
     """One embedding model per process, loaded on first use."""
+    from assistant.embeddings import SentenceTransformerEmbedder
+
     return _shared("embedder", SentenceTransformerEmbedder)
 
 
@@ -147,6 +150,14 @@ class Assistant:
         return self._embedder or shared_embedder()
 
     @property
+    def embedder_id(self) -> str:
+        """The vector space the embedder writes (known without loading it: the default
+        embedder is the packaged model in fp32)."""
+        if self._embedder is None:
+            return default_space_id()
+        return str(getattr(self._embedder, "model_id", MODEL_NAME))
+
+    @property
     def reranker(self) -> Reranker:
         return self._reranker or shared_reranker(
             self.settings.onnx_threads, self.settings.rerank_batch_size
@@ -229,7 +240,8 @@ class Assistant:
         a run that dies part-way is finished by the next). ``rebuild`` empties the store first."""
         ingestor = Ingestor(
             self.store,
-            self.embedder,
+            lambda: self.embedder,
+            embedder_id=self.embedder_id,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
             max_file_bytes=self.settings.max_file_bytes,

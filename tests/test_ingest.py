@@ -118,3 +118,21 @@ def test_lexical_index_is_rebuilt_when_missing_or_damaged(
     assert sorted(reopened.store.lexical().ids()) == _stored_ids(fresh_bot)
     assert path.is_file()
     assert reopened.ask("Who attended the parade?").citations
+
+
+def test_an_unchanged_reingest_loads_no_embedding_model(briefing_store: Path) -> None:
+    """Nothing to embed: neither the model nor LangChain is imported (each costs start-up)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from assistant.app import Assistant\n"
+        f"report = Assistant(store_dir={str(briefing_store)!r}).ingest([{str(BRIEFING)!r}])\n"
+        "print(report.added, report.unchanged > 0,"
+        " [m for m in ('assistant.embeddings', 'onnxruntime', 'torch') if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.split("\n")[0] == "0 True []"
