@@ -78,6 +78,7 @@ class SentenceTransformerEmbedder(Embeddings):
         precision: Precision = "fp32",
         threads: int | None = None,
         torch_from: int | None = 512,
+        prepack: bool = True,
     ) -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0. Currently, it is {batch_size}")
@@ -98,6 +99,9 @@ class SentenceTransformerEmbedder(Embeddings):
         # From this many texts on, encode() loads torch (see the module's docstring); None: never
         # (unless the ONNX model cannot be built).
         self.torch_from = torch_from
+        # onnxruntime's pre-packed copy of the fp32 weights: ~30 MB more memory for faster
+        # questions (benchmarks/onnx_memory.py); INT8 kernels need it, so INT8 always packs.
+        self.prepack = prepack
         self._model: Any = None
         self._session: Any = None
         self._tokenizer: Any = None
@@ -155,12 +159,28 @@ class SentenceTransformerEmbedder(Embeddings):
         session = self._onnx_model()
         if session is None:
             return self.encode_with_torch(texts, show_progress=show_progress)
-        return _in_length_order(
+        vectors = _in_length_order(
             texts,
             self.batch_size,
             lambda batch: self._onnx_encode(session, batch),
             show_progress=show_progress,
         )
+        if len(texts) > 1:
+            self._release_arena(session)
+        return vectors
+
+    def _release_arena(self, session: Any) -> None:
+        """Hand the memory that batches of documents grew onnxruntime's arena by back to the
+        system (a batch of 32 long chunks needs ~250 MB that one question never does): one
+        tiny run with arena shrinkage on."""
+        import numpy as np
+        import onnxruntime
+
+        options = onnxruntime.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        one = np.ones((1, 1), dtype=np.int64)
+        feeds = {"input_ids": one, "attention_mask": one, "token_type_ids": np.zeros_like(one)}
+        session.run(None, feeds, options)
 
     def encode_with_torch(
         self, texts: list[str], *, show_progress: bool = False
@@ -290,6 +310,8 @@ class SentenceTransformerEmbedder(Embeddings):
                     options.intra_op_num_threads = self.threads
                     options.log_severity_level = 3
                     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                    if not self.prepack and self.precision == "fp32":
+                        options.add_session_config_entry("session.disable_prepacking", "1")
                     tokenizer = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
                     tokenizer.enable_truncation(max_length=MAX_TOKENS)
                     tokenizer.enable_padding()

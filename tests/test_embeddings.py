@@ -188,3 +188,40 @@ def _fail(self: SentenceTransformerEmbedder, target: Path) -> None:
 def test_bad_settings_are_named(arguments: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         SentenceTransformerEmbedder(**arguments)  # type: ignore[arg-type]
+
+
+class _RecordingSession:
+    """The real ONNX session, noting which runs asked for the arena to shrink."""
+
+    def __init__(self, session: object) -> None:
+        self._session = session
+        self.shrinking: list[bool] = []
+
+    def run(self, names: object, feeds: object, options: object = None) -> object:
+        entry = "memory.enable_memory_arena_shrinkage"
+        self.shrinking.append(
+            options is not None and options.get_run_config_entry(entry) == "cpu:0"  # type: ignore[attr-defined]
+        )
+        return self._session.run(names, feeds, options)  # type: ignore[attr-defined]
+
+
+def test_documents_hand_their_arena_back_and_questions_do_not(
+    exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
+) -> None:
+    """A batch of documents grows onnxruntime's arena by hundreds of MB that a serving process
+    would otherwise keep; one question's run is left alone (shrinking costs time)."""
+    embedder = exported[0]
+    real = embedder._session
+    recorder = _RecordingSession(real)
+    embedder._session = recorder
+    try:
+        texts = _documents()
+        vectors = embedder.encode(texts)
+        assert recorder.shrinking[-1] is True  # the last run releases the arena
+        assert not any(recorder.shrinking[:-1])
+        assert vectors.shape == (len(texts), 384)
+        recorder.shrinking.clear()
+        embedder.embed_query("Who attended the parade?")
+        assert recorder.shrinking == [False]
+    finally:
+        embedder._session = real
