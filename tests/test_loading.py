@@ -74,6 +74,28 @@ def test_discover_names_files_relative_to_the_folder(tmp_path: Path) -> None:
         list(discover([tmp_path / "missing"]))
 
 
+def test_discover_skips_hidden_folders_and_dead_links_and_yields_each_file_once(
+    tmp_path: Path,
+) -> None:
+    for folder in ("sub", "sub-z", ".git"):
+        (tmp_path / folder).mkdir()
+    for name in ("sub/b.md", "sub-z/q.txt", ".git/c.txt", "a.TXT", "sub/x.pdf"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "same.txt").symlink_to(tmp_path / "a.TXT")  # a second name for a.TXT
+    (tmp_path / "linked").symlink_to(tmp_path / "sub")  # a linked folder is not followed
+    (tmp_path / "dead.txt").symlink_to(tmp_path / "nowhere.txt")
+    found = list(discover([tmp_path]))
+    # In path order ("sub" before "sub-z", though "/" sorts after "-"), upper-case suffixes too.
+    assert [name for _, name in found] == ["a.TXT", "sub/b.md", "sub-z/q.txt"]
+    assert [file for file, _ in found] == [
+        tmp_path / n for n in ("a.TXT", "sub/b.md", "sub-z/q.txt")
+    ]
+    # A file given itself and inside its folder is read once, under the first name it came by.
+    assert [n for _, n in discover([tmp_path / "sub" / "b.md", tmp_path])] == [
+        "b.md", "a.TXT", "sub-z/q.txt",
+    ]  # fmt: skip
+
+
 def _beautifulsoup_text(markup: str) -> str:
     """The text the extractor used to take from BeautifulSoup's tree: what it must still give."""
     from bs4 import BeautifulSoup
