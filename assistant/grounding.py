@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
-from assistant.lexical import _stemmer, _stopwords
+from assistant.lexical import STOPWORDS, _stemmer
 from assistant.short_answer import QUESTION_MARK
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 
@@ -99,7 +99,7 @@ def supports(evidence: str, claim: str) -> bool:
 
 def content_words(text: str) -> set[str]:
     """Stemmed words of ``text`` that are not stop words (what a topic is made of)."""
-    stop = _stopwords()
+    stop = STOPWORDS
     return {t for t in terms(text) if t not in stop}
 
 

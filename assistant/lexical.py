@@ -54,11 +54,14 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN) | {"did", "does", "do", "what", "who", "whom", "which", "how"}
+# Lucene's classic English stop set (the one bm25s used here before: importing that package
+# for these words cost every process 0.25 s), and question words.
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with",
+    "did", "does", "do", "what", "who", "whom", "which", "how",
+))  # fmt: skip
 
 
 # A term in more than this many chunks, and more than this share of them, finds candidates
@@ -78,7 +81,7 @@ def candidate_terms(terms: Sequence[str], frequency: Mapping[str, int], chunks: 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Snowball-stemmed word tokens."""
-    stop = _stopwords()
+    stop = STOPWORDS
     words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
     stems: list[str] = _stemmer().stemWords(words)
     return stems

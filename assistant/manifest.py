@@ -27,11 +27,7 @@ _PAGE = 2000
 
 def digest(ids: Iterable[str]) -> str:
     """Order-independent digest of a set of chunk ids."""
-    h = hashlib.sha256()
-    for chunk_id in sorted(ids):
-        h.update(chunk_id.encode())
-        h.update(b"\n")
-    return h.hexdigest()
+    return hashlib.sha256("".join(f"{i}\n" for i in sorted(ids)).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

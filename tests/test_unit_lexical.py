@@ -64,3 +64,11 @@ def test_search_finds_candidates_by_the_rarer_terms_and_scores_them_with_all(
     assert dict(found)["viaduct"] == pytest.approx(dict(everything)["viaduct"])
     # a question with only the common term still finds its chunks
     assert len(index.search("Which year?", 20)) == 9
+
+
+def test_tokens_are_stemmed_and_leave_out_stop_and_question_words() -> None:
+    assert lexical.tokenize("Who attended the parades in Red Square, and did they march?") == [
+        "attend", "parad", "red", "squar", "march",
+    ]  # fmt: skip
+    assert lexical.tokenize("There is no such thing as THE parade") == ["thing", "parad"]
+    assert lexical.tokenize("") == []
