@@ -149,7 +149,10 @@ class Ingestor:
         gone = sorted(set(existing) - set(names)) if prune else []
         changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
         if changed or gone or legacy:
-            self._write(changed, [existing[s] for s in gone], progress=progress)
+            after = {**existing, **{p.entry.source: p.entry for p in changed}}
+            for source in gone:
+                del after[source]
+            self._write(changed, [existing[s] for s in gone], after=after, progress=progress)
         return (
             sum(len(p.add) for p in plans),
             sum(p.unchanged for p in plans),
@@ -221,8 +224,10 @@ class Ingestor:
         changed: list[_Plan],
         gone: list[FileEntry],
         *,
+        after: dict[str, FileEntry],
         progress: bool,
     ) -> None:
+        """Write the plans (``after``: every file record as the write leaves them)."""
         adds = [c for p in changed for c in p.add]
         # Embed first: if that fails, nothing has been written yet.
         embeddings = (
@@ -230,7 +235,7 @@ class Ingestor:
             if adds
             else None
         )
-        with self._writing(), self.store.changing():
+        with self._writing(), self.store.changing(after):
             self.store.record(
                 [p.entry.marked("writing") for p in changed] + [e.marked("writing") for e in gone]
             )

@@ -13,6 +13,8 @@ stored vectors are read and searched with.
 from __future__ import annotations
 
 import json
+import os
+import re
 import struct
 import subprocess
 import sys
@@ -118,6 +120,8 @@ class _NativeCollection:
     def __init__(self, store_dir: str, name: str) -> None:
         import resource
 
+        if _chroma_settings_given():
+            raise RuntimeError("Chroma settings are given: only its own client reads them")
         import chromadb_rust_bindings as native
 
         config = native.SqliteDBConfig(
@@ -132,6 +136,9 @@ class _NativeCollection:
             # Chroma's own choice: each HNSW index holds 5 files open.
             hnsw_cache_size=resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 5,
         )
+        # As the public client does on opening: the tenant and database must exist.
+        self._bindings.get_tenant(self._TENANT)
+        self._bindings.get_database(self._DATABASE, self._TENANT)
         self._id = str(self._bindings.get_collection(name, self._TENANT, self._DATABASE).id)
 
     def count(self) -> int:
@@ -148,6 +155,27 @@ class _NativeCollection:
             self._id, None, [vector], n, None, None, [], self._TENANT, self._DATABASE
         )
         return bool(found.ids[0])
+
+
+# The Chroma settings that change how a store is opened; chromadb reads them from the
+# environment or a ``.env`` file in the working folder (any case).
+_OPENING_SETTINGS = re.compile(
+    r"^\s*(?:export\s+)?(?:migrations|migrations_hash_algorithm|allow_reset|persist_directory"
+    r"|is_persistent|chroma_[a-z_]+)\s*=",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _chroma_settings_given() -> bool:
+    """Whether the environment or ``./.env`` sets a Chroma setting the native path would
+    not honour (it opens the store as Chroma's defaults do)."""
+    if any(_OPENING_SETTINGS.match(f"{key}=") for key in os.environ):
+        return True
+    try:
+        text = Path(".env").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _OPENING_SETTINGS.search(text) is not None
 
 
 def _check_collection(collection: _Collection) -> dict[str, object]:

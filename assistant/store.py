@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -474,18 +474,20 @@ class ChunkStore:
     def bm25_search(self, query: str, k: int) -> list[Hit]:
         return [Hit(i, s) for i, s in self.lexical().search(query, k)]
 
-    def lexical(self) -> LexicalIndex:
+    def lexical(self, entries: Mapping[str, FileEntry] | None = None) -> LexicalIndex:
         """The lexical index, caught up with the store (one cheap generation check when
-        nothing changed; otherwise only the changed files are re-indexed)."""
+        nothing changed; otherwise only the changed files are re-indexed). ``entries``: the
+        file records as they now are, when the caller knows (see ``changing``)."""
         index = self._open_lexical()
         generation = self.generation()
         if index.generation != generation:
+            known = self.entries() if entries is None else entries
             try:
-                index.sync(generation, self.entries(), self.texts)
+                index.sync(generation, known, self.texts)
             except sqlite3.DatabaseError as exc:
                 logger.warning("lexical index %s unusable (%s): rebuilding", self.lexical_path, exc)
                 index = self._open_lexical(fresh=True)
-                index.sync(generation, self.entries(), self.texts)
+                index.sync(generation, known, self.texts)
         return index
 
     def _open_lexical(self, *, fresh: bool = False) -> LexicalIndex:
@@ -562,11 +564,14 @@ class ChunkStore:
             self._call(lambda: manifest.remove(removed))
 
     @contextmanager
-    def changing(self) -> Iterator[None]:
+    def changing(self, after: Mapping[str, FileEntry] | None = None) -> Iterator[None]:
         """Around a write: afterwards this process's lexical index catches up (other readers
-        see the new generation the records carry)."""
+        see the new generation the records carry). ``after``: every file record as the write
+        leaves them, from a writer holding the ingest lock of an embedded store (no other
+        process can write it then), which spares reading them back; ignored for a server,
+        where other machines may write at the same time."""
         yield
-        self.lexical()
+        self.lexical(None if self.chroma_url else after)
         if not self.chroma_url:  # this process saw its own write: no need to re-open for it
             _EmbeddedChroma.at(self.store_dir).seen(self.generation())
 

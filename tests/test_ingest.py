@@ -136,3 +136,40 @@ def test_an_unchanged_reingest_loads_no_embedding_model(briefing_store: Path) ->
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
     )
     assert done.stdout.split("\n")[0] == "0 True []"
+
+
+def test_a_writing_ingest_reads_the_file_records_once_and_the_lexical_index_follows(
+    fresh_bot: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records as the write leaves them are known to the writer (it holds the store's
+    ingest lock): the lexical index catches up from them, not from reading them back."""
+    corpus = _corpus(tmp_path)
+    fresh_bot.ingest([corpus])
+    store = fresh_bot.store
+    reads: list[int] = []
+    read = store.entries
+
+    def counted() -> object:
+        reads.append(1)
+        return read()
+
+    monkeypatch.setattr(store, "entries", counted)
+
+    def found(query: str) -> list[str]:
+        return list(store.texts([h.chunk_id for h in store.bm25_search(query, 3)]).values())
+
+    (corpus / "ferry.md").write_text("The ferry to Skye leaves at noon on Tuesdays.\n")
+    changed = BRIEFING.read_text(encoding="utf-8") + "\nAn added line.\n"
+    (corpus / "briefing.txt").write_text(changed)
+    added = fresh_bot.ingest([corpus])
+    assert added.added > 0
+    assert any("ferry to Skye" in t for t in found("ferry Skye noon"))  # a new file
+    assert any("An added line." in t for t in found("added line"))  # a changed one
+    (corpus / "notes.md").unlink()
+    assert fresh_bot.ingest([corpus], prune=True).removed == 1
+    assert not any("menu was not published" in t for t in found("banquet menu published"))
+    assert len(reads) == 2  # one per ingest
+    monkeypatch.undo()
+    lexical = [f for f in fresh_bot.diagnose() if "lexical" in f.check]
+    assert lexical
+    assert all(f.ok for f in lexical), [f.line() for f in lexical]

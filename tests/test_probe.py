@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,61 @@ def test_a_problem_is_reported_in_chromas_own_words(
     assert probe.main([str(briefing_store), "no-such-collection"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed == {"problem": "Collection [no-such-collection] does not exist"}
+
+
+def test_a_store_without_its_tenant_is_not_called_healthy(
+    briefing_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The public client refuses a store whose default tenant is gone; so must the check."""
+    import shutil
+    import sqlite3
+
+    store = tmp_path / "store"
+    shutil.copytree(briefing_store, store)
+    with sqlite3.connect(store / "chroma.sqlite3") as db:
+        db.execute("DELETE FROM tenants")
+    probe.main([str(store), "briefings"])
+    assert "tenant" in str(json.loads(capsys.readouterr().out)["problem"]).lower()
+
+
+@pytest.mark.parametrize(
+    ("variables", "dotenv", "given"),
+    [
+        ({"MIGRATIONS_HASH_ALGORITHM": "sha256"}, None, True),
+        ({"chroma_api_impl": "x"}, None, True),
+        ({}, "OPENAI_API_KEY=sk\nexport migrations = validate\n", True),
+        ({}, "OPENAI_API_KEY=sk\n# MIGRATIONS=none\n", False),
+        ({"ANONYMIZED_TELEMETRY": "False"}, None, False),
+    ],
+)
+def test_chroma_settings_given_leave_the_check_to_chromas_client(
+    variables: dict[str, str],
+    dotenv: str | None,
+    given: bool,
+    briefing_store: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chroma reads its settings from the environment and ./.env; the native path opens a
+    store with the defaults, so it steps aside whenever one is set."""
+    for key in [k for k in os.environ if probe._OPENING_SETTINGS.match(f"{k}=")]:
+        monkeypatch.delenv(key)
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    if dotenv is not None:
+        (tmp_path / ".env").write_text(dotenv)
+    assert probe._chroma_settings_given() is given
+
+    class Asked(Exception):
+        pass
+
+    def ask_chroma(*_: object) -> None:
+        raise Asked
+
+    monkeypatch.setattr(probe._ChromaCollection, "__init__", ask_chroma)
+    if given:
+        with pytest.raises(Asked):
+            probe._check(str(briefing_store), "briefings")
+    else:
+        assert probe._check(str(briefing_store), "briefings")["problem"] is None
