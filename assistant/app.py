@@ -210,11 +210,29 @@ class Assistant:
             guard=self._lock.reading,  # ingest and remove wait for retrieval, not for a writer
         )
 
+    def preload(self) -> threading.Thread:
+        """Start loading the ONNX models (embedder and cross-encoder) in a background thread:
+        onnxruntime builds a session without holding the GIL, so this overlaps the imports
+        and the store opening a first question needs too. A question waits for whatever is
+        still loading; a failure is left for the question to report."""
+
+        def load() -> None:
+            try:
+                for model in (self.embedder, self.reranker):
+                    getattr(model, "load", lambda: None)()
+            except Exception:
+                logger.debug("loading the models ahead failed", exc_info=True)
+
+        thread = threading.Thread(target=load, name="preload-models")
+        thread.start()
+        return thread
+
     def warm_up(self) -> None:
         """Load the models and open the store now (its check, vector index and lexical index),
         so that the first question costs what the next ones do. A store that is missing,
         empty or damaged is left for the first question to report."""
         self.store.start_check()  # runs in a child process while the models load
+        self.preload()
         self.embedder.embed_query("warm-up")
         self.reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
         self.recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")

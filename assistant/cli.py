@@ -107,7 +107,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = _assistant(args).ask(args.question)
+    from assistant.validation import clean_question
+
+    bot = _assistant(args)
+    # A bad question is one line before any model loads.
+    clean_question(args.question, max_chars=bot.settings.max_question_chars)
+    bot.preload()
+    answer = bot.ask(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:

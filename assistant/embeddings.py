@@ -206,6 +206,12 @@ class SentenceTransformerEmbedder(Embeddings):
         # length-sorted texts keep those batches and give the same progress bar as ONNX.
         return _in_length_order(texts, self.batch_size * 16, encode, show_progress=show_progress)
 
+    def load(self) -> None:
+        """Load, now, what questions and small ingests run (the ONNX session; building it
+        releases the GIL, so another thread can load it while this one works)."""
+        if self._onnx_model() is None:
+            _ = self.model
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return [list(map(float, row)) for row in self.encode(texts)] if texts else []
 

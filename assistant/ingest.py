@@ -9,6 +9,7 @@ for the next run to redo. One ingest runs per store at a time (a lock file says 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -96,28 +97,13 @@ class Ingestor:
         if len(set(names)) != len(names):
             dupes = sorted({n for n in names if names.count(n) > 1})
             raise IngestError(f"Two files would share the source name {dupes[0]}; rename one.")
-        with self.store.ingest_lock():
-            if rebuild:
-                for path, name in files:  # every file must read before the store is emptied
-                    read_document(path, source=name, max_bytes=self.max_file_bytes)
-                with self._writing():
-                    self.store.reset()
-            try:
-                self.store.collection(create=True)
-            except DamagedStoreError:
-                # A kill -9 while Chroma itself was writing its vector index can leave it
-                # unreadable. When this run holds every document of the store (or prunes the
-                # others), rebuilding from them loses nothing: do it rather than refuse.
-                others = set(self.store.entries()) - set(names)
-                if rebuild or (others and not prune):
-                    raise
-                logger.warning(
-                    "the vector index of %s is damaged: rebuilding it from the %d file(s) given",
-                    self.store.location, len(files),
-                )  # fmt: skip
-                plans = None
-            else:
-                plans = self._update(files, names, prune=prune, progress=progress)
+        loading = self._load_embedder_if_changed(files)
+        try:
+            with self.store.ingest_lock():
+                plans = self._locked(files, names, prune=prune, progress=progress, rebuild=rebuild)
+        finally:
+            if loading is not None:
+                loading.join()
         if plans is None:  # the lock is released: the rebuild takes it again
             return self.ingest(paths, prune=prune, progress=progress, rebuild=True)
         added, unchanged, removed, updated = plans
@@ -129,6 +115,57 @@ class Ingestor:
             updated=updated,
             seconds=time.perf_counter() - began,
         )
+
+    def _load_embedder_if_changed(self, files: list[tuple[Path, str]]) -> threading.Thread | None:
+        """Load the embedding model in the background when a file was modified after the last
+        write to the store began: onnxruntime builds its session without holding the GIL, so
+        this overlaps opening the store and reading its records. Only a guess (a file touched,
+        not changed, costs the load; a file copied with its old time, the overlap)."""
+        since = self.store.last_write_began_ns()
+        if since is not None and all(path.stat().st_mtime_ns <= since for path, _ in files):
+            return None
+        thread = threading.Thread(target=self._load_embedder, name="load-embedder")
+        thread.start()
+        return thread
+
+    def _load_embedder(self) -> None:
+        try:
+            load = getattr(self.embedder, "load", None)
+            if load is not None:
+                load()
+        except Exception:  # the ingest itself reports it if it needs the model
+            logger.debug("loading the embedding model ahead failed", exc_info=True)
+
+    def _locked(
+        self,
+        files: list[tuple[Path, str]],
+        names: list[str],
+        *,
+        prune: bool,
+        progress: bool,
+        rebuild: bool,
+    ) -> tuple[int, int, int, int] | None:
+        """The ingest under the store's lock; None: the store must be rebuilt."""
+        if rebuild:
+            for path, name in files:  # every file must read before the store is emptied
+                read_document(path, source=name, max_bytes=self.max_file_bytes)
+            with self._writing():
+                self.store.reset()
+        try:
+            self.store.collection(create=True)
+        except DamagedStoreError:
+            # A kill -9 while Chroma itself was writing its vector index can leave it
+            # unreadable. When this run holds every document of the store (or prunes the
+            # others), rebuilding from them loses nothing: do it rather than refuse.
+            others = set(self.store.entries()) - set(names)
+            if rebuild or (others and not prune):
+                raise
+            logger.warning(
+                "the vector index of %s is damaged: rebuilding it from the %d file(s) given",
+                self.store.location, len(files),
+            )  # fmt: skip
+            return None
+        return self._update(files, names, prune=prune, progress=progress)
 
     def _update(
         self, files: list[tuple[Path, str]], names: list[str], *, prune: bool, progress: bool

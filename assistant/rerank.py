@@ -90,6 +90,10 @@ class OnnxCrossEncoder:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
+    def load(self) -> None:
+        """Load the model now (it is loaded on first use otherwise)."""
+        self._load()
+
     def _load(self) -> None:
         with self._lock:
             if self._session is not None:

@@ -205,9 +205,20 @@ class ChunkStore:
     def lexical_path(self) -> Path:
         return self._local_dir / "lexical" / f"{self.collection_name}.sqlite3"
 
+    @property
+    def _lock_path(self) -> Path:
+        return self._local_dir / f".{self.collection_name}.ingest.lock"
+
     def ingest_lock(self) -> IngestLock:
         """Held while ingesting or removing: one writer per store on this machine."""
-        return IngestLock(self._local_dir / f".{self.collection_name}.ingest.lock", self.location)
+        return IngestLock(self._lock_path, self.location)
+
+    def last_write_began_ns(self) -> int | None:
+        """When the last ingest or removal on this machine took the lock (None: never)."""
+        try:
+            return self._lock_path.stat().st_mtime_ns
+        except OSError:
+            return None
 
     def damaged(self, exc: BaseException) -> StoreError:
         """The one-line error for a Chroma failure, with what to do about it."""

@@ -204,3 +204,17 @@ def test_warm_up_opens_the_store_so_the_first_question_does_not(
     missing.warm_up()  # nothing to open: the first question says so
     with pytest.raises(StoreError):
         missing.ask("Who attended the parade?")
+
+
+def test_preload_loads_both_onnx_models_in_the_background(briefing_store: Path) -> None:
+    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.rerank import OnnxCrossEncoder
+
+    embedder, reranker = SentenceTransformerEmbedder(), OnnxCrossEncoder(threads=1)
+    fresh = Assistant(store_dir=briefing_store, embedder=embedder, reranker=reranker)
+    loading = fresh.preload()
+    assert loading.name == "preload-models"
+    loading.join(timeout=300)
+    assert embedder._session is not None
+    assert reranker._session is not None
+    assert "Xi Jinping" in fresh.ask("Who attended the parade?").text

@@ -173,3 +173,25 @@ def test_a_writing_ingest_reads_the_file_records_once_and_the_lexical_index_foll
     lexical = [f for f in fresh_bot.diagnose() if "lexical" in f.check]
     assert lexical
     assert all(f.ok for f in lexical), [f.line() for f in lexical]
+
+
+def test_a_file_newer_than_the_last_write_starts_loading_the_model_early(tmp_path: Path) -> None:
+    """The model loads in the background (overlapping the store's opening) only when a file
+    was modified after the last write began: a guess, right or wrong the report is the same."""
+    import os
+
+    from assistant.embeddings import SentenceTransformerEmbedder
+
+    corpus = _corpus(tmp_path)
+    Assistant(store_dir=tmp_path / "store").ingest([corpus])
+    embedder = SentenceTransformerEmbedder()
+    bot = Assistant(store_dir=tmp_path / "store", embedder=embedder)
+    assert bot.ingest([corpus]).added == 0
+    assert embedder._session is None  # nothing newer than the last write: not loaded
+    began = bot.store.last_write_began_ns()
+    assert began is not None
+    later = began + 1_000_000_000
+    os.utime(corpus / "notes.md", ns=(later, later))  # touched, not changed
+    report = bot.ingest([corpus])
+    assert (report.added, report.unchanged) == (0, 6)
+    assert embedder._session is not None  # loaded ahead, on the guess
