@@ -145,3 +145,26 @@ def test_html_that_html_parser_rejects_is_an_ingest_error(tmp_path: Path) -> Non
     path.write_text("<p>Text</p><![foo[bar]]>", encoding="utf-8")
     with pytest.raises(UnsupportedFileError, match=r"^odd\.html is not HTML that can be read: "):
         read_document(path)
+
+
+@pytest.mark.parametrize("failing", ["scandir", "stat"])
+def test_a_folder_that_cannot_be_read_stops_discovery(
+    failing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipping it would let `ingest --prune` remove its documents from the store. (Root
+    ignores permission bits, so the refusal is simulated: listing it, or reaching its file.)"""
+    import os
+
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "memo.txt").write_text("memo")
+    (tmp_path / "public.txt").write_text("notice")
+    real = getattr(os, failing)
+
+    def refuse(path: object, *args: object, **kwargs: object) -> object:
+        if "private" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, failing, refuse)
+    with pytest.raises(PermissionError):
+        list(discover([tmp_path]))
