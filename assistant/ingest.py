@@ -94,16 +94,17 @@ class Ingestor:
             where = ", ".join(str(p) for p in paths) or "(no path)"
             raise EmptyCorpusError(f"No {kinds} files found in {where}.")
         names = [name for _, name in files]
+        since = self.store.last_write_ns()  # read before this run's lock touches the file
         if len(set(names)) != len(names):
             dupes = sorted({n for n in names if names.count(n) > 1})
             raise IngestError(f"Two files would share the source name {dupes[0]}; rename one.")
-        loading = self._load_embedder_if_changed(files)
-        try:
-            with self.store.ingest_lock():
+        with self.store.ingest_lock():
+            loading = self._load_embedder_if_changed(files, since)
+            try:
                 plans = self._locked(files, names, prune=prune, progress=progress, rebuild=rebuild)
-        finally:
-            if loading is not None:
-                loading.join()
+            finally:
+                if loading is not None:
+                    loading.join()
         if plans is None:  # the lock is released: the rebuild takes it again
             return self.ingest(paths, prune=prune, progress=progress, rebuild=True)
         added, unchanged, removed, updated = plans
@@ -116,12 +117,13 @@ class Ingestor:
             seconds=time.perf_counter() - began,
         )
 
-    def _load_embedder_if_changed(self, files: list[tuple[Path, str]]) -> threading.Thread | None:
+    def _load_embedder_if_changed(
+        self, files: list[tuple[Path, str]], since: int | None
+    ) -> threading.Thread | None:
         """Load the embedding model in the background when a file was modified after the last
-        write to the store began: onnxruntime builds its session without holding the GIL, so
-        this overlaps opening the store and reading its records. Only a guess (a file touched,
-        not changed, costs the load; a file copied with its old time, the overlap)."""
-        since = self.store.last_write_began_ns()
+        write to the store (``since``): onnxruntime builds its session without holding the
+        GIL, so this overlaps opening the store and reading its records. Only a guess (a file
+        touched, not changed, costs the load; a file copied with its old time, the overlap)."""
         if since is not None and all(path.stat().st_mtime_ns <= since for path, _ in files):
             return None
         thread = threading.Thread(target=self._load_embedder, name="load-embedder")

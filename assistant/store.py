@@ -115,6 +115,7 @@ class _EmbeddedChroma:
         self._client: Any = None
         self.epoch = 0
         self.generation: str | None = None
+        self._newer: str | None = None  # the generation that made ``stale`` say so
 
     @classmethod
     def at(cls, folder: Path) -> _EmbeddedChroma:
@@ -146,7 +147,10 @@ class _EmbeddedChroma:
         with self._lock:
             if self.generation is None:
                 self.generation = generation
-            return self.generation != generation
+            if self.generation == generation:
+                return False
+            self._newer = generation
+            return True
 
     def seen(self, generation: str) -> None:
         with self._lock:
@@ -160,7 +164,9 @@ class _EmbeddedChroma:
                 finally:
                     self._client = None
             self._forget()
-            self.generation = None
+            # The client opened next holds at least what ``stale`` saw: a write after that
+            # makes the next question re-open again (forgetting it let one go unnoticed).
+            self.generation, self._newer = self._newer, None
             self.epoch += 1
 
 
@@ -181,6 +187,7 @@ class ChunkStore:
         # An embedded store's vector index is first touched in a child process (see
         # assistant.probe): a damaged index then fails with a message, not a crash.
         self._check_state: str | subprocess.Popen[str] = "todo" if check_on_open else "done"
+        self._check_lock = threading.RLock()
         self._client: Any = None
         self._epoch = 0
         self._collection: Any = None
@@ -213,8 +220,9 @@ class ChunkStore:
         """Held while ingesting or removing: one writer per store on this machine."""
         return IngestLock(self._lock_path, self.location)
 
-    def last_write_began_ns(self) -> int | None:
-        """When the last ingest or removal on this machine took the lock (None: never)."""
+    def last_write_ns(self) -> int | None:
+        """When the last ingest or removal on this machine let go of its lock (its file's
+        time; None: never)."""
         try:
             return self._lock_path.stat().st_mtime_ns
         except OSError:
@@ -250,6 +258,10 @@ class ChunkStore:
 
     def start_check(self) -> None:
         """Begin the vector-index check in the background (callers may load models meanwhile)."""
+        with self._check_lock:
+            self._start_check()
+
+    def _start_check(self) -> None:
         if self._check_state == "todo":
             if self.chroma_url or not (self.store_dir / "chroma.sqlite3").is_file():
                 self._check_state = "done"
@@ -259,11 +271,19 @@ class ChunkStore:
     def stop_check(self) -> None:
         """Let a check still running end (its result no longer wanted; the next use checks
         anew). It is waited for, not killed: opening a store, Chroma rewrites its files."""
+        with self._check_lock:
+            self._stop_check()
+
+    def _stop_check(self) -> None:
         if isinstance(self._check_state, subprocess.Popen):
             process, self._check_state = self._check_state, "todo"
             probe.finish(process)
 
     def _ensure_checked(self) -> None:
+        with self._check_lock:  # first questions in several threads: one collects the check
+            self._ensure_checked_once()
+
+    def _ensure_checked_once(self) -> None:
         self.start_check()
         if isinstance(self._check_state, str):
             return

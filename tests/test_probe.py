@@ -116,3 +116,43 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
             probe._check(str(briefing_store), "briefings")
     else:
         assert probe._check(str(briefing_store), "briefings")["problem"] is None
+
+
+def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) -> None:
+    """One thread collects the check's child; the others wait for its verdict (racing on it
+    called a healthy store damaged)."""
+    import threading
+
+    from assistant.store import ChunkStore
+
+    for _ in range(3):
+        store = ChunkStore(briefing_store, collection="briefings")
+        outcomes: list[str] = []
+
+        def first_call(store: ChunkStore = store, outcomes: list[str] = outcomes) -> None:
+            try:
+                outcomes.append(f"count {store.count()}")
+            except Exception as exc:
+                outcomes.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=first_call) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(outcomes)) == 1, outcomes
+        assert outcomes[0].startswith("count ")
+
+
+def test_a_write_after_a_reopen_is_noticed_too(tmp_path: Path) -> None:
+    """Each question compares the store's generation with the one its vector index holds;
+    after a re-open that is the generation that caused it, not whatever comes next."""
+    from assistant.store import _EmbeddedChroma
+
+    chroma = _EmbeddedChroma(tmp_path)
+    assert not chroma.stale("g1")  # the first look: nothing to compare with
+    assert chroma.stale("g2")  # another process wrote
+    chroma.reopen()
+    assert chroma.stale("g3")  # and wrote again before the next question
+    chroma.reopen()
+    assert not chroma.stale("g3")
