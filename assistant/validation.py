@@ -40,12 +40,18 @@ def _controls(text: str) -> str:
     return ", ".join(f"U+{ord(ch):04X}" for ch in list(found)[:3])
 
 
+def _visible(ch: str) -> bool:
+    """Not space and not an invisible format character (U+200B zero width space, U+2060
+    word joiner, U+FEFF byte order mark, …)."""
+    return not ch.isspace() and unicodedata.category(ch) != "Cf"
+
+
 def clean_question(question: object, *, max_chars: int) -> str:
     """The question stripped of surrounding space, or ``InvalidQuestionError`` saying why not."""
     if not isinstance(question, str):
         raise InvalidQuestionError(f"The question must be text, not {type(question).__name__}.")
     text = question.strip()
-    if not text:
+    if not any(_visible(ch) for ch in text):
         raise InvalidQuestionError("The question is empty: type a question about the briefing.")
     if len(text) > max_chars:
         raise InvalidQuestionError(

@@ -151,6 +151,14 @@ def test_questions_may_hold_format_characters_that_are_text(question: str) -> No
 
 
 @pytest.mark.parametrize(
+    "question", ["", " \t\n", "\u00a0", "\u200b", "\u2060\ufeff", " \u200b\u200d "]
+)
+def test_a_question_with_nothing_visible_is_empty(question: str) -> None:
+    with pytest.raises(InvalidQuestionError, match="The question is empty"):
+        clean_question(question, max_chars=1000)
+
+
+@pytest.mark.parametrize(
     ("question", "code"),
     [
         ("Who \u202eeno si ohw?", "U+202E"),  # right-to-left override
