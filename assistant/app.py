@@ -17,6 +17,7 @@ from assistant.entities import EntityRecognizer, SpacyRecognizer
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
+from assistant.preloading import load_in_background
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.store import ChunkStore, SourceInfo, store_for
@@ -211,21 +212,9 @@ class Assistant:
         )
 
     def preload(self) -> threading.Thread:
-        """Start loading the ONNX models (embedder and cross-encoder) in a background thread:
-        onnxruntime builds a session without holding the GIL, so this overlaps the imports
-        and the store opening a first question needs too. A question waits for whatever is
-        still loading; a failure is left for the question to report."""
-
-        def load() -> None:
-            try:
-                for model in (self.embedder, self.reranker):
-                    getattr(model, "load", lambda: None)()
-            except Exception:
-                logger.debug("loading the models ahead failed", exc_info=True)
-
-        thread = threading.Thread(target=load, name="preload-models")
-        thread.start()
-        return thread
+        """Start loading the ONNX models (embedder and cross-encoder) in a background thread,
+        overlapping the imports and the store opening a first question needs too."""
+        return load_in_background("preload-models", lambda: self.embedder, lambda: self.reranker)
 
     def warm_up(self) -> None:
         """Load the models and open the store now (its check, vector index and lexical index),

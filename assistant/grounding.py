@@ -99,8 +99,7 @@ def supports(evidence: str, claim: str) -> bool:
 
 def content_words(text: str) -> set[str]:
     """Stemmed words of ``text`` that are not stop words (what a topic is made of)."""
-    stop = STOPWORDS
-    return {t for t in terms(text) if t not in stop}
+    return {t for t in terms(text) if t not in STOPWORDS}
 
 
 def clean_draft(text: str) -> str:

@@ -22,6 +22,7 @@ from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
 from assistant.errors import DamagedStoreError, EmptyCorpusError, IngestError
 from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
 from assistant.manifest import FileEntry
+from assistant.preloading import load_in_background
 from assistant.store import ChunkStore
 from assistant.types import Chunk, Document, IngestReport
 
@@ -126,17 +127,7 @@ class Ingestor:
         touched, not changed, costs the load; a file copied with its old time, the overlap)."""
         if since is not None and all(path.stat().st_mtime_ns <= since for path, _ in files):
             return None
-        thread = threading.Thread(target=self._load_embedder, name="load-embedder")
-        thread.start()
-        return thread
-
-    def _load_embedder(self) -> None:
-        try:
-            load = getattr(self.embedder, "load", None)
-            if load is not None:
-                load()
-        except Exception:  # the ingest itself reports it if it needs the model
-            logger.debug("loading the embedding model ahead failed", exc_info=True)
+        return load_in_background("load-embedder", lambda: self.embedder)
 
     def _locked(
         self,

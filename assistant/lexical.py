@@ -81,8 +81,7 @@ def candidate_terms(terms: Sequence[str], frequency: Mapping[str, int], chunks: 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Snowball-stemmed word tokens."""
-    stop = STOPWORDS
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
     stems: list[str] = _stemmer().stemWords(words)
     return stems
 

@@ -259,53 +259,44 @@ class ChunkStore:
     def start_check(self) -> None:
         """Begin the vector-index check in the background (callers may load models meanwhile)."""
         with self._check_lock:
-            self._start_check()
-
-    def _start_check(self) -> None:
-        if self._check_state == "todo":
-            if self.chroma_url or not (self.store_dir / "chroma.sqlite3").is_file():
-                self._check_state = "done"
-            else:
-                self._check_state = probe.start(self.store_dir, self.collection_name)
+            if self._check_state == "todo":
+                if self.chroma_url or not (self.store_dir / "chroma.sqlite3").is_file():
+                    self._check_state = "done"
+                else:
+                    self._check_state = probe.start(self.store_dir, self.collection_name)
 
     def stop_check(self) -> None:
         """Let a check still running end (its result no longer wanted; the next use checks
         anew). It is waited for, not killed: opening a store, Chroma rewrites its files."""
         with self._check_lock:
-            self._stop_check()
-
-    def _stop_check(self) -> None:
-        if isinstance(self._check_state, subprocess.Popen):
-            process, self._check_state = self._check_state, "todo"
-            probe.finish(process)
+            if isinstance(self._check_state, subprocess.Popen):
+                process, self._check_state = self._check_state, "todo"
+                probe.finish(process)
 
     def _ensure_checked(self) -> None:
         with self._check_lock:  # first questions in several threads: one collects the check
-            self._ensure_checked_once()
+            self.start_check()
+            if isinstance(self._check_state, str):
+                return
+            # The import is this process's next step anyway, and touches no store: done while
+            # the child checks, it is off the critical path (about 1 s of a cold start).
+            ensure_offline()
+            import chromadb  # noqa: F401
 
-    def _ensure_checked_once(self) -> None:
-        self.start_check()
-        if isinstance(self._check_state, str):
-            return
-        # The import is this process's next step anyway, and touches no store: done while
-        # the child checks, it is off the critical path (about 1 s of a cold start).
-        ensure_offline()
-        import chromadb  # noqa: F401
-
-        result = probe.finish(self._check_state)
-        if result.ok:  # the files must also match their headers (no native code involved)
-            problem = probe.files_problem(self.store_dir)
-            result = probe.ProbeResult(False, problem) if problem else result
-        self._check_state = "done"
-        if not result.ok and probe.read_only(result.problem):
-            self._check_state = "todo"
-            raise ReadOnlyStoreError(read_only_message(self.store_dir))
-        if not result.ok and "does not exist" not in result.problem:
-            self._check_state = "todo"  # check again next time: it may have been repaired
-            raise DamagedStoreError(
-                f"The vector store at {self.store_dir} is damaged: {result.problem}."
-                " Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
-            )
+            result = probe.finish(self._check_state)
+            if result.ok:  # the files must also match their headers (no native code involved)
+                problem = probe.files_problem(self.store_dir)
+                result = probe.ProbeResult(False, problem) if problem else result
+            self._check_state = "done"
+            if not result.ok and probe.read_only(result.problem):
+                self._check_state = "todo"
+                raise ReadOnlyStoreError(read_only_message(self.store_dir))
+            if not result.ok and "does not exist" not in result.problem:
+                self._check_state = "todo"  # check again next time: it may have been repaired
+                raise DamagedStoreError(
+                    f"The vector store at {self.store_dir} is damaged: {result.problem}."
+                    " Run 'assistant ingest --rebuild CORPUS' to rebuild it from your documents."
+                )
 
     def _connect(self, *, create: bool) -> Any:
         if self._client is not None:

@@ -28,25 +28,22 @@ def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) 
     assert public.sample(count) is None
 
 
-def test_a_healthy_store_is_checked_without_chromas_client(
-    briefing_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(*_: object) -> None:
-        raise AssertionError("the public client was not needed")
-
-    monkeypatch.setattr(probe._ChromaCollection, "__init__", refuse)
-    result = probe._check(str(briefing_store), "briefings")
-    assert result["problem"] is None
-    assert int(str(result["count"])) > 1
-
-
-def test_when_the_native_bindings_fail_chromas_client_decides(
-    briefing_store: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "unavailable",
+    [
+        # A healthy store is checked without the public client (its 1 s of imports) ...
+        pytest.param(probe._ChromaCollection, id="healthy-store-needs-no-public-client"),
+        # ... and when the private native bindings fail, the public client decides.
+        pytest.param(probe._NativeCollection, id="failing-native-bindings-leave-it-to-chroma"),
+    ],
+)
+def test_either_way_in_alone_checks_a_healthy_store(
+    unavailable: type, briefing_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_: object) -> None:
         raise TypeError("Bindings() got an unexpected keyword argument")
 
-    monkeypatch.setattr(probe._NativeCollection, "__init__", broken)
+    monkeypatch.setattr(unavailable, "__init__", broken)
     result = probe._check(str(briefing_store), "briefings")
     assert result["problem"] is None
     assert int(str(result["count"])) > 1

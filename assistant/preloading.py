@@ -1,0 +1,30 @@
+"""Loading models in a background thread, ahead of their first use.
+
+onnxruntime builds a session without holding the GIL, so a model loaded here overlaps what
+the caller does meanwhile (imports, opening the store). A model's first use waits for a load
+still under way (the models lock themselves); a failure is left for that use to report.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+
+def load_in_background(name: str, *models: Callable[[], object]) -> threading.Thread:
+    """Start a thread that makes each model (``models`` give them) and calls its ``load()``
+    when it has one. Not a daemon: a process does not end while native code is loading."""
+
+    def load() -> None:
+        try:
+            for model in models:
+                getattr(model(), "load", lambda: None)()
+        except Exception:
+            logger.debug("loading %s ahead failed", name, exc_info=True)
+
+    thread = threading.Thread(target=load, name=name)
+    thread.start()
+    return thread
