@@ -6,6 +6,7 @@ import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,7 +70,14 @@ class OnnxCrossEncoder:
     question's ~33 pairs cost 1.7x the pairs run one by one and 2.1x runs of 4 (large
     batches fall out of cache and ~40% of their tokens were padding); scored one by one,
     the pairs were as close to the same model with fp32 activations as in one run (mean
-    |difference| 0.098 vs 0.103 logits; same best pair 76 vs 73 of 80 questions)."""
+    |difference| 0.098 vs 0.103 logits; same best pair 76 vs 73 of 80 questions).
+
+    ``threads`` runs go at once, each on one core (onnxruntime runs a session from several
+    threads, without the GIL): a question's ~9 runs of 4 took 0.67x the time of the same
+    runs one after another on two threads each, whose small matrices keep the second core
+    waiting (``benchmarks/rerank_pairs.py --serial``). The runs are the same, so are the
+    scores. ``parallel=False``, and the old scorer's single run (``batch_size=0``), use the
+    ``threads`` inside each run instead."""
 
     def __init__(
         self,
@@ -78,6 +86,7 @@ class OnnxCrossEncoder:
         threads: int = 2,
         max_length: int = 256,
         batch_size: int = 4,
+        parallel: bool = True,
     ) -> None:
         if threads <= 0:
             raise ValueError(f"threads must be greater than 0. Currently, threads is {threads}")
@@ -86,8 +95,11 @@ class OnnxCrossEncoder:
         self.threads = threads
         self.max_length = max_length
         self.batch_size = batch_size
+        # Runs side by side, one core each; False: one after another, each on every core.
+        self.parallel = parallel and batch_size != 0
         self._session: Any = None
         self._tokenizer: Any = None
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -103,7 +115,7 @@ class OnnxCrossEncoder:
 
             folder = self._model_dir or packaged_reranker_dir()
             options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
+            options.intra_op_num_threads = 1 if self.parallel else self.threads
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -115,6 +127,8 @@ class OnnxCrossEncoder:
             self._session = onnxruntime.InferenceSession(
                 str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
             )
+            if self.parallel and self.threads > 1:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="cross-encoder")
 
     def score(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
@@ -123,10 +137,20 @@ class OnnxCrossEncoder:
             self._load()
         encodings = self._tokenizer.encode_batch([(query, text) for text in texts])
         names = {i.name for i in self._session.get_inputs()}
-        scores: dict[int, float] = {}  # index of the text → its logit
-        for batch in length_batches([len(e.ids) for e in encodings], self.batch_size):
+        session = self._session
+
+        def run(batch: list[int]) -> list[float]:
             feeds = padded_batch([encodings[i] for i in batch])
-            logits = self._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
-            column = np.asarray(logits, dtype=np.float64).reshape(len(batch), -1)[:, 0]
-            scores.update(zip(batch, column.tolist(), strict=True))
+            logits = session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+            column: list[float] = (
+                np.asarray(logits, dtype=np.float64).reshape(len(batch), -1)[:, 0].tolist()
+            )
+            return column
+
+        batches = length_batches([len(e.ids) for e in encodings], self.batch_size)
+        pool = self._pool if len(batches) > 1 else None
+        columns = pool.map(run, batches) if pool is not None else map(run, batches)
+        scores: dict[int, float] = {}  # index of the text → its logit
+        for batch, column in zip(batches, columns, strict=True):
+            scores.update(zip(batch, column, strict=True))
         return [scores[i] for i in range(len(texts))]

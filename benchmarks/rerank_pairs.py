@@ -2,13 +2,15 @@
 current ones, measured in the same run, question by question.
 
     python benchmarks/rerank_pairs.py [--corpora briefing news] [--split all] [--rounds 1]
-                                      [--cache DIR] [--also 4:12]
+                                      [--cache DIR] [--also 4:12] [--serial]
 
 *before* is ``rerank_batch_size=0`` (every pair in one ONNX run, padded to the longest: the
 old scorer, bit for bit) with ``rerank_context_margin=inf`` (every leaning sentence scored
 again with its predecessor in front); *after* is the current ``Settings`` defaults. Each
 ``--also BATCH:MARGIN`` adds a variant. Every corpus of ``eval/suite.json`` named is
-ingested (into ``--cache`` to reuse between runs), every variant answers a few questions to
+ingested (into ``--cache`` to reuse between runs). ``--serial`` adds the current settings
+with the cross-encoder's runs one after another, each on every core (``parallel=False``: the
+scorer before runs went side by side). Every variant answers a few questions to
 warm up, then every question of the chosen half is asked of each variant in turn (the order
 alternating from question to question, so the machine's drift falls on all alike).
 
@@ -37,7 +39,7 @@ from assistant.app import Assistant, shared_reranker
 from assistant.config import Settings, load_settings
 from assistant.evaluation.suite import corpus_assistant, load_suite, select, store_key
 from assistant.offline import ensure_offline
-from assistant.rerank import Reranker
+from assistant.rerank import OnnxCrossEncoder, Reranker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP = 3  # questions each variant answers before timing starts
@@ -59,13 +61,14 @@ class Counting:
 class Variant:
     name: str
     settings: Settings
+    parallel: bool = True  # the cross-encoder's runs side by side
     ask_ms: list[float] = field(default_factory=list)
     retrieve_ms: list[float] = field(default_factory=list)
     pairs: list[int] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
 
 
-def variants(also: Sequence[str]) -> list[Variant]:
+def variants(also: Sequence[str], *, serial: bool = False) -> list[Variant]:
     base = load_settings()
     found = [
         Variant(
@@ -78,7 +81,17 @@ def variants(also: Sequence[str]) -> list[Variant]:
         batch, margin = spec.split(":")
         settings = load_settings(rerank_batch_size=int(batch), rerank_context_margin=float(margin))
         found.append(Variant(f"batch {batch}, margin {margin}", settings))
+    if serial:
+        found.append(Variant("after, runs one by one", base, parallel=False))
     return found
+
+
+def reranker(variant: Variant, settings: Settings) -> Reranker:
+    if variant.parallel:
+        return shared_reranker(settings.onnx_threads, settings.rerank_batch_size)
+    return OnnxCrossEncoder(
+        threads=settings.onnx_threads, batch_size=settings.rerank_batch_size, parallel=False
+    )
 
 
 def load() -> str:
@@ -96,9 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--also", nargs="*", default=[], metavar="BATCH:MARGIN", help="more variants to time"
     )
+    parser.add_argument(
+        "--serial", action="store_true", help="also time the cross-encoder's runs one by one"
+    )
     args = parser.parse_args(argv)
     ensure_offline()
-    runs = variants(args.also)
+    runs = variants(args.also, serial=args.serial)
     suite = select(load_suite(args.suite), args.corpora)
     cache = args.cache or Path(tempfile.mkdtemp(prefix="rerank-pairs-"))
     print(f"load average at start: {load()}", flush=True)
@@ -110,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         bots: list[tuple[Variant, Assistant, Counting]] = []
         for run in runs:
             settings = run.settings.model_copy(update={"store_dir": store, "chroma_url": None})
-            counting = Counting(shared_reranker(settings.onnx_threads, settings.rerank_batch_size))
+            counting = Counting(reranker(run, settings))
             bots.append((run, Assistant(settings=settings, reranker=counting), counting))
         cases = corpus.cases(None if args.split == "all" else args.split)
         for _, bot, _ in bots:

