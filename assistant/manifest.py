@@ -89,6 +89,19 @@ class FileEntry:
         )
 
 
+Record = tuple[str, Mapping[str, Any] | None]  # a Chroma record's id and metadata
+
+
+def entries_from_records(records: Iterable[Record]) -> dict[str, FileEntry]:
+    """The file records among a manifest collection's (id, metadata) records."""
+    found: dict[str, FileEntry] = {}
+    for record_id, meta in records:
+        if record_id.startswith(_PREFIX) and meta:
+            entry = FileEntry.from_metadata(meta)
+            found[entry.source] = entry
+    return found
+
+
 class Manifest:
     """The file records of one Chroma collection (``collection`` is a Chroma collection)."""
 
@@ -100,10 +113,8 @@ class Manifest:
         offset = 0
         while True:
             got = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
-                if record_id.startswith(_PREFIX) and meta:
-                    entry = FileEntry.from_metadata(meta)
-                    found[entry.source] = entry
+            records = zip(got["ids"], got["metadatas"] or [], strict=False)
+            found.update(entries_from_records(records))
             if len(got["ids"]) < _PAGE:
                 return found
             offset += _PAGE

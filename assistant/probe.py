@@ -156,6 +156,32 @@ class _NativeCollection:
         )
         return bool(found.ids[0])
 
+    def records(self, page: int = 2000) -> list[tuple[str, dict[str, Any] | None]]:
+        """Every record's id and metadata."""
+        found: list[tuple[str, dict[str, Any] | None]] = []
+        while True:
+            got = self._bindings.get(
+                self._id, None, None, page, len(found), None, ["metadatas"],
+                self._TENANT, self._DATABASE,
+            )  # fmt: skip
+            found.extend(zip(got.ids, got.metadatas or [None] * len(got.ids), strict=True))
+            if len(got.ids) < page:
+                return found
+
+
+def read_records(
+    store_dir: Path, collection: str
+) -> list[tuple[str, dict[str, Any] | None]] | None:
+    """The (id, metadata) records of ``collection`` read in this process through Chroma's native
+    bindings, without importing chromadb (1 s); None whenever that path cannot be trusted
+    (Chroma settings given, any error: a missing collection, an older store, a damaged or
+    read-only one) — the caller then reads them through Chroma's client. Reading records
+    touches no vector index."""
+    try:
+        return _NativeCollection(str(store_dir), collection).records()
+    except Exception:
+        return None
+
 
 # The Chroma settings that change how a store is opened; chromadb reads them from the
 # environment or a ``.env`` file in the working folder (any case).

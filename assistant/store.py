@@ -26,7 +26,7 @@ from assistant.errors import (
 )
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
-from assistant.manifest import FileEntry, Manifest
+from assistant.manifest import FileEntry, Manifest, entries_from_records
 from assistant.offline import ensure_offline
 from assistant.types import Chunk, Span
 
@@ -142,6 +142,10 @@ class _EmbeddedChroma:
 
         SharedSystemClient._identifier_to_system.pop(str(self._path), None)
         SharedSystemClient._identifier_to_refcount.pop(str(self._path), None)
+
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
 
     def stale(self, generation: str) -> bool:
         with self._lock:
@@ -273,15 +277,21 @@ class ChunkStore:
                 process, self._check_state = self._check_state, "todo"
                 probe.finish(process)
 
-    def _ensure_checked(self) -> None:
+    def wait_for_check(self) -> None:
+        """The vector-index check's verdict (started now if it is not running), without
+        importing chromadb meanwhile: raises what the first use of the store would."""
+        self._ensure_checked(import_client=False)
+
+    def _ensure_checked(self, *, import_client: bool = True) -> None:
         with self._check_lock:  # first questions in several threads: one collects the check
             self.start_check()
             if isinstance(self._check_state, str):
                 return
-            # The import is this process's next step anyway, and touches no store: done while
-            # the child checks, it is off the critical path (about 1 s of a cold start).
-            ensure_offline()
-            import chromadb  # noqa: F401
+            if import_client:
+                # The import is this process's next step anyway, and touches no store: done
+                # while the child checks, it is off the critical path (~1 s of a cold start).
+                ensure_offline()
+                import chromadb  # noqa: F401
 
             result = probe.finish(self._check_state)
             if result.ok:  # the files must also match their headers (no native code involved)
@@ -426,6 +436,21 @@ class ChunkStore:
             name: FileEntry(name, doc_hash, tuple(chunk_ids), state="unverified")
             for name, (doc_hash, chunk_ids) in found.items()
         }
+
+    def peek_entries(self) -> dict[str, FileEntry] | None:
+        """The file records of an embedded store read without Chroma's client (through its
+        native bindings, ``probe.read_records``): for an ingest holding the lock that may find
+        nothing to do. None — read them with ``entries()`` — for a server store, a store this
+        process has open, one without a manifest, or whenever that path fails."""
+        if (
+            self.chroma_url
+            or not (self.store_dir / "chroma.sqlite3").is_file()
+            or _EmbeddedChroma.at(self.store_dir).is_open
+        ):
+            return None
+        self.start_check()  # the child checks the vector index meanwhile
+        records = probe.read_records(self.store_dir, f"{self.collection_name}__files")
+        return None if records is None else entries_from_records(records)
 
     @property
     def has_manifest(self) -> bool:

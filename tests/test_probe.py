@@ -28,6 +28,22 @@ def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) 
     assert public.sample(count) is None
 
 
+def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path) -> None:
+    for name in ("briefings", "briefings__files"):
+        got = probe._ChromaCollection(str(briefing_store), name)._collection.get(
+            include=["metadatas"]
+        )
+        expected = list(zip(got["ids"], got["metadatas"], strict=True))
+        assert len(expected) > 1
+        native = probe._NativeCollection(str(briefing_store), name)
+        for page in (1, 3, 2000):
+            assert native.records(page=page) == expected
+    entries = probe.read_records(briefing_store, "briefings__files")
+    assert entries is not None
+    assert [i for i, _ in entries if i.startswith("file:")] == ["file:briefing.txt"]
+    assert probe.read_records(briefing_store, "no-such-collection") is None
+
+
 @pytest.mark.parametrize(
     "unavailable",
     [

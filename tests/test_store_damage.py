@@ -242,6 +242,17 @@ def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
 
 
+def test_an_unchanged_whole_corpus_still_rebuilds_a_damaged_index(
+    store: Path, pristine: tuple[Path, Path]
+) -> None:
+    """Nothing changed, so the ingest looks at the file records alone first (without opening
+    Chroma's client): the store's check must still send it the usual way, which rebuilds."""
+    garble_vectors(store)
+    report = assistant_for(store).ingest([pristine[1]])
+    assert report.added > 1500
+    assert report.unchanged == 0
+
+
 def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path) -> None:
     bot = assistant_for(store)
     keeper = bot.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id
