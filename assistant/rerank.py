@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -99,7 +100,7 @@ class OnnxCrossEncoder:
         self.parallel = parallel and batch_size != 0
         self._session: Any = None
         self._tokenizer: Any = None
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None  # made by this process id
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -127,8 +128,17 @@ class OnnxCrossEncoder:
             self._session = onnxruntime.InferenceSession(
                 str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
             )
-            if self.parallel and self.threads > 1:
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="cross-encoder")
+
+    def _executor(self) -> ThreadPoolExecutor | None:
+        """The threads that run batches side by side (None: one after another). A forked
+        process has none of its parent's threads, so it makes its own."""
+        if not self.parallel or self.threads == 1:
+            return None
+        with self._lock:
+            if self._pool is None or self._pool[0] != os.getpid():
+                pool = ThreadPoolExecutor(self.threads, thread_name_prefix="cross-encoder")
+                self._pool = (os.getpid(), pool)
+            return self._pool[1]
 
     def score(self, query: str, texts: Sequence[str]) -> list[float]:
         if not texts:
@@ -148,7 +158,7 @@ class OnnxCrossEncoder:
             return column
 
         batches = length_batches([len(e.ids) for e in encodings], self.batch_size)
-        pool = self._pool if len(batches) > 1 else None
+        pool = self._executor() if len(batches) > 1 else None
         columns = pool.map(run, batches) if pool is not None else map(run, batches)
         scores: dict[int, float] = {}  # index of the text → its logit
         for batch, column in zip(batches, columns, strict=True):

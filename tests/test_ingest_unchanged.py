@@ -155,3 +155,37 @@ def test_the_records_are_peeked_at_only_when_it_can_pay(
     write(corpus, "doc1.txt", 1)  # newer than the last write
     assert assistant_for(other).ingest([corpus]).added > 0
     assert peeks == [fresh]
+
+
+def test_a_record_of_another_model_is_refused_even_for_a_file_not_given(
+    built: tuple[Path, Path, int],
+) -> None:
+    """A store with such a record (an older or hand-made one): the usual path refuses it,
+    whichever files are given, so the shortcut must not call it unchanged."""
+    import chromadb
+    from chromadb.config import Settings
+
+    store, corpus, _ = built
+    client = chromadb.PersistentClient(str(store), Settings(anonymized_telemetry=False))
+    files = client.get_collection("briefings__files")
+    meta = dict(files.get(ids=["file:doc0.txt"], include=["metadatas"])["metadatas"][0])
+    meta.update(source="ghost.txt", embedder="other-model@x")
+    files.upsert(ids=["file:ghost.txt"], metadatas=[meta], embeddings=[[1.0]])
+    del files, client
+    refused = ingest(store, corpus)
+    assert refused["error"] == "IngestError"
+    assert "another embedding model (other-model@x)" in refused["message"]
+
+
+def test_a_file_dated_in_the_future_does_not_keep_the_shortcut_away(
+    built: tuple[Path, Path, int],
+) -> None:
+    store, corpus, chunks = built
+    future = 4_000_000_000 * 10**9  # the year 2096
+    os.utime(corpus / "doc1.txt", ns=(future, future))
+    first = ingest(store, corpus)  # its record has the old time: the usual path, which notes it
+    assert first["unchanged"] == chunks
+    assert first["chromadb"]
+    again = ingest(store, corpus)
+    assert again["unchanged"] == chunks
+    assert again["chromadb"] is False

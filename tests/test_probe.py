@@ -95,6 +95,9 @@ def test_a_store_without_its_tenant_is_not_called_healthy(
         ({"chroma_api_impl": "x"}, None, True),
         ({}, "OPENAI_API_KEY=sk\nexport migrations = validate\n", True),
         ({}, "OPENAI_API_KEY=sk\n# MIGRATIONS=none\n", False),
+        ({}, "'CHROMA_SEGMENT_CACHE_POLICY'=LRU\n", True),
+        ({}, '"chroma_memory_limit_bytes" = 1000\n', True),
+        ({}, "\"CHROMA_X'=1\n", False),  # mismatched quotes: not a name Chroma reads
         ({"ANONYMIZED_TELEMETRY": "False"}, None, False),
     ],
 )

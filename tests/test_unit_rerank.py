@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +140,6 @@ def test_runs_side_by_side_give_each_text_its_own_score() -> None:
     model = OnnxCrossEncoder(batch_size=1, threads=3)
     session = SlowShortSession()
     model._session, model._tokenizer = session, FakeTokenizer()
-    model._pool = ThreadPoolExecutor(3)
     try:
         assert model.score("q", TEXTS) == [6.0, 2.0, 4.0, 3.0, 8.0, 5.0]
         assert len(session.threads) > 1
@@ -149,7 +148,27 @@ def test_runs_side_by_side_give_each_text_its_own_score() -> None:
         assert model.score("q", TEXTS[:1]) == [6.0]  # one run: no hand-over to the pool
         assert session.threads == {threading.current_thread().name}
     finally:
-        model._pool.shutdown()
+        assert model._pool is not None
+        model._pool[1].shutdown()
+
+
+def test_a_process_forked_after_scoring_scores_too() -> None:
+    """The child has none of the parent's threads: it must not wait on them (it hung)."""
+    model = OnnxCrossEncoder(batch_size=1, threads=2)
+    model._session, model._tokenizer = SlowShortSession(), FakeTokenizer()
+    expected = [6.0, 2.0, 4.0, 3.0, 8.0, 5.0]
+    assert model.score("q", TEXTS) == expected
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's verdict is its exit status
+        os._exit(0 if model.score("q", TEXTS) == expected else 3)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(child, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done == (0, 0):
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+        pytest.fail("the forked process hung in score()")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
 
 
 def test_runs_go_side_by_side_on_one_core_each_unless_told_otherwise() -> None:
