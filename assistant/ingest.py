@@ -100,22 +100,18 @@ class Ingestor:
             dupes = sorted({n for n in names if names.count(n) > 1})
             raise IngestError(f"Two files would share the source name {dupes[0]}; rename one.")
         with self.store.ingest_lock():
-            unchanged = None if rebuild else self._nothing_to_do(files, since, prune=prune)
-            if unchanged is not None:
-                return IngestReport(
-                    files=len(files),
-                    added=0,
-                    unchanged=unchanged,
-                    removed=0,
-                    updated=0,
-                    seconds=time.perf_counter() - began,
-                )
-            loading = self._load_embedder_if_changed(files, since)
-            try:
-                plans = self._locked(files, names, prune=prune, progress=progress, rebuild=rebuild)
-            finally:
-                if loading is not None:
-                    loading.join()
+            same = None if rebuild else self._nothing_to_do(files, since, prune=prune)
+            if same is not None:
+                plans: tuple[int, int, int, int] | None = (0, same, 0, 0)
+            else:
+                loading = self._load_embedder_if_changed(files, since)
+                try:
+                    plans = self._locked(
+                        files, names, prune=prune, progress=progress, rebuild=rebuild
+                    )
+                finally:
+                    if loading is not None:
+                        loading.join()
         if plans is None:  # the lock is released: the rebuild takes it again
             return self.ingest(paths, prune=prune, progress=progress, rebuild=True)
         added, unchanged, removed, updated = plans
