@@ -302,6 +302,8 @@ def cmd_eval_suite(args: argparse.Namespace) -> int:
     from assistant.config import load_settings
     from assistant.evaluation.suite import (
         load_suite,
+        render_intent_table,
+        render_short_table,
         render_table,
         render_type_table,
         run_suite,
@@ -319,7 +321,14 @@ def cmd_eval_suite(args: argparse.Namespace) -> int:
         progress=True,
         mode=args.mode,
     )
-    table = render_table(results) + "\n\n" + render_type_table(results)
+    table = "\n\n".join(
+        (
+            render_table(results),
+            render_type_table(results),
+            render_intent_table(results),
+            render_short_table(results),
+        )
+    )
     print(f"{args.split} half" if split else "whole files")
     print(table)
     if args.out:

@@ -94,8 +94,8 @@ class BaselineRecipe:
         timings = {"total": (time.perf_counter() - began) * 1000}
         if not passages or best < RELEVANCE_THRESHOLD:
             return Answer(
-                question, question, ABSTAIN_TEXT, (), passages, True, best, SCORE_KIND,
-                timings=timings,
+                question, question, ABSTAIN_TEXT, (), passages, True,
+                reader_score=best, reader_score_kind=SCORE_KIND, timings=timings,
             )  # fmt: skip
         top = passages[0].chunk
         citation = Citation(
@@ -111,7 +111,10 @@ class BaselineRecipe:
             passage_text=top.text,
         )
         text = " ".join(top.text.split()) + " [1]"
-        return Answer(question, question, text, (citation,), passages, False, best, timings=timings)
+        return Answer(
+            question, question, text, (citation,), passages, False, reader_score=best,
+            timings=timings,
+        )  # fmt: skip
 
     def close(self) -> None:
         self._dir.cleanup()

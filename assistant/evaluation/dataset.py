@@ -18,7 +18,13 @@ class DatasetError(AssistantError, ValueError):
     """A Q&A file that cannot be used; the message names the line."""
 
 
-_KEYS = {"id", "question", "answers", "evidence", "answerable", "history"}
+_KEYS = {
+    "id", "question", "answers", "evidence", "answerable", "history", "intent", "must", "must_k",
+    "short",
+}  # fmt: skip
+# What a question asks for (``assistant.answer.intent.Intent`` values); a case without one is a
+# look-up.
+INTENTS = ("lookup", "overview", "profile", "statements", "inventory", "reason")
 
 Split = Literal["dev", "test"]
 SPLITS: tuple[Split, ...] = ("dev", "test")
@@ -39,6 +45,19 @@ class EvalCase:
     evidence: tuple[str, ...] = ()
     answerable: bool = True
     history: tuple[Turn, ...] = ()
+    # What the question asks for (``INTENTS``).
+    intent: str = "lookup"
+    # The key facts a right answer holds: each a tuple of accepted phrasings, of which at
+    # least ``must_k`` (default: all) must appear in the answer.
+    must: tuple[tuple[str, ...], ...] = ()
+    must_k: int | None = None
+    # Accepted short answers (the bold first words), when the question has one.
+    short: tuple[str, ...] = ()
+
+    @property
+    def must_needed(self) -> int:
+        """How many of ``must`` a right answer meets."""
+        return len(self.must) if self.must_k is None else self.must_k
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -47,9 +66,15 @@ class EvalCase:
             "answers": list(self.answers),
             "evidence": list(self.evidence),
             "answerable": self.answerable,
+            "intent": self.intent,
         }
         if self.history:
             data["history"] = [{"role": t.role, "content": t.content} for t in self.history]
+        if self.must:
+            data["must"] = [list(group) for group in self.must]
+            data["must_k"] = self.must_needed
+        if self.short:
+            data["short"] = list(self.short)
         return data
 
 
@@ -59,6 +84,19 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise DatasetError(f"{where}: '{key}' must be a list of strings.")
     return tuple(value)
+
+
+def _must(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(group, list) and group and all(isinstance(p, str) and p.strip() for p in group)
+        for group in value
+    ):
+        raise DatasetError(
+            f"{where}: 'must' must be a list of non-empty lists of phrasings (strings)."
+        )
+    return tuple(tuple(group) for group in value)
 
 
 def parse_case(data: Any, where: str) -> EvalCase:
@@ -81,9 +119,25 @@ def parse_case(data: Any, where: str) -> EvalCase:
         raise DatasetError(f"{where}: {exc}") from None
     answers = _strings(data.get("answers"), "answers", where)
     evidence = _strings(data.get("evidence"), "evidence", where)
-    if not answerable and (answers or evidence):
-        raise DatasetError(f"{where}: an unanswerable case has no answers or evidence.")
-    return EvalCase(case_id, question, answers, evidence, answerable, history)
+    intent = data.get("intent", "lookup")
+    if intent not in INTENTS:
+        raise DatasetError(f"{where}: 'intent' must be one of {', '.join(INTENTS)}.")
+    must = _must(data.get("must"), where)
+    must_k = data.get("must_k")
+    if must_k is not None and (
+        isinstance(must_k, bool) or not isinstance(must_k, int) or not 1 <= must_k <= len(must)
+    ):
+        raise DatasetError(
+            f"{where}: 'must_k' must be a whole number from 1 to the number of 'must' groups."
+        )
+    short = _strings(data.get("short"), "short", where)
+    if not answerable and (answers or evidence or must or short):
+        raise DatasetError(
+            f"{where}: an unanswerable case has no answers, evidence, must or short."
+        )
+    return EvalCase(
+        case_id, question, answers, evidence, answerable, history, intent, must, must_k, short
+    )
 
 
 def parse_cases(lines: Iterable[str], name: str) -> list[EvalCase]:

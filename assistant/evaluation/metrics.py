@@ -113,6 +113,36 @@ def grounded_fraction(answer: str, citations: Sequence[dict[str, Any]]) -> float
     return good / len(pieces)
 
 
+def must_met(prediction: str, must: Sequence[Sequence[str]]) -> int:
+    """How many of the key facts ``must`` (each a list of accepted phrasings) the answer holds."""
+    return sum(1 for group in must if contains(prediction, group))
+
+
+# A short answer is right when its words and an accepted answer's overlap this much (token
+# F1): "in Red Square" for "Red Square", not "U.S" for "U.S. ambassador" or a clause fragment.
+SHORT_F1 = 0.5
+
+
+def short_right(short: str, accepted: Sequence[str]) -> bool:
+    """Is the bold short answer one of the accepted answers (token F1 of at least SHORT_F1)?"""
+    return bool(short) and token_f1(short, accepted) >= SHORT_F1
+
+
+def _answered_right(case: dict[str, Any], abstained: bool, prediction: str) -> float | None:
+    """1 when the answer is right: an answerable case answered with its key facts (at least
+    ``must_k`` of ``must``), else with one of its answers; an unanswerable case refused."""
+    if not case.get("answerable", True):
+        return float(abstained)
+    must = case.get("must") or []
+    if abstained:
+        return 0.0 if must or case.get("answers") else None
+    if must:
+        return float(must_met(prediction, must) >= int(case.get("must_k", len(must))))
+    if case.get("answers"):
+        return contains(prediction, case["answers"])
+    return None
+
+
 def case_metrics(case: dict[str, Any], run_case: dict[str, Any]) -> dict[str, float | None]:
     """All per-case metrics; ``None`` where a metric does not apply to the case."""
     answerable = bool(case.get("answerable", True))
@@ -125,6 +155,19 @@ def case_metrics(case: dict[str, Any], run_case: dict[str, Any]) -> dict[str, fl
         "abstained": float(abstained),
         "abstention_correct": float(abstained != answerable),
     }
+    said = "" if abstained else answer_text(run_case["answer"])
+    out["right"] = _answered_right(case, abstained, said)
+    must = case.get("must") or []
+    out["must_met"] = (
+        must_met(said, must) / len(must) if must and answerable and not abstained else None
+    )
+    # The bold short answer: shown at all, and right (against the case's accepted short
+    # answers, else its answers; a bold answer where none is accepted is wrong).
+    shown = "" if abstained else short_text(run_case)
+    accepted = list(case.get("short") or []) or (answers if answerable else [])
+    out["short_shown"] = float(bool(shown))
+    out["short_right"] = float(short_right(shown, accepted)) if shown else None
+    out["short_expected"] = float(bool(accepted)) if answerable else 0.0
     texts = [r["text"] for r in run_case["retrieved"]]
     names = ("hit@1", "hit@3", "hit@5", "mrr", "recall@k")
     out.update(
@@ -245,3 +288,40 @@ def type_figures(
         }
         for kind, rows in sorted(groups.items())
     }
+
+
+def _share(values: Sequence[float | None]) -> float | None:
+    known = [float(v) for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def intent_figures(
+    cases: Sequence[dict[str, Any]], runs: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, float | None]]:
+    """Per intent the case asks for (look-up, overview, profile, …): how many answerable and
+    unanswerable cases; the share answered right (``right``) and refused among the
+    answerable ones; the share of unanswerable ones refused; the short answers' precision
+    (shown and right) and coverage (shown, of the answerable cases that have one); and how
+    often the assistant read the intent as the case names it."""
+    groups: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for case, run in zip(cases, runs, strict=True):
+        groups.setdefault(str(case.get("intent", "lookup")), []).append((case, run))
+    out: dict[str, dict[str, float | None]] = {}
+    for intent, pairs in sorted(groups.items()):
+        answerable = [(c, r) for c, r in pairs if c.get("answerable", True)]
+        unanswerable = [(c, r) for c, r in pairs if not c.get("answerable", True)]
+        shown = [r["metrics"] for _, r in pairs if r["metrics"].get("short_shown")]
+        expected = [r["metrics"] for _, r in answerable if r["metrics"].get("short_expected")]
+        read = [float(r.get("intent") == intent) for _, r in pairs if "intent" in r]
+        out[intent] = {
+            "answerable": float(len(answerable)),
+            "unanswerable": float(len(unanswerable)),
+            "right": _share([r["metrics"].get("right") for _, r in answerable]),
+            "answerable_refused": _share([float(r["abstained"]) for _, r in answerable]),
+            "unanswerable_refused": _share([float(r["abstained"]) for _, r in unanswerable]),
+            "short_shown": float(len(shown)),
+            "short_precision": _share([m.get("short_right") for m in shown]),
+            "short_coverage": _share([m.get("short_shown") for m in expected]),
+            "intent_read": _share(read),
+        }
+    return out

@@ -13,7 +13,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.evaluation.dataset import EvalCase
-from assistant.evaluation.metrics import answer_text, case_metrics, summarize, type_figures
+from assistant.evaluation.metrics import (
+    answer_text,
+    case_metrics,
+    intent_figures,
+    summarize,
+    type_figures,
+)
 from assistant.types import Answer, Turn
 
 
@@ -40,6 +46,8 @@ class Report:
     cases: tuple[dict[str, Any], ...]
     # F1 and contains per kind of question (person, place, yes/no, list, …).
     by_type: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Per intent a case asks for: answered right, refused, short answers' precision/coverage.
+    by_intent: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
     def primary_metric(self) -> str:
@@ -51,6 +59,7 @@ class Report:
             "settings": self.settings,
             "summary": self.summary,
             "by_type": self.by_type,
+            "by_intent": self.by_intent,
             "cases": list(self.cases),
         }
 
@@ -69,6 +78,7 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
         "question": case.question,
         "answer": answer.text,
         "short": answer.short.to_dict() if answer.short else None,
+        "intent": answer.intent,
         "abstained": answer.abstained,
         "citations": [
             {
@@ -137,5 +147,10 @@ def evaluate(
     dicts = [c.to_dict() for c in cases]
     summary = summarize(dicts, records)
     return Report(
-        system.name, system.describe(), summary, tuple(records), type_figures(dicts, records)
+        system.name,
+        system.describe(),
+        summary,
+        tuple(records),
+        type_figures(dicts, records),
+        intent_figures(dicts, records),
     )

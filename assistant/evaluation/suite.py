@@ -197,3 +197,53 @@ def render_type_table(results: Sequence[CorpusResult]) -> str:
     for kind, (n, f1, contained) in sorted(totals.items()):
         rows.append(f"| {kind} | {int(n)} | {f1 / n:.2f} | {contained / n:.2f} |")
     return "\n".join(rows)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def render_intent_table(results: Sequence[CorpusResult]) -> str:
+    """A Markdown table: per intent the cases ask for, over all corpora — answered right,
+    answerable refused, unanswerable refused, the short answers shown with their precision
+    and coverage, and how often the intent was read as the case names it."""
+    from assistant.evaluation.metrics import intent_figures
+
+    cases = [c.to_dict() for result in results for c in result.cases]
+    runs = [run for result in results for run in result.assistant.cases]
+    rows = [
+        "| intent | answerable | unanswerable | right | answerable refused | "
+        "unanswerable refused | bold shown | bold precision | bold coverage | intent read |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for intent, f in intent_figures(cases, runs).items():
+        rows.append(
+            f"| {intent} | {int(f['answerable'] or 0)} | {int(f['unanswerable'] or 0)} | "
+            f"{_percent(f['right'])} | {_percent(f['answerable_refused'])} | "
+            f"{_percent(f['unanswerable_refused'])} | {int(f['short_shown'] or 0)} | "
+            f"{_percent(f['short_precision'])} | {_percent(f['short_coverage'])} | "
+            f"{_percent(f['intent_read'])} |"
+        )
+    return "\n".join(rows)
+
+
+def render_short_table(results: Sequence[CorpusResult]) -> str:
+    """A Markdown table: per corpus, the bold short answers shown, their precision (shown and
+    right) and coverage (answerable cases with an accepted short answer that got one)."""
+    rows = [
+        "| corpus | bold shown | bold right | precision | coverage |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        metrics = [run["metrics"] for run in result.assistant.cases]
+        shown = [m for m in metrics if m.get("short_shown")]
+        right = sum(1 for m in shown if m.get("short_right"))
+        expected = [m for m in metrics if m.get("short_expected")]
+        covered = sum(1 for m in expected if m.get("short_shown"))
+        coverage = covered / len(expected) if expected else None
+        precision = right / len(shown) if shown else None
+        rows.append(
+            f"| {result.name} | {len(shown)} | {right} | {_percent(precision)} | "
+            f"{_percent(coverage)} |"
+        )
+    return "\n".join(rows)
