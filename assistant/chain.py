@@ -1,5 +1,6 @@
-"""The LCEL runnable: condense → retrieve → read → cite → gate → write, over a frozen
-``ChainState``.
+"""The LCEL runnable over a frozen ``ChainState``: condense → intent, then by what the question
+asks for either a look-up — retrieve → read → cite → gate → write — or the intent's answerer
+(an overview, a profile, …): compose → cite → lay out.
 
 ``write`` runs only with a writer (``--mode llm``) and only for a question the gate let
 through: the writer's draft is checked sentence by sentence against the passages
@@ -18,6 +19,8 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.answer.compose import Answerer, Composed, Layout, Request
+from assistant.answer.intent import LOOKUP, Intent, Reading, read_intent
 from assistant.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.conversation import resolve, standalone
 from assistant.entities import EntityRecognizer
@@ -44,6 +47,11 @@ class ChainState:
     # condense: the question with its pronoun resolved, and the standalone query
     resolved: str = ""
     query: str = ""
+    # intent: what the question asks for
+    reading: Reading = LOOKUP
+    # compose (an intent's answerer): its own framing sentence, and how the answer is laid out
+    lead: str = ""
+    layout: Layout = "prose"
     # retrieve
     passages: tuple[Passage, ...] = ()
     # read
@@ -83,17 +91,24 @@ def build_chain(
     writer: Reader | None = None,
     writer_passages: int = 3,
     guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+    answerers: Mapping[Intent, Answerer] | None = None,
 ) -> Runnable[ChainState, Answer]:
     """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
     an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
 
     ``writer`` (optional) rewrites an answer the gate let through from the best
     ``writer_passages`` passages; its markers number those passages. ``guard()`` is held
-    while retrieval reads the store (the only step that does)."""
+    while retrieval (or an answerer) reads the store. ``answerers``: one per intent other
+    than the look-up; a question whose intent has none, or whose answerer cannot tell, is
+    answered as a look-up."""
+    by_intent: Mapping[Intent, Answerer] = answerers or {}
 
     def condense_step(state: ChainState) -> ChainState:
         resolved, context = resolve(state.question, state.history, recognizer)
         return replace(state, query=standalone(resolved, context), resolved=resolved)
+
+    def intent_step(state: ChainState) -> ChainState:
+        return replace(state, reading=read_intent(state.resolved or state.question))
 
     def retrieve_step(state: ChainState) -> ChainState:
         with guard():
@@ -168,6 +183,8 @@ def build_chain(
             citations=state.citations,
             passages=state.passages,
             abstained=state.abstained,
+            intent=state.reading.intent.value,
+            layout=state.layout,
             reader_score=draft.score,
             reader_score_kind=draft.score_kind,
             short=state.short,
@@ -180,16 +197,71 @@ def build_chain(
             writer_error=state.writer_error,
         )
 
-    steps = (
-        _timed("condense", condense_step)
-        | _timed("retrieve", retrieve_step)
+    def compose(state: ChainState, answerer: Answerer) -> Composed | None:
+        request = Request(state.question, state.resolved, state.query, state.history, state.reading)
+        with guard():
+            return answerer.answer(request)
+
+    def composed_steps(composed: Composed) -> Runnable[ChainState, ChainState]:
+        def take(state: ChainState) -> ChainState:
+            return replace(
+                state,
+                passages=composed.passages,
+                draft=composed.draft,
+                lead=composed.lead,
+                layout=composed.layout,
+            )
+
+        def lay_out(state: ChainState) -> ChainState:
+            draft = _draft(state)
+            if not state.citations and not draft.abstained:  # nothing held: nothing to say
+                return replace(state, text=ABSTAIN_TEXT, abstained=True, short=None)
+            body = layout(state.text, state.short, state.layout)
+            text = (
+                f"{state.lead}\n{body}"
+                if state.layout == "list" and state.lead
+                else (" ".join(t for t in (state.lead, body) if t))
+            )
+            return replace(state, text=text, abstained=draft.abstained)
+
+        return _timed("compose", take) | _timed("cite", cite_step) | _timed("lay out", lay_out)
+
+    looked_up = (
+        _timed("retrieve", retrieve_step)
         | _timed("read", read_step)
         | _timed("cite", cite_step)
         | _timed("gate", gate_step)
     )
     if writer is not None:
-        steps = steps | _timed("write", write_step)
+        looked_up = looked_up | _timed("write", write_step)
+
+    def route(state: ChainState) -> ChainState:
+        answerer = by_intent.get(state.reading.intent)
+        if answerer is not None:
+            began = time.perf_counter()
+            composed = compose(state, answerer)
+            spent = {**state.timings, "compose": (time.perf_counter() - began) * 1000}
+            state = replace(state, timings=MappingProxyType(spent))
+            if composed is not None:
+                return composed_steps(composed).invoke(state)
+        return looked_up.invoke(state)
+
+    steps = (
+        _timed("condense", condense_step)
+        | _timed("intent", intent_step)
+        | RunnableLambda(route, name="route")
+    )
     return steps | RunnableLambda(finish, name="answer")
+
+
+def layout(text: str, short: ShortAnswer | None, how: Layout) -> str:
+    """Verified answer text as the reader sees it: prose with the short answer in front, or
+    (a ``list`` of two or more cited pieces) one piece a line, each a "- " bullet."""
+    pieces = split_cited(text)
+    if how != "list" or len(pieces) < 2:
+        return with_short(text, short)
+    lines = [with_marker(p.text, p.marker) if p.marker else p.text for p in pieces]
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def _checked(

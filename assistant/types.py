@@ -130,8 +130,10 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     abstained: bool
-    # What the question asked for (an ``Intent`` value: "lookup", "overview", "profile", …).
+    # What the question asked for (an ``Intent`` value: "lookup", "overview", "profile", …),
+    # and how ``text`` is laid out: "prose", or "list" (one cited item a line, "- " in front).
     intent: str = "lookup"
+    layout: str = "prose"
     # The reader's own score of its answer, when it declares one, and what kind of number it
     # is (the extractive reader's is a cross-encoder logit; another reader may declare a
     # probability, or nothing). Nothing downstream assumes a kind.
@@ -158,6 +160,7 @@ class Answer:
             "text": self.text,
             "abstained": self.abstained,
             "intent": self.intent,
+            "layout": self.layout,
             "short": self.short.to_dict() if self.short else None,
             "reader_score": None if self.reader_score is None else _finite(self.reader_score),
             "reader_score_kind": self.reader_score_kind,

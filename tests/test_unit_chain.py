@@ -110,7 +110,9 @@ def test_a_confident_answer_is_quoted_and_cited() -> None:
     assert answer.signals is not None
     assert answer.signals.best == 3.0
     assert [p.chunk for p in answer.passages] == [PARADE]
-    assert set(answer.timings) == {"condense", "retrieve", "read", "cite", "gate", "total"}
+    assert set(answer.timings) == {
+        "condense", "intent", "retrieve", "read", "cite", "gate", "total"
+    }
 
 
 def test_under_the_gates_threshold_the_answer_is_refused_without_citations() -> None:

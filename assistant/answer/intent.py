@@ -1,0 +1,478 @@
+"""What a question asks for: its intent, read from its wording alone (no model, no corpus).
+
+A reader of a briefing asks for more than one fact: a summary ("Summarize it", "Key points?",
+"tl;dr"), who someone is ("Who is Dorothy Shea?"), what someone said or did ("What did the US
+say about China?"), which things are mentioned ("Which countries are mentioned?") and why
+("Why does the US criticise China?"). ``read_intent`` names the intent and the words that
+fill it in (the subject, the topic, the kind of thing listed); whatever it is unsure of is a
+``LOOKUP``, today's one-fact path.
+
+Words are matched after light normalisation: lower case, straight apostrophes, leading
+politeness and fillers dropped ("Could you please …", "And …"), an embedded question put
+back ("tell me who X is" → "who is X"), and a misspelt cue word mended to the nearest one
+within one or two letters ("summerize", "mentiond", "contries").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+
+class Intent(Enum):
+    LOOKUP = "lookup"
+    OVERVIEW = "overview"
+    PROFILE = "profile"
+    STATEMENTS = "statements"
+    INVENTORY = "inventory"
+    REASON = "reason"
+
+
+class Kind(Enum):
+    """What an inventory lists."""
+
+    PEOPLE = "people"
+    COUNTRIES = "countries"
+    PLACES = "places"
+    ORGANISATIONS = "organisations"
+    DATES = "dates"
+    YEARS = "years"
+    AMOUNTS = "amounts"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A question's intent and what fills it in.
+
+    ``subject``: whom or what a profile or statements question is about, as typed ("Dorothy
+    Shea"); ``topic``: what an overview covers ("" for everything) or what the statements are
+    about ("China"; "" for anything); ``kind``: what an inventory lists; ``verb``: what a
+    statements question asks the subject did ("say", "accuse", "do")."""
+
+    intent: Intent
+    subject: str = ""
+    topic: str = ""
+    kind: Kind | None = None
+    verb: str = ""
+
+
+LOOKUP = Reading(Intent.LOOKUP)
+
+# -- normalising ----------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_LEAD = re.compile(
+    r"^(?:(?:please|pls|plz|kindly|hi|hello|hey|ok|okay|so|and|also|now|then|well|right|"
+    r"quick question|one more thing|just)\b[\s,:!.-]*)+",
+    re.IGNORECASE,
+)
+_ASK = re.compile(
+    r"^(?:(?:can|could|would|will) you(?: please)?(?: just)?|"
+    r"i(?:'d| would) (?:like|love)(?: you)? to(?: know| hear)?|i want(?: you)? to know|"
+    r"i(?:'m| am) (?:curious|wondering)(?: about)?|do you know|please)\s+",
+    re.IGNORECASE,
+)
+# "tell me who X is", "explain why …": the question they embed.
+_EMBEDDED = re.compile(
+    r"^(?:tell me|let me know|explain(?: to me)?|remind me|show me|say)\s+"
+    r"(?=(?:who|what|why|how|which|when|where)\b)",
+    re.IGNORECASE,
+)
+_TRAILING_PLEASE = re.compile(
+    r"[\s,]*\b(?:please|thanks|thank you|for me)\b[\s.!?]*$", re.IGNORECASE
+)
+
+
+def normalise(question: str) -> str:
+    """The question as the patterns read it: one space between words, straight apostrophes,
+    leading fillers and politeness gone, an embedded question unwrapped, cue words spelt
+    right. Case is kept (a capital marks a name)."""
+    text = " ".join(question.translate(_APOSTROPHES).split())
+    for _ in range(3):  # "Hi, could you please tell me who …"
+        before = text
+        text = _LEAD.sub("", text)
+        text = _ASK.sub("", text)
+        text = _EMBEDDED.sub("", text)
+        if text == before:
+            break
+    text = _TRAILING_PLEASE.sub("", text) or text
+    return " ".join(_mend(word) for word in text.split(" "))
+
+
+# The cue words the patterns below key on: a word within reach of one is read as it.
+_CUES = tuple(
+    re.findall(
+        r"\w+",
+        "summarize summarise summarized summarised summary summaries overview synopsis recap "
+        "takeaways highlights points mentioned mention mentions named referenced discussed "
+        "involved featured countries country nations people persons individuals organisations "
+        "organizations organisation organization agencies companies institutions places "
+        "locations cities towns villages districts regions dates years amounts figures numbers "
+        "briefing document documents article articles report story chapter section happened "
+        "reason because statement statements accused accuse criticise criticize announced "
+        "promised proposed respond responded react reacted reaction position stance "
+        "background achieved timeline",
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def _mend(word: str) -> str:
+    """``word`` spelt as the nearest cue word when it is a near miss of one (one or two
+    letters off in a word of five or more), else unchanged; punctuation around it kept."""
+    match = re.fullmatch(r"(\W*)([A-Za-z]+)(\W*)", word)
+    if match is None or len(match.group(2)) < _MEND_LENGTH:
+        return word
+    lead, core, tail = match.groups()
+    lower = core.lower()
+    if lower in _CUE_SET:
+        return word
+    close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=_MEND_CUTOFF)
+    if not close or close[0].startswith(lower) or lower.startswith(close[0]):
+        return word  # another form of the word ("point", "mentions"), not a misspelling
+    mended = str(close[0])
+    return lead + (mended.capitalize() if core[0].isupper() else mended) + tail
+
+
+_CUE_SET = frozenset(_CUES)
+# A word is mended when it has this many letters at least and is this close to a cue word
+# (difflib's ratio): "summerize" 0.89, "breifing" 0.875 are mended; "reached" (0.857 from
+# "reacted") is not.
+_MEND_LENGTH = 6
+_MEND_CUTOFF = 0.87
+
+# -- the intents ----------------------------------------------------------------------------
+
+_Q = r"\s*[?.!]*\s*$"  # the question's end
+_DOC = (
+    r"(?:briefings?|documents?|docs?|texts?|reports?|articles?|files?|stor(?:y|ies)|"
+    r"pieces?|materials?|corpus|collection|manual|chapters?|sections?|notes?|papers?|"
+    r"sources?|memos?|updates?|coverage|news|timeline|tables?|lists?)"
+)
+_OVERVIEW_WORD = re.compile(
+    r"\b(?:summari[sz](?:e|ed|ing)|summar(?:y|ies)|sum (?:it |this |that |them )?up|recap|"
+    r"overview|synopsis|gist|tl;? ?dr|tldr|in a nutshell|brief me|debrief|rundown|run-down|"
+    r"run down|digest|highlights|headlines?|in short|in brief|bottom line|big picture|"
+    r"(?:key|main|major|important|central|top|salient|essential|chief|principal|core)"
+    r"(?: \w+)? (?:points?|takeaways?|facts|findings|issues|themes|messages?|ideas|"
+    r"developments|events|things|topics|highlights|lessons|details|elements|items))\b",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    rf"^what(?:'s| is| are| was| were)\s+(?P<t>.+?)\s+(?:all\s+)?about{_Q}", re.IGNORECASE
+)
+_WHAT_TOPICS = re.compile(
+    r"^what (?:topics|subjects|themes|issues|matters|areas) (?:do|does|did|are|is)\b",
+    re.IGNORECASE,
+)
+_HAPPENED = re.compile(
+    rf"^what (?:has |had )?happened(?:\s+(?:at|in|during|to|with|on|after|over|around)\s+"
+    rf"(?P<t>.+?))?{_Q}",
+    re.IGNORECASE,
+)
+_OPEN = re.compile(
+    r"^what(?:'s| is| are| remains?| still remains?)\s+(?:still |yet |as yet )?"
+    r"(?:open|undecided|unresolved|pending|outstanding|unclear|unknown|unanswered|uncertain|"
+    r"to be (?:decided|resolved|settled|done)|up in the air|not (?:yet )?(?:decided|known|"
+    r"settled|resolved))\b",
+    re.IGNORECASE,
+)
+_OPEN_ITEMS = re.compile(
+    r"^(?:what (?:are|were)|list|which are|name) (?:the |all the )?(?:main |key )?(?:still )?"
+    r"(?:open|outstanding|unresolved|remaining|pending) (?:questions|issues|points|items|"
+    r"matters|problems)\b",
+    re.IGNORECASE,
+)
+# "what the documents say about X", "what does the briefing say about X" → an overview of X
+_DOCS_SAY = re.compile(
+    rf"^what (?:do|does|did)?\s*(?:the |these |this |that )?{_DOC}\s+(?:say|said|says|tell|"
+    rf"report|cover|mention)\s+(?:us\s+)?(?:about|on|regarding|of)\s+(?P<t>.+?){_Q}",
+    re.IGNORECASE,
+)
+_TOPIC_LEAD = re.compile(
+    r"\b(?:about|on|of|regarding|concerning|for|covering|around|re)\s+(?P<t>.+)$", re.IGNORECASE
+)
+_GENERIC = re.compile(
+    rf"\b(?:the|a|an|this|these|those|that|it|its|them|all|whole|entire|everything|"
+    rf"everything else|overall|short|brief|quick|please|me|us|give|provide|write|make|"
+    rf"say|says|said|what|do|does|did|us|here|so far|for|of|in|on|from|main|key|"
+    rf"{_DOC})\b",
+    re.IGNORECASE,
+)
+
+_KINDS: tuple[tuple[Kind, str], ...] = (
+    (Kind.PEOPLE, r"people|persons|individuals|names|officials|leaders|characters|"
+                  r"key (?:figures|players|people)|main characters|figures involved|personalities"),
+    (Kind.COUNTRIES, r"countries|country|nations|governments|states"),
+    (Kind.PLACES, r"places|locations|cities|towns|villages|regions|areas|districts|provinces|"
+                  r"sites|islands|ports"),
+    (Kind.ORGANISATIONS, r"organi[sz]ations|orgs|agencies|companies|firms|institutions|bodies|"
+                         r"groups|ngos|parties|businesses|unions|charities"),
+    (Kind.YEARS, r"years"),
+    (Kind.DATES, r"dates|days|months|key dates|times"),
+    (Kind.AMOUNTS, r"amounts|sums(?: of money)?|money|figures|numbers|costs|prices|"
+                   r"quantities|statistics|stats|percentages|totals"),
+)  # fmt: skip
+_KIND = "|".join(f"(?P<{kind.value}>{words})" for kind, words in _KINDS)
+_MENTIONED = (
+    r"(?:mentioned|named|cited|referenced|discussed|involved|listed|featured|covered|"
+    r"appear(?:ing|s)?|included|brought up|referred to|talked about|come up|comes up|"
+    rf"(?:in|from|within) (?:the |this |these |that )?{_DOC})"
+)
+_INVENTORY = (
+    # "Which countries are mentioned?", "What organisations does the briefing mention?"
+    re.compile(
+        rf"^(?:which|what|what are the|what were the|which are the|what other|which other)\s+"
+        rf"(?:\w+\s+)?(?:{_KIND})\b(?:\s+(?:are|were|is|was|get|gets|got|have been|has been))?"
+        rf"(?:\s+(?:all|ever|actually|even|specifically))?\s+{_MENTIONED}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^(?:which|what)\s+(?:\w+\s+)?(?:{_KIND})\s+(?:does|do|did)\s+(?:the |this |these |it|"
+        rf"they)\s*(?:{_DOC}\s+)?(?:mention|name|cite|reference|discuss|list|cover|talk about|"
+        rf"refer to|include)",
+        re.IGNORECASE,
+    ),
+    # "List the countries (mentioned).", "Name all the people in the briefing."
+    re.compile(
+        rf"^(?:list|name|enumerate|give(?: me)?(?: a list of)?|show(?: me)?|what are|who are)\s+"
+        rf"(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:{_KIND})(?:\s+{_MENTIONED}){{0,2}}{_Q}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^how many (?:different\s+)?(?:{_KIND})\s+(?:are|were|is|get|does|do)\s+(?:\w+\s+)?"
+        rf"(?:{_MENTIONED}|mention)",
+        re.IGNORECASE,
+    ),
+)
+_WHOS_WHO = re.compile(
+    rf"^(?:who(?:'s| is) who|who(?: all)? (?:is|are|gets?) (?:mentioned|named|involved)|"
+    rf"who (?:appears|features|shows up)|who are (?:all )?(?:the )?(?:people|persons|"
+    rf"individuals|players|characters|key (?:figures|players|people)|main characters|"
+    rf"officials|leaders)(?:\s+(?:\w+\s+)?{_MENTIONED})?{_Q})",
+    re.IGNORECASE,
+)
+
+_AUX = r"is|was|are|were|did|does|do|has|have|had|will|would|can|could"
+_SAY = (
+    r"say|said|says|saying|state|stated|claim|claimed|announce|announced|accuse|accused|"
+    r"charged|allege|alleged|argue|argued|propose|proposed|want|wanted|demand|demanded|"
+    r"ask|asked|urge|urged|call for|called for|warn|warned|promise|promised|pledge|pledged|"
+    r"report|reported|tell|told|think|thought|believe|believed|deny|denied|suggest|suggested|"
+    r"recommend|recommended|critici[sz]e|critici[sz]ed|praise|praised|condemn|condemned|"
+    r"demand|request|requested|insist|insisted|admit|admitted|confirm|confirmed|write|wrote|"
+    r"conclude|concluded|decide|decided|rule|ruled|advise|advised|promise|offer|offered|"
+    r"respond|responded|react|reacted|reply|replied|do|done|did|achieve|achieved|"
+    r"mention|mentioned|note|noted|explain|explained|describe|described|predict|predicted|"
+    r"estimate|estimated|add|added|insist|object|objected|oppose|opposed|reject|rejected|"
+    r"welcome|welcomed|blame|blamed"
+)
+_ABOUT_WORDS = r"about|on|regarding|concerning|over|of|in|at|to|against|for|after|with"
+# What may follow the verb: a preposition and its object ("about China"), or any words
+# ("countries to drop", "since the flood").
+_TAIL = rf"(?:\s+(?P<p>{_ABOUT_WORDS})(?:\s+(?P<y>.+?))?|\s+(?P<rest>.+?))?{_Q}"
+# A clause before the question ("Besides warning about the region's arms build-up, …").
+_CLAUSE = r"^(?:[^,?]{3,80},\s*)?"
+_STATEMENTS = (
+    # "What did X say (about Y)?", "What has X said?"
+    re.compile(
+        rf"{_CLAUSE}what (?:exactly |else |actually )?(?:did|does|do|has|have|had|will|would|was|"
+        rf"were|is|are)\s+(?P<x>.+?)\s+(?:\w+ly\s+)?(?P<v>{_SAY})(?:\s+(?:that|so far|exactly|"
+        rf"publicly|officially))?{_TAIL}",
+        re.IGNORECASE,
+    ),
+    # "what X said about Y" (embedded)
+    re.compile(
+        rf"^what (?P<x>(?:(?!\b(?:{_AUX})\b).)+?)\s+(?P<v>said|says|claimed|announced|accused|"
+        rf"argued|proposed|wanted|demanded|urged|warned|promised|reported|told|thinks|thought|"
+        rf"believes|denied|wrote|concluded|decided|ruled|recommended){_TAIL}",
+        re.IGNORECASE,
+    ),
+    # "What was X's position on Y?", "What is X's reaction to Y?"
+    re.compile(
+        rf"^what(?:'s| was| were| is| are| has been)\s+(?P<x>.+?)'s?\s+(?P<v>position|stance|view|"
+        rf"views|response|reaction|statement|message|argument|claim|criticism|complaint|"
+        rf"demand|demands|proposal|warning|promise|comments?|remarks?|words|opinion|"
+        rf"take|line|advice|answer|reply|verdict|ruling|conclusion|evidence|testimony)"
+        rf"(?:\s+(?P<p>{_ABOUT_WORDS})\s+(?P<y>.+?))?{_Q}",
+        re.IGNORECASE,
+    ),
+    # "How did X respond (to Y)?", "How did X react?"
+    re.compile(
+        rf"^how (?:did|does|do|has|have|had)\s+(?P<x>.+?)\s+(?P<v>respond|react|reply|answer|"
+        rf"take it|talk about|speak about|describe|characteri[sz]e)(?:\s+(?P<p>to|about|on)?\s*"
+        rf"(?P<y>.+?))?{_Q}",
+        re.IGNORECASE,
+    ),
+    # "Did X say anything about Y?", "Has X commented on Y?"
+    re.compile(
+        rf"^(?:did|does|has|have|had)\s+(?P<x>.+?)\s+(?P<v>say|said|comment|commented|speak|"
+        rf"spoken|talk|talked|mention|mentioned|announce|announced)\s+(?:anything|something|"
+        rf"much)?\s*(?P<p>about|on|regarding|concerning)\s+(?P<y>.+?){_Q}",
+        re.IGNORECASE,
+    ),
+)
+
+_LIVING = re.compile(r"\bdo (?:for a living|for work|as a job)\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"^(?:why|how come|wh?y)\b|\bfor what reasons?\b|\bwhy\s*$|"
+    r"^what (?:can|could|might|may|would|will) (?:cause|explain|lead to|trigger)\b|"
+    r"^what(?:'s| is| was| are| were)\s+(?:the\s+)?(?:main\s+|real\s+|official\s+)?"
+    r"(?:reasons?|causes?|motives?|motivation|rationale|explanation|purpose|point|grounds)\b|"
+    r"^what (?:caused|causes|led to|leads to|prompted|triggered|drove|motivated|made|explains|"
+    r"brought about|is behind|was behind|lay behind|lies behind|is making|is causing|"
+    r"was causing|brought)\b",
+    re.IGNORECASE,
+)
+
+_PROFILE = (
+    # "Who is X?", "who's X", "Who was X?", "What is X?", "whats a X"
+    re.compile(
+        rf"^(?P<w>who|what)(?:'s|s| is| was| are| were| exactly is| is exactly)\s+(?P<x>.+?)"
+        rf"(?:\s+exactly)?{_Q}",
+        re.IGNORECASE,
+    ),
+    # "Tell me (more) about X", "What do we know about X", "Background on X"
+    re.compile(
+        rf"^(?:tell me|talk|what (?:do|can) (?:we|you|the \w+) (?:know|tell me|say)|"
+        rf"what (?:is|do we) known?|what else (?:do|can) (?:we|you) (?:know|tell me|say)|"
+        rf"give me (?:some |a bit of |the )?(?:background|info|information|details|a profile)|"
+        rf"(?:some |a bit of )?(?:background|info|information|details)|describe|introduce|"
+        rf"profile)\s*(?:more\s+)?(?:about|on|of|regarding)?\s+(?P<x>.+?){_Q}",
+        re.IGNORECASE,
+    ),
+    # "What is X known for?", "What's X's background?"
+    re.compile(rf"^what(?:'s| is| was)\s+(?P<x>.+?)\s+(?:known|famous|noted) for{_Q}", re.I),
+    re.compile(
+        rf"^what(?:'s| is| was| are| were)\s+(?P<x>.+?)'s?\s+(?:background|story|history|"
+        rf"biography|bio|role|job|career|part in (?:this|it|all this)){_Q}",
+        re.IGNORECASE,
+    ),
+    # An embedded question unwrapped: "(tell me) who X is".
+    re.compile(rf"^(?P<w>who|what)\s+(?P<x>.+?)\s+(?:is|was|are|were){_Q}", re.IGNORECASE),
+)
+# Words after "who is"/"what is" that make it a look-up for one fact, not a profile: a
+# description to be named ("the mayor of Kestmoor", "the capital"), a question word, a
+# possessive ("Shea's job"), a pronoun left over, a verb phrase.
+_DETERMINER = re.compile(
+    r"^(?:the|this|that|these|those|your|our|their|his|her|its|my|all|all the|any|some|every)\s",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:of the|in the|at the|on the|for the|who|which|that|when|where|how|why|whose|"
+    r"doing|going|happening|causing|being|called|named)\b|'s\b|^[a-z]+ing\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"^(?:he|she|him|her|they|them|it|this|that|there)$", re.IGNORECASE)
+_PROFILE_NOT = re.compile(
+    r"^(?:the )?(?:name|number|date|time|year|day|place|cost|price|reason|cause|point|"
+    r"difference|purpose|meaning|total|amount|capital|answer|plan|problem|issue|rule|"
+    r"status|situation|outcome|result)\b",
+    re.IGNORECASE,
+)
+
+
+def _strip_doc(text: str) -> str:
+    """A topic without the words that only point at the documents ("the briefing")."""
+    words = _GENERIC.sub(" ", text)
+    return " ".join(words.replace("'s ", " ").split()).strip(" ,.;:?!-")
+
+
+def _topic(text: str) -> str:
+    """What an overview is about: the words after "about"/"on"/"of", without those that
+    point at the documents; "" for the documents as a whole."""
+    match = _TOPIC_LEAD.search(text)
+    return _strip_doc(match.group("t")) if match else ""
+
+
+def _clean_subject(text: str) -> str:
+    return text.strip(" ,.;:?!\"'").removeprefix("the ").strip()
+
+
+def read_intent(question: str) -> Reading:
+    """What ``question`` asks for (``LOOKUP`` when unsure)."""
+    text = normalise(question)
+    if not text:
+        return LOOKUP
+    if _REASON.search(text):
+        return Reading(Intent.REASON)
+    reading = (
+        _read_inventory(text) or _read_overview(text) or _read_statements(text)
+        or _read_profile(text)
+    )  # fmt: skip
+    return reading or LOOKUP
+
+
+def _read_inventory(text: str) -> Reading | None:
+    if _WHOS_WHO.search(text):
+        return Reading(Intent.INVENTORY, kind=Kind.PEOPLE)
+    for pattern in _INVENTORY:
+        match = pattern.search(text)
+        if match is not None:
+            kind = next(k for k in Kind if match.groupdict().get(k.value))
+            return Reading(Intent.INVENTORY, kind=kind)
+    return None
+
+
+def _read_overview(text: str) -> Reading | None:
+    if _OPEN.search(text) or _OPEN_ITEMS.search(text):
+        return Reading(Intent.OVERVIEW, topic=text.rstrip("?!. "))
+    if _WHAT_TOPICS.search(text):
+        return Reading(Intent.OVERVIEW)
+    said = _DOCS_SAY.search(text)
+    if said is not None:
+        return Reading(Intent.OVERVIEW, topic=_strip_doc(said.group("t")))
+    cue = _OVERVIEW_WORD.search(text)
+    if cue is not None:
+        rest = f"{text[: cue.start()]} {text[cue.end() :]}"
+        return Reading(Intent.OVERVIEW, topic=_topic(rest) or _strip_doc(text[cue.end() :]))
+    about = _ABOUT.search(text)
+    if about is not None:
+        return Reading(Intent.OVERVIEW, topic=_strip_doc(about.group("t")))
+    happened = _HAPPENED.search(text)
+    if happened is not None:
+        return Reading(Intent.OVERVIEW, topic=_strip_doc(happened.group("t") or ""))
+    return None
+
+
+def _read_statements(text: str) -> Reading | None:
+    if _LIVING.search(text):
+        return None  # "What did her father do for a living?" asks for a job
+    for pattern in _STATEMENTS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        subject = _clean_subject(match.group("x"))
+        if not subject or len(subject.split()) > 8 or subject.lower() in {"you", "i", "we"}:
+            continue
+        verb = match.group("v").lower()
+        found = match.groupdict()
+        topic = (found.get("y") or found.get("rest") or "").strip(" ?.!")
+        return Reading(Intent.STATEMENTS, subject=subject, topic=topic, verb=verb)
+    return None
+
+
+def _read_profile(text: str) -> Reading | None:
+    for pattern in _PROFILE:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        subject = match.group("x").strip(" ,.;:?!\"'")
+        if not subject or len(subject.split()) > 7 or _NOT_A_NAME.search(subject):
+            continue
+        if _PROFILE_NOT.search(subject):
+            continue
+        wh = match.groupdict().get("w")
+        if wh is not None and _DETERMINER.match(subject):
+            # "Who is the mayor?" asks for a name; "What is the Garrow Dam?" for a profile.
+            rest = _DETERMINER.sub("", subject)
+            if wh.lower() == "who" or not rest[:1].isupper():
+                continue
+        if _PRONOUN.match(subject) and wh is not None and wh.lower() == "what":
+            continue  # "What is it?"
+        subject = re.sub(r"^(?:a|an)\s+", "", subject, flags=re.IGNORECASE)
+        return Reading(Intent.PROFILE, subject=_clean_subject(subject))
+    return None
