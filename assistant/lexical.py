@@ -15,13 +15,13 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.index.follow import FOLLOW_SCHEMA, SyncReport, catch_up, generation_of
+from assistant.index.follow import transaction as _transaction
 from assistant.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 SCHEMA_VERSION = "fts5-1"
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    *FOLLOW_SCHEMA,
     "CREATE TABLE IF NOT EXISTS chunk ("
     " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL,"
     " length INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS chunk_source ON chunk (source)",
-    "CREATE TABLE IF NOT EXISTS source (name TEXT PRIMARY KEY, digest TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
     " tokens, tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')",
@@ -84,17 +83,6 @@ def tokenize(text: str) -> list[str]:
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
     stems: list[str] = _stemmer().stemWords(words)
     return stems
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    """What one catch-up with the manifest changed."""
-
-    generation: str
-    sources_added: int
-    sources_removed: int
-    chunks_added: int
-    missing: tuple[str, ...] = ()
 
 
 # Reads texts of chunk ids from the chunk store; ids it does not have are left out.
@@ -150,12 +138,7 @@ class LexicalIndex:
     @property
     def generation(self) -> str:
         with self._lock:
-            row = (
-                self._connect()
-                .execute("SELECT value FROM meta WHERE key = 'generation'")
-                .fetchone()
-            )
-            return str(row[0]) if row else ""
+            return generation_of(self._connect())
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to ``k`` ``(chunk id, BM25 score)`` pairs with a positive score, best first."""
@@ -251,35 +234,22 @@ class LexicalIndex:
         self, generation: str, entries: Mapping[str, FileEntry], fetch: FetchTexts
     ) -> SyncReport | None:
         """Catch up with the manifest ``entries`` of ``generation`` (None: already there)."""
+
+        def add(db: sqlite3.Connection, entry: FileEntry) -> tuple[int, list[str]]:
+            texts = fetch(entry.chunk_ids)
+            rows = [(i, texts[i]) for i in entry.chunk_ids if i in texts]
+            return _insert(db, entry.source, rows), [i for i in entry.chunk_ids if i not in texts]
+
         with self._lock:
-            db = self._connect()
-            with _transaction(db, immediate=True):
-                row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-                if row and row[0] == generation:
-                    return None
-                have = {str(n): str(d) for n, d in db.execute("SELECT name, digest FROM source")}
-                wanted = {s: e for s, e in entries.items() if e.state != "writing"}
-                stale = [s for s, d in have.items() if s not in wanted or wanted[s].digest != d]
-                for source in stale:
-                    _delete_source(db, source)
-                fresh = [e for s, e in wanted.items() if s in stale or s not in have]
-                added, missing = 0, list[str]()
-                for entry in fresh:
-                    texts = fetch(entry.chunk_ids)
-                    missing.extend(i for i in entry.chunk_ids if i not in texts)
-                    added += _insert(db, entry.source, [(i, texts[i]) for i in entry.chunk_ids
-                                                        if i in texts])  # fmt: skip
-                    db.execute(
-                        "INSERT OR REPLACE INTO source VALUES (?, ?)", (entry.source, entry.digest)
-                    )
-                _record_size(db)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
-        if missing:
-            logger.warning("%d chunk(s) listed in the manifest are not in the store", len(missing))
-        return SyncReport(
-            generation, len(fresh), len([s for s in stale if s not in wanted]), added,
-            tuple(missing),
-        )  # fmt: skip
+            report = catch_up(
+                self._connect(), generation, entries, drop=_delete_source, add=add,
+                after=_record_size,
+            )  # fmt: skip
+        if report is not None and report.missing:
+            logger.warning(
+                "%d chunk(s) listed in the manifest are not in the store", len(report.missing)
+            )
+        return report
 
     def clear(self) -> None:
         with self._lock:
@@ -304,7 +274,6 @@ def _delete_source(db: sqlite3.Connection, source: str) -> None:
         marks = ",".join("?" * len(batch))
         db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", batch)
         db.execute(f"DELETE FROM chunk WHERE rowid IN ({marks})", batch)
-    db.execute("DELETE FROM source WHERE name = ?", (source,))
 
 
 def _insert(db: sqlite3.Connection, source: str, rows: Sequence[tuple[str, str]]) -> int:
@@ -325,14 +294,3 @@ def _insert(db: sqlite3.Connection, source: str, rows: Sequence[tuple[str, str]]
         )
         added += 1
     return added
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

@@ -217,6 +217,11 @@ class ChunkStore:
         return self._local_dir / "lexical" / f"{self.collection_name}.sqlite3"
 
     @property
+    def sentences_path(self) -> Path:
+        """The sentence index (``assistant.index.sentences``), kept beside the lexical one."""
+        return self._local_dir / "sentences" / f"{self.collection_name}.sqlite3"
+
+    @property
     def _lock_path(self) -> Path:
         return self._local_dir / f".{self.collection_name}.ingest.lock"
 

@@ -40,6 +40,7 @@ class Kind(Enum):
     ORGANISATIONS = "organisations"
     DATES = "dates"
     YEARS = "years"
+    MONEY = "money"
     AMOUNTS = "amounts"
 
 
@@ -213,8 +214,10 @@ _KINDS: tuple[tuple[Kind, str], ...] = (
                          r"groups|ngos|parties|businesses|unions|charities"),
     (Kind.YEARS, r"years"),
     (Kind.DATES, r"dates|days|months|key dates|times"),
-    (Kind.AMOUNTS, r"amounts|sums(?: of money)?|money|figures|numbers|costs|prices|"
-                   r"quantities|statistics|stats|percentages|totals"),
+    (Kind.MONEY, r"sums(?: of money)?|money|costs|prices|fees|budgets|funds|funding|"
+                 r"amounts of money|monetary amounts|dollar amounts|payments"),
+    (Kind.AMOUNTS, r"amounts|figures|numbers|quantities|statistics|stats|percentages|totals|"
+                   r"measurements"),
 )  # fmt: skip
 _KIND = "|".join(f"(?P<{kind.value}>{words})" for kind, words in _KINDS)
 _MENTIONED = (

@@ -1,0 +1,260 @@
+"""Inventory: "Which countries are mentioned?", "List the people named in the briefing." —
+each item once, cited to the sentence of its first mention, from the named entities the
+sentence index found at ingest.
+
+Which mentions count, by kind: people are PERSON entities (a sentence-opening word the NER
+took in dropped, "Beyond Moscow" no person at all when the rest names a place), the short
+forms of one person ("Putin", "President Putin") merged into the fullest ("Vladimir Putin");
+countries are any entity whose text names a country in the gazetteer (its name, an
+abbreviation or a demonym: "U.S.", "DPRK", "Ukrainian" — not its capital, which is a city),
+merged by country; places are GPE, LOC and FAC entities and every country; organisations are
+ORG entities that name no country; dates are DATE entities that hold a day, month or year;
+years are the four-digit years in dates; amounts are MONEY, PERCENT and QUANTITY entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.answer.compose import Composed, Request
+from assistant.answer.intent import Kind
+from assistant.answer.library import Library
+from assistant.answer.quoting import cite, passages
+from assistant.citations import with_marker
+from assistant.index.sentences import Mention, Sentence
+from assistant.language.gazetteer import Gazetteer
+from assistant.language.names import bare, group_people, without_lead
+from assistant.reader import Draft
+
+# The most items an answer lists; the lead says how many there are in all.
+MAX_ITEMS = 30
+
+_PLURAL = {
+    Kind.PEOPLE: "people", Kind.COUNTRIES: "countries", Kind.PLACES: "places",
+    Kind.ORGANISATIONS: "organisations", Kind.DATES: "dates", Kind.YEARS: "years",
+    Kind.MONEY: "sums of money", Kind.AMOUNTS: "amounts",
+}  # fmt: skip
+_ONE = {
+    Kind.PEOPLE: "person", Kind.COUNTRIES: "country", Kind.PLACES: "place",
+    Kind.ORGANISATIONS: "organisation", Kind.DATES: "date", Kind.YEARS: "year",
+    Kind.MONEY: "sum of money", Kind.AMOUNTS: "amount",
+}  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# A date on the calendar: "17 October", "October 17, 2030", "May 2024", "Thursday", "1987".
+_CALENDAR = re.compile(
+    rf"\b(?:(?:{_WEEKDAY},? )?\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?:,? \d{{4}})?|"
+    rf"(?:{_WEEKDAY},? )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|{_MONTH} \d{{4}}|"
+    rf"{_WEEKDAY}|1\d{{3}}|20\d{{2}})\b"
+)
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing an inventory lists: ``text`` as quoted (a span of ``sentence``), ``key``
+    what makes two mentions the same item."""
+
+    key: object
+    text: str
+    sentence: Sentence
+    start: int
+
+
+class InventoryAnswerer:
+    """See the module's words."""
+
+    def __init__(self, library: Library, gazetteer: Gazetteer, *, max_items: int = MAX_ITEMS):
+        self.library = library
+        self.gazetteer = gazetteer
+        self.max_items = max_items
+
+    def answer(self, request: Request) -> Composed | None:
+        kind = request.reading.kind
+        if kind is None:
+            return None
+        items = self.items(kind)
+        if not items:
+            return Composed(
+                Draft("", (), abstained=True), lead=f"The documents name no {_PLURAL[kind]}."
+            )
+        shown = items[: self.max_items]
+        chunks = self.library.chunks([i.sentence.chunk for i in shown])
+        citations = cite([i.sentence for i in shown], chunks)
+        text = " ".join(
+            with_marker(i.text, c.marker) for i, c in zip(shown, citations, strict=True)
+        )
+        if len(items) == 1:
+            lead = f"The documents name one {_ONE[kind]}:"
+        elif len(shown) < len(items):
+            lead = f"The documents name {len(items)} {_PLURAL[kind]}; the first {len(shown)}:"
+        else:
+            lead = f"The documents name {len(items)} {_PLURAL[kind]}:"
+        return Composed(
+            Draft(text, citations, abstained=False),
+            passages(citations, chunks),
+            lead=lead,
+            layout="list",
+        )
+
+    def items(self, kind: Kind) -> list[Item]:
+        """Every item of ``kind``, each at its first mention, in order of first mention."""
+        pick = _PICKERS[kind]
+        found: dict[object, Item] = {}
+        for item in pick(self, voted(self.library.mentions())):  # the first of equals wins
+            found.setdefault(item.key, item)
+        return sorted(found.values(), key=lambda i: (i.sentence.source, i.start))
+
+    # -- by kind ------------------------------------------------------------------------------
+
+    def _people(self, mentions: Sequence[Mention]) -> list[Item]:
+        named = []
+        for mention in mentions:
+            if mention.label != "PERSON":
+                continue
+            text = without_lead(bare(mention.text))
+            if (
+                not text
+                or self.gazetteer.country(text) is not None
+                or (" " not in text and (not text[:1].isupper()))
+            ):
+                continue
+            named.append((mention, text))
+        keys = group_people(text for _, text in named)
+        items = []
+        for mention, text in named:
+            key = keys.get(text)
+            if key:
+                items.append(_item(("person", key), text, mention))
+        return _fullest_first(items)
+
+    def _countries(self, mentions: Sequence[Mention]) -> list[Item]:
+        named: list[Item] = []
+        adjectives: list[Item] = []
+        for mention in mentions:
+            text = without_lead(bare(mention.text))
+            country = self.gazetteer.country(text)
+            if country is None or text in country.capitals:
+                continue
+            item = _item(("country", country.name), text, mention)
+            (adjectives if text in country.demonyms else named).append(item)
+        # A country is shown by its name where the documents give one ("Ukraine"), else by the
+        # word they use ("Ukrainian strikes").
+        return [*named, *adjectives]
+
+    def _places(self, mentions: Sequence[Mention]) -> list[Item]:
+        items = []
+        for mention in mentions:
+            text = without_lead(bare(mention.text))
+            country = self.gazetteer.country(text) if text else None
+            if country is not None and text not in country.capitals and text not in country.names:
+                continue  # a demonym ("Russian media") names no place
+            if country is not None and text in country.names:
+                items.append(_item(("country", country.name), text, mention))
+            elif mention.label in {"GPE", "LOC", "FAC"} or country is not None:
+                items.append(_item(("place", text.lower()), text, mention))
+        return items
+
+    def _organisations(self, mentions: Sequence[Mention]) -> list[Item]:
+        items = []
+        for mention in mentions:
+            text = bare(mention.text)
+            if mention.label == "ORG" and text and self.gazetteer.country(text) is None:
+                items.append(_item(("org", text.lower()), text, mention))
+        return items
+
+    def _dates(self, mentions: Sequence[Mention]) -> list[Item]:
+        items = []
+        for mention in mentions:
+            if mention.label not in {"DATE", "TIME"}:
+                continue
+            for match in _CALENDAR.finditer(mention.text):
+                date, start = match.group(0), mention.start + match.start()
+                items.append(Item(("date", date.lower()), date, mention.sentence, start))
+        return items
+
+    def _years(self, mentions: Sequence[Mention]) -> list[Item]:
+        items = []
+        for mention in mentions:
+            if mention.label not in {"DATE", "CARDINAL"}:
+                continue
+            for match in _YEAR.finditer(mention.text):
+                start = mention.start + match.start()
+                items.append(
+                    Item(("year", match.group(1)), match.group(1), mention.sentence, start)
+                )
+        return items
+
+    def _money(self, mentions: Sequence[Mention]) -> list[Item]:
+        return [
+            _item(("money", bare(m.text).lower()), bare(m.text), m)
+            for m in mentions
+            if m.label == "MONEY"
+        ]
+
+    def _amounts(self, mentions: Sequence[Mention]) -> list[Item]:
+        return [
+            _item(("amount", bare(m.text).lower()), bare(m.text), m)
+            for m in mentions
+            if m.label in {"MONEY", "PERCENT", "QUANTITY"}
+        ]
+
+
+def voted(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions, each labelled as its text is labelled most often across the documents
+    ("one sense per discourse": a place the NER once took for a person stays a place); a
+    one-word name that ends a person's fuller name is that person's ("Marsk" of "Helena
+    Marsk")."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        counts[bare(mention.text)][mention.label] += 1
+    surnames = {
+        name.split()[-1]
+        for name, labels in counts.items()
+        if " " in name and labels.most_common(1)[0][0] == "PERSON"
+    }
+    out = []
+    for mention in mentions:
+        text = bare(mention.text)
+        label, top = counts[text].most_common(1)[0]
+        if top == counts[text][mention.label]:
+            label = mention.label  # a tie keeps the mention's own label
+        if text in surnames:
+            label = "PERSON"
+        out.append(mention if label == mention.label else replace(mention, label=label))
+    return out
+
+
+def _item(key: object, text: str, mention: Mention) -> Item:
+    at = mention.sentence.text.find(text, max(0, mention.start - mention.sentence.start))
+    start = mention.sentence.start + at if at >= 0 else mention.start
+    return Item(key, text, mention.sentence, start)
+
+
+def _fullest_first(items: list[Item]) -> list[Item]:
+    """Per person, the mention that shows the most of the name, at its place: the first
+    mention of the fullest form (an article names a person in full first)."""
+    best: dict[object, Item] = {}
+    for item in items:
+        known = best.get(item.key)
+        if known is None or len(item.text.split()) > len(known.text.split()):
+            best[item.key] = item
+    return list(best.values())
+
+
+_PICKERS: dict[Kind, Callable[[InventoryAnswerer, Sequence[Mention]], list[Item]]] = {
+    Kind.PEOPLE: InventoryAnswerer._people,
+    Kind.COUNTRIES: InventoryAnswerer._countries,
+    Kind.PLACES: InventoryAnswerer._places,
+    Kind.ORGANISATIONS: InventoryAnswerer._organisations,
+    Kind.DATES: InventoryAnswerer._dates,
+    Kind.YEARS: InventoryAnswerer._years,
+    Kind.MONEY: InventoryAnswerer._money,
+    Kind.AMOUNTS: InventoryAnswerer._amounts,
+}

@@ -1,0 +1,1 @@
+"""What is kept of the documents beside the chunks: indexes derived from them."""
