@@ -212,9 +212,13 @@ class Assistant:
         """One answerer per intent other than the look-up."""
         from assistant.answer.intent import Intent
         from assistant.answer.inventory import InventoryAnswerer
+        from assistant.answer.overview import OverviewAnswerer
         from assistant.language.gazetteer import gazetteer
 
-        return {Intent.INVENTORY: InventoryAnswerer(self.library, gazetteer())}
+        return {
+            Intent.INVENTORY: InventoryAnswerer(self.library, gazetteer()),
+            Intent.OVERVIEW: OverviewAnswerer(self.library, self.retriever, self.reranker),
+        }
 
     @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:

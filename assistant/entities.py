@@ -29,9 +29,7 @@ class EntityRecognizer(Protocol):
     def entities(self, text: str) -> tuple[Entity, ...]: ...
 
 
-def entities_of(
-    recognizer: EntityRecognizer, texts: Sequence[str]
-) -> list[tuple[Entity, ...]]:
+def entities_of(recognizer: EntityRecognizer, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
     """The entities of each text: in one batch when the recognizer can (``entities_batch``),
     else text by text."""
     batch = getattr(recognizer, "entities_batch", None)

@@ -10,7 +10,8 @@ fill it in (the subject, the topic, the kind of thing listed); whatever it is un
 Words are matched after light normalisation: lower case, straight apostrophes, leading
 politeness and fillers dropped ("Could you please …", "And …"), an embedded question put
 back ("tell me who X is" → "who is X"), and a misspelt cue word mended to the nearest one
-within one or two letters ("summerize", "mentiond", "contries").
+within one or two letters ("summerize", "mentiond", "contries") — never a word the
+vocabulary knows ("criticism" stays).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+
+from assistant.language.vocabulary import is_word
 
 
 class Intent(Enum):
@@ -129,8 +132,8 @@ def _mend(word: str) -> str:
         return word
     lead, core, tail = match.groups()
     lower = core.lower()
-    if lower in _CUE_SET:
-        return word
+    if lower in _CUE_SET or is_word(lower):
+        return word  # a cue word, or another word spelt right ("criticism", "reached")
     close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=_MEND_CUTOFF)
     if not close or close[0].startswith(lower) or lower.startswith(close[0]):
         return word  # another form of the word ("point", "mentions"), not a misspelling
@@ -174,7 +177,7 @@ _HAPPENED = re.compile(
     rf"(?P<t>.+?))?{_Q}",
     re.IGNORECASE,
 )
-_OPEN = re.compile(
+OPEN_MATTERS = _OPEN = re.compile(
     r"^what(?:'s| is| are| remains?| still remains?)\s+(?:still |yet |as yet )?"
     r"(?:open|undecided|unresolved|pending|outstanding|unclear|unknown|unanswered|uncertain|"
     r"to be (?:decided|resolved|settled|done)|up in the air|not (?:yet )?(?:decided|known|"
@@ -379,9 +382,14 @@ _PROFILE_NOT = re.compile(
 
 
 def _strip_doc(text: str) -> str:
-    """A topic without the words that only point at the documents ("the briefing")."""
-    words = _GENERIC.sub(" ", text)
-    return " ".join(words.replace("'s ", " ").split()).strip(" ,.;:?!-")
+    """A topic without the words around it that only point at the documents or fill ("the
+    …", "… in the briefing", "… for me"); the words inside it stay ("plan for the week")."""
+    words = text.strip(" ,.;:?!-").split()
+    while words and _GENERIC.fullmatch(words[0].strip(",.;:?!")):
+        words.pop(0)
+    while words and _GENERIC.fullmatch(words[-1].strip(",.;:?!")):
+        words.pop()
+    return " ".join(words).strip(" ,.;:?!-")
 
 
 def _topic(text: str) -> str:

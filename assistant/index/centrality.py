@@ -1,8 +1,10 @@
-"""How central each sentence of a document is: LexRank over TF-IDF sentence vectors.
+"""How central each sentence of a document is: continuous LexRank over TF-IDF sentence vectors.
 
 LexRank (Erkan & Radev, 2004) ranks a document's sentences as a random walk over their
 similarity graph: a sentence is central when it is similar to many sentences that are
-central themselves. Vectors are TF-IDF over stemmed content words, IDF taken over the
+central themselves. The continuous form weighs each link by the two sentences' cosine
+(links under ``LINK_THRESHOLD`` dropped): in a short document the binary form ties nearly
+every sentence. Vectors are TF-IDF over stemmed content words, IDF taken over the
 document's own sentences (so a document's centrality never depends on the others, and
 ingesting one file touches no other). Above ``MAX_GRAPH`` sentences the graph grows with the
 square of their number; there each sentence's similarity to the document's centroid stands in
@@ -69,7 +71,7 @@ def centrality(sentences: Sequence[str]) -> list[float]:
 def _lexrank(vectors: np.ndarray) -> np.ndarray:
     n = len(vectors)
     similarity = vectors @ vectors.T
-    links = (similarity > LINK_THRESHOLD).astype(np.float64)
+    links = np.where(similarity > LINK_THRESHOLD, similarity, 0.0)
     degree = links.sum(axis=1, keepdims=True)
     transition = np.divide(links, degree, out=np.full_like(links, 1 / n), where=degree > 0)
     scores = np.full(n, 1 / n)

@@ -28,14 +28,14 @@ from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "sentences-2"
+SCHEMA_VERSION = "sentences-4"
 _SCHEMA = (
     *FOLLOW_SCHEMA,
     "CREATE TABLE IF NOT EXISTS sentence ("
     " rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, position INTEGER NOT NULL,"
     " start INTEGER NOT NULL, end INTEGER NOT NULL, paragraph INTEGER NOT NULL,"
     " chunk TEXT NOT NULL, centrality REAL NOT NULL, heading INTEGER NOT NULL,"
-    " text TEXT NOT NULL)",
+    " item INTEGER NOT NULL, text TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sentence_place ON sentence (source, position)",
     "CREATE TABLE IF NOT EXISTS mention ("
     " sentence INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
@@ -65,6 +65,8 @@ class Sentence:
     text: str
     # A title or heading ("## Timeline"), or layout (a table's rule line): not prose.
     heading: bool = False
+    # The first sentence of an item of a list ("- Power: …", "2. Restore …").
+    item: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +139,17 @@ class SentenceIndex:
         """Index the distinct sentences of one document's chunks (overlapping chunks share
         sentences), their centrality and their named entities."""
         seen: dict[int, tuple[int, int, int, str, str]] = {}
+        items: set[int] = set()
         for chunk in chunks:
             for span, text in zip(chunk.sentences, chunk.sentence_texts(), strict=True):
                 seen.setdefault(span.start, (span.start, span.end, chunk.paragraph, chunk.id, text))
+                # What stands before it on its line: nothing (it opens with the marker) or the
+                # marker alone (a loader that leaves markers out of sentences).
+                before = chunk.text[: span.start - chunk.start].rsplit("\n", 1)[-1]
+                if (not before.strip() or _MARKER.fullmatch(before)) and _ITEM.match(
+                    before + text
+                ):
+                    items.add(span.start)
         rows = [seen[start] for start in sorted(seen)]
         texts = [" ".join(text.split()) for *_, text in rows]
         headings = [not_prose(text) for text in texts]
@@ -157,10 +167,10 @@ class SentenceIndex:
         ):
             cursor = db.execute(
                 "INSERT INTO sentence (source, position, start, end, paragraph, chunk,"
-                " centrality, heading, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " centrality, heading, item, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     source, position, start, end, paragraph, chunk_id, weight,
-                    int(headings[position]), text,
+                    int(headings[position]), int(start in items), text,
                 ),
             )  # fmt: skip
             rowid = cursor.lastrowid
@@ -263,15 +273,20 @@ class SentenceIndex:
                 db.execute("DELETE FROM meta WHERE key = 'generation'")
 
 
-_COLUMNS = "source, position, start, end, paragraph, chunk, centrality, text, heading"
+_COLUMNS = "source, position, start, end, paragraph, chunk, centrality, text, heading, item"
 
 
 def _sentence(row: Sequence[object]) -> Sentence:
-    source, position, start, end, paragraph, chunk, weight, text, heading = row
+    source, position, start, end, paragraph, chunk, weight, text, heading, item = row
     return Sentence(
         str(source), int(str(position)), int(str(start)), int(str(end)), int(str(paragraph)),
-        str(chunk), float(str(weight)), str(text), bool(heading),
+        str(chunk), float(str(weight)), str(text), bool(heading), bool(item),
     )  # fmt: skip
+
+
+# A line that opens an item of a list: "- ", "* ", "• ", "1. ", "2) ", "a) ".
+_ITEM = re.compile(r"^\s*(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+\S")
+_MARKER = re.compile(r"\s*(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
 # Markdown headings, table rules and rows of cells: structure, not sentences.

@@ -37,3 +37,15 @@ FUNCTION_WORDS = _words(
     "hence instead otherwise indeed already even just only yesterday today tomorrow "
     "earlier later now meanwhile additionally according"
 )
+
+# Numbers spelt out, and their values ("chapter eight" is "chapter-08").
+NUMBER_WORDS: dict[str, int] = {
+    word: value
+    for value, word in enumerate(
+        re.findall(
+            r"\w+",
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+        )
+    )
+}

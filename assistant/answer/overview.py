@@ -1,0 +1,461 @@
+"""Overview: "Summarize the briefing.", "Key points?", "tl;dr", "Summarize the article on
+Holmvik.", "Summarize what the documents say about sanctions." — a cited extractive summary.
+
+Three scopes:
+- one document (the only one, or the one the question names): its most central sentences
+  (LexRank, computed at ingest), at most one per paragraph, none that repeats a chosen one,
+  none that leans on the sentence before it, at most ``max_sentences``, in document order;
+- every document (several): one line per document, its most central sentence, for at most
+  ``max_documents`` documents — those most central among all the documents' lines;
+- a topic: the sentences the cross-encoder finds most about the topic (a section whose
+  heading is about it brings its sentences along), within ``margin`` of the best and none
+  repeating another, in document order; nothing scoring ``floor`` or more: the documents say
+  nothing about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.answer.compose import Composed, Request
+from assistant.answer.intent import OPEN_MATTERS
+from assistant.answer.library import Library
+from assistant.answer.quoting import cite, passages
+from assistant.chunking import fold
+from assistant.citations import with_marker
+from assistant.index.centrality import centrality, tfidf
+from assistant.index.sentences import Sentence
+from assistant.language.lexicon import NUMBER_WORDS
+from assistant.lexical import tokenize
+from assistant.reader import Draft
+from assistant.rerank import Reranker
+from assistant.similarity import REFRAIN_WORDS, shared_run
+from assistant.types import Passage
+
+# A sentence opening like this leans on the one before it ("They also …", "This trade …").
+_LEANS = re.compile(
+    r"^\W*(?:she|he|they|it|its|their|his|her|this|that|these|those|both|such|there|"
+    r"additionally|also|meanwhile|however|but|and|so|then|likewise|similarly|instead|"
+    r"moreover|furthermore|besides|yet|still|otherwise)\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"\?\s*$")
+
+
+class PassageFinder(Protocol):
+    """Ranked passages for a query, each sentence scored by the cross-encoder."""
+
+    def passages(
+        self, query: str, top_k: int | None = None, question: str | None = None
+    ) -> list[Passage]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewPolicy:
+    """The overview's numbers (chosen on the suite's dev halves)."""
+
+    max_sentences: int = 6
+    max_chars: int = 1200
+    # Several documents: at most this many lines, in this many characters.
+    max_documents: int = 10
+    max_document_chars: int = 1600
+    # A chosen sentence's TF-IDF cosine to another chosen one stays under this.
+    repeat: float = 0.5
+    # One document: a sentence's weight is its centrality plus these for opening the
+    # document, opening its paragraph, and standing early (falling linearly to 0 at the end).
+    lead_bonus: float = 0.5
+    paragraph_lead_bonus: float = 0.3
+    early_bonus: float = 0.3
+    # Taken off the weight of a sentence that leans on the one before it.
+    lean_penalty: float = 0.5
+    # A topic overview: passages read, the cross-encoder score the best part must reach, and
+    # the parts kept (within this of the best one, at most so many).
+    top_k: int = 10
+    floor: float = 0.0
+    part_margin: float = 4.0
+    max_parts: int = 3
+
+
+class OverviewAnswerer:
+    """See the module's words."""
+
+    def __init__(
+        self,
+        library: Library,
+        finder: PassageFinder,
+        reranker: Reranker,
+        policy: OverviewPolicy | None = None,
+    ) -> None:
+        self.library = library
+        self.finder = finder
+        self.reranker = reranker
+        self.policy = policy or OverviewPolicy()
+
+    def answer(self, request: Request) -> Composed | None:
+        sources = self.library.sources()
+        if not sources:
+            return None  # an empty store: the look-up says so
+        topic = request.reading.topic
+        if not topic:
+            if len(sources) == 1:
+                return self._document(sources[0])
+            return self._documents(sources)
+        named = named_document(topic, sources, self._titles(sources))
+        if named is not None:
+            return self._document(named)
+        return self._topic(topic)
+
+    def _titles(self, sources: Sequence[str]) -> dict[str, str]:
+        """Each document's title: its first line when that is a heading."""
+        if len(sources) > 200:
+            return {}
+        titles = {}
+        for source in sources:
+            first = next(iter(self.library.sentences(source)), None)
+            if first is not None and first.heading and first.position == 0:
+                titles[source] = _heading_text(first.text)
+        return titles
+
+    # -- one document -----------------------------------------------------------------------
+
+    def _document(self, source: str) -> Composed:
+        sentences = self.library.sentences(source)
+        summary = _summary_section(sentences)
+        if summary:
+            chosen = self._pick(summary, [0.0] * len(summary), one_per_paragraph=False)
+            return self._compose(chosen, lead="")
+        prose = [s for s in sentences if _summarisable(s)]
+        chosen = self._pick(prose, self._weights(prose), one_per_paragraph=True)
+        return self._compose(chosen, lead="")
+
+    def _weights(self, prose: Sequence[Sentence]) -> list[float]:
+        """Centrality, and the place a sentence stands: the document's opening sentence, a
+        paragraph's opening sentence, early in the document (see ``OverviewPolicy``)."""
+        policy = self.policy
+        if not prose:
+            return []
+        last = max(s.position for s in prose) or 1
+        opened: set[tuple[str, int]] = set()
+        weights = []
+        for index, sentence in enumerate(prose):
+            place = (sentence.source, sentence.paragraph)
+            weight = sentence.centrality + policy.early_bonus * (1 - sentence.position / last)
+            if index == 0:
+                weight += policy.lead_bonus
+            if place not in opened:
+                weight += policy.paragraph_lead_bonus
+                opened.add(place)
+            if _LEANS.search(sentence.text):
+                weight -= policy.lean_penalty
+            weights.append(weight)
+        return weights
+
+    # -- every document ---------------------------------------------------------------------
+
+    def _documents(self, sources: Sequence[str]) -> Composed:
+        """One line per document: the sentence that weighs most in it (its opening sentence,
+        as often as not); for many documents, the lines most central among them all."""
+        lines = []
+        for source in sources:
+            prose = [s for s in self.library.sentences(source) if _summarisable(s)]
+            if prose:
+                weights = self._weights(prose)
+                lines.append(prose[max(range(len(prose)), key=lambda i: (weights[i], -i))])
+        weights = centrality([fold(s.text) for s in lines]) if lines else []
+        chosen = self._pick(
+            lines, weights, one_per_paragraph=False, limit=self.policy.max_documents,
+            max_chars=self.policy.max_document_chars,
+        )  # fmt: skip
+        chosen.sort(key=lambda s: sources.index(s.source))
+        lead = (
+            f"{len(sources)} documents; the gist of {len(chosen)} of them:"
+            if len(chosen) < len(sources)
+            else f"{len(sources)} documents, one line each:"
+        )
+        return self._compose(chosen, lead=lead)
+
+    # -- a topic ----------------------------------------------------------------------------
+
+    def _topic(self, topic: str) -> Composed:
+        """The parts of the documents most about the topic, quoted in order. A part is a
+        section (under a Markdown heading) where a document has them, else a paragraph; its
+        score is the best of its heading's and its sentences' cross-encoder scores (a
+        templated refrain aside). The parts within ``part_margin`` of the best (at most
+        ``max_parts``) are quoted; a long part by its best sentences. A question about what
+        is still open takes the section headed so ("## Open questions"), when there is one."""
+        policy = self.policy
+        if OPEN_MATTERS.search(topic):
+            for source in self.library.sources()[:200]:
+                for part in _parts(self.library.sentences(source)):
+                    heading = part.heading
+                    if heading is not None and _OPEN_HEADING.search(heading.text):
+                        return self._quote_parts([part], {})
+        scores: dict[tuple[str, int], float] = {}
+        for passage in self.finder.passages(topic, top_k=policy.top_k):
+            chunk = passage.chunk
+            for span, score in zip(chunk.sentences, passage.sentence_scores, strict=False):
+                if score is not None:
+                    key = (chunk.source, span.start)
+                    scores[key] = max(score, scores.get(key, score))
+        documents = {source: self.library.sentences(source) for source, _ in scores}
+        parts = [part for sentences in documents.values() for part in _parts(sentences)]
+        headings = list({(h.source, h.start): h for p in parts for h in p.headings}.values())
+        if headings:
+            rated = self.reranker.score(topic, [_heading_text(h.text) for h in headings])
+            for heading, score in zip(headings, rated, strict=True):
+                scores[(heading.source, heading.start)] = score
+        rating: dict[int, float] = {}
+        for index, part in enumerate(parts):
+            own = [
+                scores[(s.source, s.start)]
+                for s in part.sentences
+                if (s.source, s.start) in scores and not _refrain(s, documents[s.source])
+            ]
+            own += [
+                scores[(h.source, h.start)]
+                for h in _rating_headings(part)
+                if (h.source, h.start) in scores
+            ]
+            if own:
+                rating[index] = max(own)
+        if not rating or max(rating.values()) < policy.floor:
+            return Composed(
+                Draft("", (), abstained=True),
+                lead=f"The documents say nothing about {topic.rstrip('.?!')}.",
+            )
+        best = max(rating.values())
+        chosen = sorted(
+            (i for i in rating if rating[i] >= best - policy.part_margin),
+            key=lambda i: -rating[i],
+        )[: policy.max_parts]
+        return self._quote_parts([parts[i] for i in sorted(chosen)], scores)
+
+    def _quote_parts(
+        self, parts: Sequence[Part], scores: Mapping[tuple[str, int], float]
+    ) -> Composed:
+        """The parts' prose in order (of a list, the opening sentence of each item); more of it
+        than the budget holds: its best sentences (those the cross-encoder rated, best first;
+        the others in order)."""
+        sentences: list[Sentence] = []
+        weights: list[float] = []
+        for part in parts:
+            prose = [s for s in part.sentences if _summarisable(s)]
+            items = [s for s in prose if s.item]
+            if len(items) >= 2:
+                prose = items
+            for rank, sentence in enumerate(prose):
+                sentences.append(sentence)
+                rated = scores.get((sentence.source, sentence.start))
+                weights.append(rated if rated is not None else -100.0 - rank)
+        if len(sentences) <= self.policy.max_sentences:
+            weights = [0.0] * len(sentences)
+        chosen = self._pick(sentences, weights, one_per_paragraph=False)
+        return self._compose(chosen, lead="")
+
+    # -- choosing and quoting ---------------------------------------------------------------
+
+    def _pick(
+        self,
+        sentences: Sequence[Sentence],
+        weights: Sequence[float],
+        *,
+        one_per_paragraph: bool,
+        limit: int | None = None,
+        max_chars: int | None = -1,
+    ) -> list[Sentence]:
+        """Greedy by weight: a sentence is taken unless its paragraph has one already (when
+        asked), it repeats a chosen one, or the budget is spent."""
+        limit = self.policy.max_sentences if limit is None else limit
+        budget = self.policy.max_chars if max_chars == -1 else max_chars
+        if not sentences:
+            return []
+        vectors = tfidf([fold(s.text) for s in sentences])
+        order = sorted(
+            range(len(sentences)),
+            key=lambda i: (-weights[i], sentences[i].source, sentences[i].start),
+        )
+        chosen: list[int] = []
+        paragraphs: set[tuple[str, int]] = set()
+        length = 0
+        for i in order:
+            if len(chosen) >= limit:
+                break
+            sentence = sentences[i]
+            place = (sentence.source, sentence.paragraph)
+            if one_per_paragraph and place in paragraphs:
+                continue
+            if chosen and (
+                float(np.max(vectors[chosen] @ vectors[i])) >= self.policy.repeat
+                or any(shared_run(sentences[j].text, sentence.text, REFRAIN_WORDS) for j in chosen)
+            ):
+                continue  # says again what a chosen sentence says, or repeats its refrain
+            if budget is not None and chosen and length + len(sentence.text) > budget:
+                continue
+            chosen.append(i)
+            paragraphs.add(place)
+            length += len(sentence.text)
+        return sorted((sentences[i] for i in chosen), key=lambda s: (s.source, s.position))
+
+    def _compose(self, chosen: Sequence[Sentence], *, lead: str) -> Composed:
+        if not chosen:
+            return Composed(Draft("", (), abstained=True), lead="The documents do not say.")
+        chunks = self.library.chunks([s.chunk for s in chosen])
+        citations = cite(chosen, chunks)
+        text = " ".join(with_marker(fold(c.quote), c.marker) for c in citations)
+        return Composed(
+            Draft(text, citations, abstained=False),
+            passages(citations, chunks),
+            lead=lead,
+            layout="list",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A section of a document (the headings above it, outermost first, and the sentences
+    under it) or, in a document without headings, a paragraph."""
+
+    headings: tuple[Sentence, ...]
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def heading(self) -> Sentence | None:
+        return self.headings[-1] if self.headings else None
+
+
+def _parts(sentences: Sequence[Sentence]) -> list[Part]:
+    """A document cut into sections at its Markdown headings, else into paragraphs."""
+    if any(s.heading and _level(s.text) for s in sentences):
+        parts: list[Part] = []
+        path: list[Sentence] = []
+        body: list[Sentence] = []
+        for sentence in sentences:
+            level = _level(sentence.text) if sentence.heading else 0
+            if level:
+                if body:
+                    parts.append(Part(tuple(path), tuple(body)))
+                path = [h for h in path if _level(h.text) < level] + [sentence]
+                body = []
+            else:
+                body.append(sentence)
+        if body:
+            parts.append(Part(tuple(path), tuple(body)))
+        return parts
+    paragraphs: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+    return [Part((), tuple(group)) for _, group in sorted(paragraphs.items())]
+
+
+def _rating_headings(part: Part) -> tuple[Sentence, ...]:
+    """The headings that speak for a part: its own and the one above it ("## Health" for
+    "### Acute watery diarrhoea"), never a document's title ("# …" over its sections)."""
+    headings = part.headings[-2:]
+    if len(part.headings) > 1:
+        headings = tuple(h for h in headings if _level(h.text) > 1)
+    return headings
+
+
+# Headings of a section of matters still open.
+_OPEN_HEADING = re.compile(
+    r"\b(?:open|outstanding|unresolved|pending|undecided|remaining|unanswered|unknowns?|"
+    r"unclear|uncertain(?:ties)?|to be (?:decided|resolved|confirmed)|next steps)\b",
+    re.IGNORECASE,
+)
+
+
+def _refrain(sentence: Sentence, others: Sequence[Sentence]) -> bool:
+    """Does the sentence share a run of ``REFRAIN_WORDS`` words with another (a templated
+    refrain repeated through the document)?"""
+    return any(
+        o.start != sentence.start and shared_run(o.text, sentence.text, REFRAIN_WORDS)
+        for o in others
+    )
+
+
+def _summarisable(sentence: Sentence) -> bool:
+    """Prose of some length that states rather than asks."""
+    return (
+        not sentence.heading
+        and len(sentence.text.split()) >= 5
+        and not _QUESTION.search(sentence.text)
+    )
+
+
+# Headings of a section that sums the document up.
+_SUMMARY_HEADING = re.compile(
+    r"^\W*(?:executive summary|summary|overview|abstract|key points|main points|highlights|"
+    r"at a glance|in brief|tl;?dr|synopsis|key findings|key messages)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _summary_section(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The prose of a section headed as a summary ("## Executive summary"), if any."""
+    for heading in sentences:
+        if heading.heading and _SUMMARY_HEADING.match(_heading_text(heading.text)):
+            return _section_body(sentences, heading)
+    return []
+
+
+def _section_body(sentences: Sequence[Sentence], heading: Sentence) -> list[Sentence]:
+    """The prose under ``heading`` up to the next heading of the same or a higher level."""
+    level = _level(heading.text) or 1
+    body = []
+    for sentence in sentences[heading.position + 1 :]:
+        if sentence.heading and 0 < _level(sentence.text) <= level:
+            break
+        if _summarisable(sentence):
+            body.append(sentence)
+    return body
+
+
+def _heading_text(text: str) -> str:
+    return text.lstrip("#").strip()
+
+
+def _level(text: str) -> int:
+    """A Markdown heading's level (1 for "#"); 0 for any other text."""
+    match = re.match(r"^\s*(#{1,6})\s", text)
+    return len(match.group(1)) if match else 0
+
+
+def _name_words(text: str) -> set[str]:
+    """Content words of a document's name or a topic, numbers as numbers ("chapter-08" and
+    "chapter eight" alike)."""
+    words = set()
+    for word in re.findall(r"[a-z]+|\d+", text.lower()):
+        if word.isdigit():
+            words.add(str(int(word)))
+        elif word in NUMBER_WORDS:
+            words.add(str(NUMBER_WORDS[word]))
+        else:
+            words.update(tokenize(word))
+    return words - {"md", "txt", "html", "htm", "pdf", "docx"}
+
+
+def named_document(
+    topic: str, sources: Sequence[str], titles: Mapping[str, str] | None = None
+) -> str | None:
+    """The document ``topic`` names: the one whose name (or title) is exactly its content
+    words ("the Holmvik article" → "holmvik.md" beside "holmvik-academy.md"), else the only
+    one whose name or title holds them all ("chapter eight" → "chapter-08.txt"); None when
+    none or several do."""
+    wanted = _name_words(topic)
+    if not wanted:
+        return None
+    titles = titles or {}
+
+    def names(source: str) -> list[set[str]]:
+        return [_name_words(source), _name_words(titles.get(source, ""))]
+
+    exact = [s for s in sources if any(wanted == words for words in names(s))]
+    if len(exact) == 1:
+        return exact[0]
+    found = [s for s in sources if any(wanted <= words for words in names(s) if words)]
+    return found[0] if len(found) == 1 else None
