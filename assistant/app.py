@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from assistant.chain import ChainState
     from assistant.doctor import Finding
     from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.language.syntax import Parser, SpacyParser
     from assistant.retrieval import HybridRetriever
 from assistant.validation import clean_question, parse_history
 
@@ -63,6 +64,13 @@ def shared_embedder() -> SentenceTransformerEmbedder:
 def shared_recognizer() -> SpacyRecognizer:
     """One NER pipeline per process, loaded on first use."""
     return _shared("recognizer", SpacyRecognizer)
+
+
+def shared_parser() -> SpacyParser:
+    """One parser (spaCy's tagger and dependency parser) per process, loaded on first use."""
+    from assistant.language.syntax import SpacyParser
+
+    return _shared("parser", SpacyParser)
 
 
 def shared_reranker(threads: int, batch_size: int = 4) -> OnnxCrossEncoder:
@@ -101,6 +109,7 @@ class Assistant:
         mode: str = DEFAULT_MODE,
         writer: Reader | None = None,
         store: ChunkStore | None = None,
+        parser: Parser | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -114,6 +123,7 @@ class Assistant:
         self._gate = gate
         self._recognizer = recognizer
         self._reader = reader
+        self._parser = parser
         # The answer mode: a registered reader's name, or the injected reader's class. The
         # extractive reader (or the injected one) answers and the gate judges its answer; the
         # reader of any other mode writes the answer after that (``writer``).
@@ -212,13 +222,22 @@ class Assistant:
         """One answerer per intent other than the look-up."""
         from assistant.answer.intent import Intent
         from assistant.answer.inventory import InventoryAnswerer
+        from assistant.answer.mentions import MentionFinder
         from assistant.answer.overview import OverviewAnswerer
+        from assistant.answer.people import ProfileAnswerer, StatementsAnswerer
         from assistant.language.gazetteer import gazetteer
 
+        finder = MentionFinder(self.library, gazetteer(), self.parser)
         return {
             Intent.INVENTORY: InventoryAnswerer(self.library, gazetteer()),
             Intent.OVERVIEW: OverviewAnswerer(self.library, self.retriever, self.reranker),
+            Intent.PROFILE: ProfileAnswerer(self.library, finder, self.reranker, self.parser),
+            Intent.STATEMENTS: StatementsAnswerer(self.library, finder, self.reranker, self.parser),
         }
+
+    @property
+    def parser(self) -> Parser:
+        return self._parser or shared_parser()
 
     @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:

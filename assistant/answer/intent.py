@@ -461,7 +461,9 @@ def _read_statements(text: str) -> Reading | None:
             continue
         verb = match.group("v").lower()
         found = match.groupdict()
-        topic = (found.get("y") or found.get("rest") or "").strip(" ?.!")
+        # What the statements are about: the object of "about"/"on"/… ("about China"); other
+        # words after the verb ("countries to drop") are the question's own, not a topic.
+        topic = (found.get("y") or "").strip(" ?.!")
         return Reading(Intent.STATEMENTS, subject=subject, topic=topic, verb=verb)
     return None
 

@@ -34,7 +34,9 @@ class Library(Protocol):
 
     def central(self, per_source: int) -> list[Sentence]: ...
 
-    def containing(self, words: str, limit: int = 500) -> list[Sentence]: ...
+    def containing(
+        self, words: str, limit: int = 500, *, phrase: bool = True
+    ) -> list[Sentence]: ...
 
     def mentions(self, labels: Collection[str] | None = None) -> list[Mention]: ...
 
@@ -91,8 +93,8 @@ class IndexedLibrary:
     def central(self, per_source: int) -> list[Sentence]:
         return self._read(lambda index: index.central(per_source))
 
-    def containing(self, words: str, limit: int = 500) -> list[Sentence]:
-        return self._read(lambda index: index.containing(words, limit))
+    def containing(self, words: str, limit: int = 500, *, phrase: bool = True) -> list[Sentence]:
+        return self._read(lambda index: index.containing(words, limit, phrase=phrase))
 
     def mentions(self, labels: Collection[str] | None = None) -> list[Mention]:
         return self._read(lambda index: index.mentions(labels))

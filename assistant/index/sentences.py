@@ -146,9 +146,7 @@ class SentenceIndex:
                 # What stands before it on its line: nothing (it opens with the marker) or the
                 # marker alone (a loader that leaves markers out of sentences).
                 before = chunk.text[: span.start - chunk.start].rsplit("\n", 1)[-1]
-                if (not before.strip() or _MARKER.fullmatch(before)) and _ITEM.match(
-                    before + text
-                ):
+                if (not before.strip() or _MARKER.fullmatch(before)) and _ITEM.match(before + text):
                     items.add(span.start)
         rows = [seen[start] for start in sorted(seen)]
         texts = [" ".join(text.split()) for *_, text in rows]
@@ -223,13 +221,14 @@ class SentenceIndex:
             )
         return [_sentence(row) for row in rows]
 
-    def containing(self, words: str, limit: int = 500) -> list[Sentence]:
-        """Sentences holding the phrase ``words`` (whole words, case and accents folded), in
-        document order."""
+    def containing(self, words: str, limit: int = 500, *, phrase: bool = True) -> list[Sentence]:
+        """Sentences holding the phrase ``words`` (or, not ``phrase``, every one of its
+        words; whole words, case and accents folded), in document order."""
         tokens = [t for t in _words(words) if t]
         if not tokens:
             return []
-        phrase = '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+        quoted = ['"' + t.replace('"', '""') + '"' for t in tokens]
+        query = '"' + " ".join(tokens) + '"' if phrase else " AND ".join(quoted)
         with self._lock:
             rows = (
                 self._connect()
@@ -237,7 +236,7 @@ class SentenceIndex:
                     f"SELECT {_COLUMNS} FROM sentence WHERE rowid IN"
                     " (SELECT rowid FROM sentence_words WHERE sentence_words MATCH ? LIMIT ?)"
                     " ORDER BY source, position",
-                    (phrase, limit),
+                    (query, limit),
                 )
                 .fetchall()
             )

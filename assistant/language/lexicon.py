@@ -12,6 +12,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[\w'’.-]+", text.lower()))
 
 
+# Forms of address that say nothing of a person's role ("Dr", "Mrs").
+HONORIFICS = _words(
+    "mr mr. mrs mrs. ms ms. miss mx dr dr. sir dame lord lady madam madame monsieur herr "
+    "señor señora"
+)
 # Titles and forms of address that stand before a name ("Ambassador Dorothy Shea", "Dr Lena
 # Aldous"): a role when a profile asks who someone is; never part of the person's key.
 TITLES = _words(

@@ -1,0 +1,229 @@
+"""Where the documents speak of someone or something: the sentences that name the subject of
+a profile or statements question — by its name, a shorter form of it, another name for the
+same country — and the sentences right after those that refer back to a person by "he" or
+"she".
+
+Forms of a subject, most to least sure:
+- the name as asked ("Dorothy Shea", "Tidewell Relief");
+- a country's other names, capital and demonym, from the gazetteer ("US" → "U.S.",
+  "United States", "Washington", "American");
+- a person's surname alone ("Shea"), but only in a document that names the person in full and
+  names no other person of that surname;
+- a title and a surname as asked ("Colonel Fenwick") settle which person of a surname is
+  meant: the one the documents give that title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.library import Library
+from assistant.index.sentences import Sentence
+from assistant.language.gazetteer import Gazetteer
+from assistant.language.lexicon import TITLES
+from assistant.language.names import bare, person_words
+from assistant.language.syntax import Parser
+from assistant.lexical import STOPWORDS
+from assistant.types import Span
+
+_PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
+_THEY = re.compile(r"\b(?:they|them|their|theirs)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"^[A-Z0-9]")
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]?\.?$|^[A-Z]{2,6}$")
+# The most sentences read for one subject.
+MAX_SENTENCES = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Whom or what a question asks about: as asked, and the forms the documents may use."""
+
+    asked: str
+    forms: tuple[str, ...]
+    # Does it read as a proper name (its words capitalised)? Only a name can be "not
+    # mentioned"; a description ("the two leaders") is left to the look-up.
+    named: bool
+    person: bool
+    # Several named together ("Putin and Xi"): "they" refers back to them.
+    group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A sentence about the subject: where in it the subject is named (or referred to), and
+    how ("name", "alias", "surname", "pronoun")."""
+
+    sentence: Sentence
+    span: Span  # offsets inside ``sentence.text``
+    how: str
+
+
+def _is_named(text: str) -> bool:
+    words = [w for w in re.findall(r"[\w.'’-]+", text) if w.lower() not in {"the", "of", "and"}]
+    return bool(words) and all(_CAPITALISED.match(w) for w in words)
+
+
+class MentionFinder:
+    """See the module's words."""
+
+    def __init__(self, library: Library, gazetteer: Gazetteer, parser: Parser) -> None:
+        self.library = library
+        self.gazetteer = gazetteer
+        self.parser = parser
+
+    def subject(self, asked: str) -> Subject:
+        text = bare(asked)
+        country = self.gazetteer.country(text)
+        if country is not None:
+            dotted = {".".join(f) + "." for f in country.forms if re.fullmatch(r"[A-Z]{2,4}", f)}
+            forms = sorted(country.forms | dotted | {text}, key=len, reverse=True)
+            return Subject(text, tuple(forms), named=True, person=False)
+        words = person_words(text)
+        titled = len(words) < len(text.split())
+        return Subject(
+            text,
+            (text,),
+            named=_is_named(text),
+            person=bool(words) and (len(words) >= 2 or titled) and _is_named(text),
+        )
+
+    def find(self, subject: Subject) -> list[Found]:
+        """The sentences about ``subject``, in document order (at most ``MAX_SENTENCES``)."""
+        found: dict[tuple[str, int], Found] = {}
+        for form in subject.forms:
+            how = "name" if form == subject.asked else "alias"
+            for sentence, span in self._containing(form):
+                found.setdefault((sentence.source, sentence.start), Found(sentence, span, how))
+        if not subject.person and len(_content(subject.asked)) >= 2:
+            # A thing named in other words ("the parade" after "Victory Day celebrations"):
+            # a sentence holding every content word of its name.
+            for sentence, span in self._holding(subject.asked):
+                found.setdefault((sentence.source, sentence.start), Found(sentence, span, "words"))
+        if subject.person:
+            for item in self._by_surname(subject, found.values()):
+                found.setdefault((item.sentence.source, item.sentence.start), item)
+        named = sorted(found.values(), key=lambda f: (f.sentence.source, f.sentence.position))
+        if subject.person or subject.group:
+            named = self._with_pronouns(named, _THEY if subject.group else _PERSONAL)
+        return named[:MAX_SENTENCES]
+
+    def _containing(self, form: str) -> Iterable[tuple[Sentence, Span]]:
+        """Sentences holding ``form`` as whole words (an abbreviation in capitals only)."""
+        pattern = re.compile(
+            rf"(?<![\w.]){re.escape(form)}(?!\w)",
+            0 if _ABBREVIATION.match(form) else re.IGNORECASE,
+        )
+        for sentence in self.library.containing(form, limit=MAX_SENTENCES):
+            match = pattern.search(sentence.text)
+            if match is not None:
+                yield sentence, Span(match.start(), match.end())
+
+    def _holding(self, name: str) -> Iterable[tuple[Sentence, Span]]:
+        """Sentences holding every content word of ``name`` (the span: its first one)."""
+        words = _content(name)
+        for sentence in self.library.containing(" ".join(words), limit=MAX_SENTENCES, phrase=False):
+            lower = sentence.text.lower()
+            at = [lower.find(w) for w in words]
+            if all(a >= 0 for a in at):
+                first = min(at)
+                yield sentence, Span(first, first + len(words[at.index(first)]))
+
+    def _by_surname(self, subject: Subject, named: Iterable[Found]) -> list[Found]:
+        """Sentences naming the person by surname or first name (or title and surname)
+        alone, in the documents that name them in full and name nobody else of that
+        name."""
+        words = person_words(subject.forms[0])
+        parts = bare(subject.forms[0]).split()
+        surname = parts[-1]
+        title = next((w for w in bare(subject.forms[0]).lower().split() if w in TITLES), None)
+        full = {f.sentence.source for f in named if f.how == "name"} if len(words) >= 2 else set()
+        out = self._short_form(surname, words, full, title, last=True)
+        if len(words) >= 2 and parts[0].lower() not in TITLES:
+            out += self._short_form(parts[0], words, full, None, last=False)
+        return out
+
+    def _short_form(
+        self, form: str, words: Sequence[str], full: set[str], title: str | None, *, last: bool
+    ) -> list[Found]:
+        out = []
+        others = self._namesakes(form, words, last=last)
+        for sentence, span in self._containing(form):
+            source = sentence.source
+            if len(words) >= 2 and (source not in full or source in others):
+                continue
+            if not last and not _stands_alone(sentence.text, span):
+                continue  # "Edda Marrow" is the full name, not "Edda" alone
+            if len(words) < 2 and title is not None:
+                before = sentence.text[: span.start].split()
+                if not before or before[-1].lower().rstrip(".") != title:
+                    continue
+            out.append(Found(sentence, span, "surname" if last else "first name"))
+        return out
+
+    def _namesakes(self, form: str, words: Sequence[str], *, last: bool) -> set[str]:
+        """Documents that name another person of the same surname (first name)."""
+        out = set()
+        name = re.escape(form)
+        pattern = rf"\b([A-Z][\w'’-]+)\s+{name}\b" if last else rf"\b{name}\s+([A-Z][\w'’-]+)\b"
+        other = words[0] if last else words[-1]
+        for sentence, _ in self._containing(form):
+            for match in re.finditer(pattern, sentence.text):
+                word = match.group(1).lower()
+                if word not in TITLES and len(words) >= 2 and word != other:
+                    out.add(sentence.source)
+        return out
+
+    def _with_pronouns(self, named: list[Found], pronouns: re.Pattern[str]) -> list[Found]:
+        """Add each sentence right after one where the subject is the grammatical subject (or
+        the only name), in its paragraph, that refers back to it with he/she (they, for
+        several) and names no other person before the pronoun — and so on while sentences
+        keep doing so (what a stretch of text is about is what its pronouns take up, Grosz
+        et al. 1995)."""
+        out: dict[tuple[str, int], Found] = {
+            (f.sentence.source, f.sentence.start): f for f in named
+        }
+        by_source: dict[str, list[Sentence]] = {}
+        for item in named:
+            analysis = self.parser.analyse(item.sentence.text)
+            if item.how == "words" or not (
+                analysis.is_subject(item.span) or analysis.only_name(item.span)
+            ):
+                continue  # "he"/"she" next is more likely someone else
+            sentences = by_source.get(item.sentence.source)
+            if sentences is None:
+                sentences = by_source[item.sentence.source] = self.library.sentences(
+                    item.sentence.source
+                )
+            position = item.sentence.position + 1
+            while position < len(sentences):
+                following = sentences[position]
+                if following.paragraph != item.sentence.paragraph:
+                    break
+                match = pronouns.search(following.text)
+                if match is None or _names_someone_before(following.text, match.start()):
+                    break
+                key = (following.source, following.start)
+                if key not in out:
+                    out[key] = Found(following, Span(match.start(), match.end()), "pronoun")
+                position += 1
+        return sorted(out.values(), key=lambda f: (f.sentence.source, f.sentence.position))
+
+
+def _stands_alone(text: str, span: Span) -> bool:
+    """Is the word at ``span`` not followed by another capitalised word (a surname)?"""
+    after = text[span.end :].split()
+    return not after or not after[0][:1].isupper()
+
+
+def _content(name: str) -> list[str]:
+    """The content words of a name, lower case ("the Victory Day parade" → victory, day,
+    parade)."""
+    return [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS]
+
+
+def _names_someone_before(text: str, at: int) -> bool:
+    """Does a capitalised name (not the sentence's first word) stand before ``at``?"""
+    words = text[:at].split()[1:]
+    return any(w[:1].isupper() and w.lower() not in TITLES for w in words)

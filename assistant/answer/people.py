@@ -1,0 +1,279 @@
+"""Profiles and statements: "Who is Dorothy Shea?", "Tell me about Tidewell Relief.", "What
+did the US say about China?" — every sentence about the subject, or every sentence in which
+the subject says or does something, ranked by the cross-encoder against the question and
+quoted in document order; the role the documents give a person in bold ("**Ambassador** —
+Ambassador Dorothy Shea accused Moscow …").
+
+Refusals are precise: a name the documents never use is "not mentioned"; a subject that is
+mentioned but says nothing on what is asked is said to be mentioned, and where. A subject that
+is a description rather than a name ("the two leaders") is left to the look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.answer.compose import Composed, Request
+from assistant.answer.library import Library
+from assistant.answer.mentions import Found, MentionFinder, Subject
+from assistant.answer.quoting import cite, passages
+from assistant.chunking import fold
+from assistant.citations import with_marker
+from assistant.coref import substitute_personal
+from assistant.language.syntax import Parser
+from assistant.reader import Draft
+from assistant.rerank import Reranker
+from assistant.types import Citation, ShortAnswer
+
+_PRONOUN_SUBJECT = re.compile(
+    r"^(?:he|she|him|her|they|them|it|this|that|these|those|there)$", re.IGNORECASE
+)
+# Words before a name that make it the source of what follows ("According to the U.S., …",
+# "strong criticism from the U.S.").
+_ATTRIBUTED = re.compile(
+    r"(?:\baccording to|\b(?:criticism|statement|warning|call|calls|demand|proposal|"
+    r"accusation|comments?|remarks?|message|response|reaction|announcement|report|advice|"
+    r"evidence|testimony|ruling|verdict|complaint|appeal|offer|promise|pledge)s? (?:from|by|"
+    r"of))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"his|her|hers|their|theirs", re.IGNORECASE)
+# Verbs that ask for anything a subject said or did, not one kind of it.
+_ANY = frozenset({"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"})
+
+
+@dataclass(frozen=True, slots=True)
+class PeoplePolicy:
+    """The profile's and the statements' numbers (chosen on the suite's dev halves)."""
+
+    max_sentences: int = 5
+    max_chars: int = 900
+    # Statements on a topic: the cross-encoder score the best must reach, and how far under
+    # it another may score.
+    floor: float = -2.0
+    margin: float = 6.0
+    # Added to the score of the sentence that first names a profile's subject; taken off one
+    # that refers to the subject only by "his"/"her".
+    introduction_bonus: float = 2.0
+    possessive_penalty: float = 2.0
+
+
+class _Answerer:
+    def __init__(
+        self,
+        library: Library,
+        finder: MentionFinder,
+        reranker: Reranker,
+        parser: Parser,
+        policy: PeoplePolicy | None = None,
+    ) -> None:
+        self.library = library
+        self.finder = finder
+        self.reranker = reranker
+        self.parser = parser
+        self.policy = policy or PeoplePolicy()
+        self._titles: dict[str, str] = {}
+
+    def _subject(self, request: Request) -> Subject | None:
+        asked = request.reading.subject.strip()
+        if not asked or _PRONOUN_SUBJECT.match(asked):
+            return None  # a pronoun the conversation did not resolve: the look-up reads it
+        return self.finder.subject(asked)
+
+    def _scored(self, question: str, found: Sequence[Found], subject: Subject) -> list[float]:
+        """The cross-encoder's score of each sentence for ``question``, read in its document:
+        after the document's title (which often holds the year or the place a sentence
+        leaves out), its he/she replaced by the subject's name."""
+        titles = {f.sentence.source: self._title(f.sentence.source) for f in found}
+        texts = [
+            titles[f.sentence.source]
+            + (
+                substitute_personal(fold(f.sentence.text), subject.asked)
+                if f.how == "pronoun"
+                else fold(f.sentence.text)
+            )
+            for f in found
+        ]
+        return self.reranker.score(question, texts) if texts else []
+
+    def _title(self, source: str) -> str:
+        """ "<title>: " — the document's first line when it is a heading — or ""."""
+        if source not in self._titles:
+            first = next(iter(self.library.sentences(source)), None)
+            heading = first is not None and first.heading and first.position == 0
+            self._titles[source] = f"{fold(first.text).lstrip('# ')}: " if heading and first else ""
+        return self._titles[source]
+
+    def _budget(self, ranked: Sequence[tuple[float, Found]]) -> list[Found]:
+        """The best-ranked sentences that fit the budget, in document order."""
+        chosen: list[Found] = []
+        length = 0
+        for _, item in ranked:
+            if len(chosen) >= self.policy.max_sentences:
+                break
+            if chosen and length + len(item.sentence.text) > self.policy.max_chars:
+                continue
+            chosen.append(item)
+            length += len(item.sentence.text)
+        return sorted(chosen, key=lambda f: (f.sentence.source, f.sentence.position))
+
+    def _compose(
+        self, chosen: Sequence[Found], *, lead: str = "", abstained: bool = False,
+        short: tuple[Found, str, int, int] | None = None, layout: str = "prose",
+    ) -> Composed:  # fmt: skip
+        chunks = self.library.chunks([f.sentence.chunk for f in chosen])
+        citations = cite([f.sentence for f in chosen], chunks)
+        text = " ".join(with_marker(fold(c.quote), c.marker) for c in citations)
+        answer = None
+        if short is not None and not abstained:
+            answer = _short(short, chosen, citations)
+        return Composed(
+            Draft(text, citations, abstained=abstained, short=answer),
+            passages(citations, chunks),
+            lead=lead,
+            layout="list" if layout == "list" else "prose",
+        )
+
+    def _not_mentioned(self, subject: Subject) -> Composed:
+        return Composed(
+            Draft("", (), abstained=True), lead=f"The documents do not mention {subject.asked}."
+        )
+
+
+def _short(
+    role: tuple[Found, str, int, int], chosen: Sequence[Found], citations: Sequence[Citation]
+) -> ShortAnswer | None:
+    found, text, start, end = role
+    for item, citation in zip(chosen, citations, strict=True):
+        if item.sentence.start == found.sentence.start and item.sentence.source == (
+            found.sentence.source
+        ):
+            offset = found.sentence.start
+            return ShortAnswer(text, citation.marker, offset + start, offset + end, "role")
+    return None
+
+
+class ProfileAnswerer(_Answerer):
+    """ "Who is X?", "What is X?", "Tell me about X": the sentences about X the cross-encoder
+    ranks best for the question (the one giving X's role among them), in document order, the
+    role in bold."""
+
+    def answer(self, request: Request) -> Composed | None:
+        subject = self._subject(request)
+        if subject is None:
+            return None
+        found = self.finder.find(subject)
+        if not found:
+            return self._not_mentioned(subject) if subject.named else None
+        scores = self._scored(request.resolved or request.question, found, subject)
+        # The sentence that first names the subject introduces it: it counts for more; one
+        # that only names something of theirs ("Her father, …") counts for less.
+        first = next((i for i, f in enumerate(found) if f.how != "pronoun"), 0)
+        scores[first] += self.policy.introduction_bonus
+        for i, item in enumerate(found):
+            if item.how == "pronoun" and _POSSESSIVE.fullmatch(item.sentence.text[
+                item.span.start : item.span.end
+            ]):  # fmt: skip
+                scores[i] -= self.policy.possessive_penalty
+        ranked = sorted(zip(scores, found, strict=True), key=lambda p: -p[0])
+        role = self._role(found)
+        chosen = self._budget(ranked)
+        if role is not None and role[0] not in chosen:
+            chosen = sorted(
+                [*chosen[: self.policy.max_sentences - 1], role[0]],
+                key=lambda f: (f.sentence.source, f.sentence.position),
+            )
+        return self._compose(chosen, short=role)
+
+    def _role(self, found: Sequence[Found]) -> tuple[Found, str, int, int] | None:
+        """The role the documents give the subject: from the first sentence (in document
+        order) that names it and gives one."""
+        for item in found:
+            if item.how == "pronoun":
+                continue
+            role = self.parser.analyse(item.sentence.text).role_of(item.span)
+            if role is not None:
+                text = item.sentence.text[role.start : role.end]
+                return item, fold(text), role.start, role.end
+        return None
+
+
+class StatementsAnswerer(_Answerer):
+    """ "What did X say (about Y)?", "How did X respond?": the sentences in which X (by name,
+    another name, or "he"/"she" right after) is the subject, or the source ("according to
+    X"), ranked by the cross-encoder against the question; on a topic, or for a particular
+    verb, only those within ``margin`` of the best and above ``floor``."""
+
+    def answer(self, request: Request) -> Composed | None:
+        subject = self._subject(request)
+        if subject is None:
+            return None
+        members = _members(subject, self.finder)
+        found = sorted(
+            {(f.sentence.source, f.sentence.start): f for m in members for f in self.finder.find(m)
+             }.values(),
+            key=lambda f: (f.sentence.source, f.sentence.position),
+        )  # fmt: skip
+        if not found:
+            return self._not_mentioned(subject) if subject.named else None
+        question = request.resolved or request.question
+        reading = request.reading
+        focused = bool(reading.topic) or reading.verb not in _ANY
+        # Anything the subject said or did: the sentences where it is the one acting. One
+        # act, or a topic: any sentence about the subject that is about that.
+        said = found if focused and not reading.topic else [f for f in found if self._speaks(f)]
+        kept: list[tuple[float, Found]] = []
+        if said:
+            scores = self._scored(question, said, subject)
+            ranked = sorted(zip(scores, said, strict=True), key=lambda p: -p[0])
+            if focused:
+                # On a topic (or for one kind of act), what the sentences say must be about it:
+                # scored against the topic (or the question) without the subject's name.
+                focus = self._focus(reading.topic) if reading.topic else question
+                on = dict(
+                    zip((id(f) for f in said), self._scored(focus, said, subject), strict=True)
+                )
+                best = max(on.values())
+                kept = [
+                    (s, f) for s, f in ranked
+                    if on[id(f)] >= self.policy.floor and on[id(f)] >= best - self.policy.margin
+                ]  # fmt: skip
+            else:
+                kept = ranked
+        if not kept:
+            if not subject.named:
+                return None  # a description: the look-up reads the question as asked
+            about = f" about {reading.topic}" if reading.topic else ""
+            lead = (
+                f"The documents mention {subject.asked} but report nothing they said or did"
+                f"{about}. They mention {subject.asked} here:"
+            )
+            return self._compose(found[:2], lead=lead, abstained=True)
+        return self._compose(self._budget(kept), layout="list")
+
+    def _focus(self, topic: str) -> str:
+        """A topic as the cross-encoder reads it: a country with its other names ("the United
+        States (U.S., Washington)") — the documents may use any of them."""
+        country = self.finder.gazetteer.country(topic)
+        if country is None:
+            return topic
+        others = sorted(country.names | country.capitals, key=len)[:4]
+        return f"{topic} ({', '.join(others)})"
+
+    def _speaks(self, item: Found) -> bool:
+        """Is the subject the one saying or doing what the sentence reports?"""
+        before = item.sentence.text[: item.span.start]
+        if _ATTRIBUTED.search(before):
+            return True
+        return self.parser.analyse(item.sentence.text).is_subject(item.span)
+
+
+def _members(subject: Subject, finder: MentionFinder) -> list[Subject]:
+    """A subject of several names ("Putin and Xi") as each of them, and as a whole (whom
+    "they" refers back to)."""
+    parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", subject.asked) if p.strip()]
+    if len(parts) < 2:
+        return [subject]
+    return [replace(subject, group=True), *(finder.subject(p) for p in parts)]
