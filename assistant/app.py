@@ -27,6 +27,7 @@ from assistant.vector_space import MODEL_NAME, default_space_id
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
+    from assistant.answer.bold import BoldPolicy
     from assistant.answer.compose import Answerer
     from assistant.answer.intent import Intent
     from assistant.answer.library import IndexedLibrary
@@ -235,6 +236,16 @@ class Assistant:
             Intent.STATEMENTS: StatementsAnswerer(self.library, finder, self.reranker, self.parser),
         }
 
+    @cached_property
+    def readers(self) -> dict[Intent, Reader]:
+        """Readers of the look-up path for an intent: "why" questions read for a cause."""
+        from assistant.answer.intent import Intent
+        from assistant.answer.reason import ReasonReader
+
+        if self._reader is not None:
+            return {}  # an injected reader reads every question
+        return {Intent.REASON: ReasonReader(self.parser)}
+
     @property
     def parser(self) -> Parser:
         return self._parser or shared_parser()
@@ -252,7 +263,18 @@ class Assistant:
             writer_passages=self.settings.llm_passages,
             guard=self._lock.reading,  # ingest and remove wait for retrieval, not for a writer
             answerers=self.answerers,
+            readers=self.readers,
+            bold=self.bold,
         )
+
+    @cached_property
+    def bold(self) -> BoldPolicy:
+        """The packaged bold model; its threshold replaced by the setting when given."""
+        from assistant.answer.bold import BoldPolicy
+
+        policy = BoldPolicy.packaged()
+        threshold = self.settings.bold_threshold
+        return policy if threshold is None else policy.with_threshold(threshold)
 
     def preload(self) -> threading.Thread:
         """Start loading the ONNX models (embedder and cross-encoder) in a background thread,

@@ -19,6 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.answer.bold import ALWAYS, BoldPolicy, features
 from assistant.answer.compose import Answerer, Composed, Layout, Request
 from assistant.answer.intent import LOOKUP, Intent, Reading, read_intent
 from assistant.citations import split_cited, verify, verify_short, with_marker, with_short
@@ -52,6 +53,8 @@ class ChainState:
     # compose (an intent's answerer): its own framing sentence, and how the answer is laid out
     lead: str = ""
     layout: Layout = "prose"
+    # bold: what the bold model read of the short answer it weighed (shown or not)
+    short_features: tuple[float, ...] = ()
     # retrieve
     passages: tuple[Passage, ...] = ()
     # read
@@ -92,6 +95,8 @@ def build_chain(
     writer_passages: int = 3,
     guard: Callable[[], AbstractContextManager[object]] = nullcontext,
     answerers: Mapping[Intent, Answerer] | None = None,
+    readers: Mapping[Intent, Reader] | None = None,
+    bold: BoldPolicy = ALWAYS,
 ) -> Runnable[ChainState, Answer]:
     """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
     an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
@@ -100,8 +105,10 @@ def build_chain(
     ``writer_passages`` passages; its markers number those passages. ``guard()`` is held
     while retrieval (or an answerer) reads the store. ``answerers``: one per intent other
     than the look-up; a question whose intent has none, or whose answerer cannot tell, is
-    answered as a look-up."""
+    answered as a look-up. ``readers``: a reader of the look-up path for an intent ("why"
+    questions) instead of ``reader``. ``bold`` decides whether a short answer is shown."""
     by_intent: Mapping[Intent, Answerer] = answerers or {}
+    reader_of: Mapping[Intent, Reader] = readers or {}
 
     def condense_step(state: ChainState) -> ChainState:
         resolved, context = resolve(state.question, state.history, recognizer)
@@ -117,7 +124,8 @@ def build_chain(
 
     def read_step(state: ChainState) -> ChainState:
         request = ReadRequest(state.question, state.query, state.history, state.passages)
-        return replace(state, draft=reader.read(request))
+        chosen = reader_of.get(state.reading.intent, reader)
+        return replace(state, draft=chosen.read(request))
 
     def cite_step(state: ChainState) -> ChainState:
         draft = _draft(state)
@@ -131,16 +139,40 @@ def build_chain(
         questions = (state.question, state.resolved)
         signals = answer_signals(questions, state.passages, state.citations, recognizer)
         confidence = gate.confidence(signals) if signals else float("-inf")
-        abstained = _draft(state).abstained or signals is None or confidence < gate.threshold
+        draft = _draft(state)
+        confident = signals is not None and confidence >= gate.threshold
+        if draft.abstained and draft.lead and confident and state.citations:
+            # A precise refusal ("The documents do not say why; they report: …") on the
+            # question: what the documents do say stays, cited.
+            return replace(
+                state,
+                text=f"{draft.lead} {state.text}",
+                short=None,
+                abstained=True,
+                signals=signals,
+                confidence=confidence,
+            )
+        abstained = draft.abstained or not confident
+        short, weighed = (None, ()) if abstained else weigh(state, confidence)
         return replace(
             state,
-            text=ABSTAIN_TEXT if abstained else with_short(state.text, state.short),
+            text=ABSTAIN_TEXT if abstained else with_short(state.text, short),
             citations=() if abstained else state.citations,
-            short=None if abstained else state.short,
+            short=short,
             abstained=abstained,
             signals=signals,
             confidence=confidence,
+            short_features=weighed,
         )
+
+    def weigh(
+        state: ChainState, confidence: float | None
+    ) -> tuple[ShortAnswer | None, tuple[float, ...]]:
+        """The short answer if the bold model is sure enough of it, and what it read."""
+        if state.short is None:
+            return None, ()
+        values = features(state.question, state.short, state.citations, confidence)
+        return (state.short if bold.shows(values) else None), values
 
     def write_step(state: ChainState) -> ChainState:
         if writer is None or not state.write or state.abstained:
@@ -185,6 +217,7 @@ def build_chain(
             abstained=state.abstained,
             intent=state.reading.intent.value,
             layout=state.layout,
+            short_features=state.short_features,
             reader_score=draft.score,
             reader_score_kind=draft.score_kind,
             short=state.short,
@@ -216,6 +249,8 @@ def build_chain(
             draft = _draft(state)
             if not state.citations and not draft.abstained:  # nothing held: nothing to say
                 return replace(state, text=ABSTAIN_TEXT, abstained=True, short=None)
+            short, weighed = weigh(state, None)
+            state = replace(state, short=short, short_features=weighed)
             body = layout(state.text, state.short, state.layout)
             text = (
                 f"{state.lead}\n{body}"

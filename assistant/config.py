@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Confidence (the gate's log-odds) under which to refuse; None: the gate's own, or the
     # store's calibration.json (`assistant eval calibrate`).
     abstain_threshold: float | None = None
+    # The bold model's confidence under which a short answer is not shown; None: the
+    # packaged model's own (-inf: every short answer shown, as benchmarks/fit_bold.py asks).
+    bold_threshold: float | None = None
     answer_delta: float = 1.5
     max_answer_sentences: int = 3
     max_question_chars: int = 1000
@@ -110,6 +113,13 @@ class Settings(BaseSettings):
             )
         if self.abstain_threshold is not None:
             _check_threshold(self.abstain_threshold)
+        if self.bold_threshold is not None and (
+            math.isnan(self.bold_threshold) or self.bold_threshold == math.inf
+        ):
+            raise ValueError(
+                "bold_threshold must be a finite number (or -inf: always show). "
+                f"Currently, bold_threshold is {self.bold_threshold}"
+            )
         return self
 
     @field_serializer("rerank_context_margin", when_used="json")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
@@ -237,5 +237,5 @@ def carry_short(
     source = next((c.source for c in drafted if c.marker == short.marker), None)
     for citation in kept:
         if citation.source == source and citation.start <= short.start < short.end <= citation.end:
-            return ShortAnswer(short.text, citation.marker, short.start, short.end, short.kind)
+            return replace(short, marker=citation.marker)
     return None

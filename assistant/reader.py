@@ -66,6 +66,9 @@ class Draft:
     short: ShortAnswer | None = None
     score: float | None = None
     score_kind: str | None = None
+    # A refusal that says what the documents do report ("The documents do not say why;
+    # they report:"), shown before the cited ``text`` when the gate finds it on the question.
+    lead: str = ""
 
 
 ABSTAINING = Draft(ABSTAIN_TEXT, (), abstained=True)
@@ -354,6 +357,7 @@ def _short_of(citation: Citation, found: Found, text: str, kind: AnswerType) -> 
         start=citation.start + found.start,
         end=citation.start + found.end,
         kind=kind.value,
+        basis=found.basis,
     )
 
 

@@ -83,11 +83,13 @@ YES_COVERAGE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A short answer inside one sentence: ``text`` and its span ``[start, end)`` there."""
+    """A short answer inside one sentence: ``text`` and its span ``[start, end)`` there, and
+    what found it (``basis``: "entity", "pattern", "phrase", "verdict")."""
 
     text: str
     start: int
     end: int
+    basis: str = ""
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -198,7 +200,8 @@ def _spans_of(
         # the Tarrow cooperative) is more likely what it is about than what it asks for.
         overlap = int(bool(word_set(text) & key_terms(said)))
         key = (overlap, -support, rank, _distance(first, last, anchors), index, offset)
-        scored.append(_Scored(key, index, Found(text, offset, offset + len(text))))
+        basis = "pattern" if rank == len(LABELS.get(kind, ())) else "entity"
+        scored.append(_Scored(key, index, Found(text, offset, offset + len(text), basis)))
     return scored
 
 
@@ -296,7 +299,7 @@ def gap_span(question: str, sentence: str) -> Found | None:
     closer = _CLOSING.get(sentence[start - 1]) if start else None
     if closer is not None and closer in sentence[start:end]:
         end = sentence.index(closer, start)
-    return Found(sentence[start:end], start, end)
+    return Found(sentence[start:end], start, end, "phrase")
 
 
 _CLOSING = {"“": "”", "‘": "’", '"': '"', "«": "»"}
@@ -323,7 +326,7 @@ def negated(question: str, sentence: str) -> Found | None:
         if any(stem in stems for _, _, stem in _words(clause) if stem):
             lead = len(clause) - len(clause.lstrip())
             text = clause.strip(" .!?")
-            return Found(text, start + lead, start + lead + len(text))
+            return Found(text, start + lead, start + lead + len(text), "verdict")
     return None
 
 
@@ -342,7 +345,7 @@ def affirmed(question: str, sentence: str) -> Found | None:
     if not words or (predicate and len(covered) / len(predicate) < YES_COVERAGE):
         return None
     start, end = words[0][0], words[-1][1]
-    return Found(sentence[start:end], start, end)
+    return Found(sentence[start:end], start, end, "verdict")
 
 
 # Any question mark: a sentence holding one asks, it does not state.

@@ -98,6 +98,10 @@ class ShortAnswer:
     start: int
     end: int
     kind: str
+    # What found it: "entity" (a named entity of a fitting kind), "pattern" (a number or date
+    # by pattern), "phrase" (the words of the best sentence after the question's),
+    # "verdict" (yes/no), "role" (what the documents call a person).
+    basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,6 +144,9 @@ class Answer:
     reader_score: float | None = None
     reader_score_kind: str | None = None
     short: ShortAnswer | None = None
+    # What the bold model read of the short answer it weighed, shown or not
+    # (``assistant.answer.bold.FEATURES``; empty when there was none).
+    short_features: tuple[float, ...] = ()
     # The abstention gate's log-odds that the documents answer the question (−inf: nothing
     # to answer with), and the signals it was computed from.
     confidence: float = float("-inf")

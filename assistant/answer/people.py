@@ -122,9 +122,12 @@ class _Answerer:
     def _compose(
         self, chosen: Sequence[Found], *, lead: str = "", abstained: bool = False,
         short: tuple[Found, str, int, int] | None = None, layout: str = "prose",
+        ranked: Sequence[tuple[float, Found]] = (),
     ) -> Composed:  # fmt: skip
         chunks = self.library.chunks([f.sentence.chunk for f in chosen])
-        citations = cite([f.sentence for f in chosen], chunks)
+        score_of = {id(f): score for score, f in ranked}
+        scores = [score_of.get(id(f), 0.0) for f in chosen]
+        citations = cite([f.sentence for f in chosen], chunks, scores)
         text = " ".join(with_marker(fold(c.quote), c.marker) for c in citations)
         answer = None
         if short is not None and not abstained:
@@ -151,7 +154,7 @@ def _short(
             found.sentence.source
         ):
             offset = found.sentence.start
-            return ShortAnswer(text, citation.marker, offset + start, offset + end, "role")
+            return ShortAnswer(text, citation.marker, offset + start, offset + end, "role", "role")
     return None
 
 
@@ -185,7 +188,7 @@ class ProfileAnswerer(_Answerer):
                 [*chosen[: self.policy.max_sentences - 1], role[0]],
                 key=lambda f: (f.sentence.source, f.sentence.position),
             )
-        return self._compose(chosen, short=role)
+        return self._compose(chosen, short=role, ranked=ranked)
 
     def _role(self, found: Sequence[Found]) -> tuple[Found, str, int, int] | None:
         """The role the documents give the subject: from the first sentence (in document
@@ -251,7 +254,7 @@ class StatementsAnswerer(_Answerer):
                 f"{about}. They mention {subject.asked} here:"
             )
             return self._compose(found[:2], lead=lead, abstained=True)
-        return self._compose(self._budget(kept), layout="list")
+        return self._compose(self._budget(kept), layout="list", ranked=kept)
 
     def _focus(self, topic: str) -> str:
         """A topic as the cross-encoder reads it: a country with its other names ("the United

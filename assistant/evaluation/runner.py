@@ -79,6 +79,7 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
         "answer": answer.text,
         "short": answer.short.to_dict() if answer.short else None,
         "intent": answer.intent,
+        "short_features": list(answer.short_features),
         "abstained": answer.abstained,
         "citations": [
             {
@@ -87,6 +88,7 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
                 "start": c.passage_start,
                 "end": c.passage_end,
                 "text": c.passage_text,
+                "score": c.score if math.isfinite(c.score) else None,
             }
             for c in answer.citations
         ],

@@ -54,3 +54,14 @@ NUMBER_WORDS: dict[str, int] = {
         )
     )
 }
+
+# Words that give a cause or a purpose ("because", "due to", "led to", "blamed … on"); the
+# ambiguous ones ("after", "since", "as", "to") are left to the parser (``syntax``).
+CAUSAL = (
+    r"\b(?:because|due to|owing to|thanks to|as a result|as a consequence|"
+    r"result(?:ed|s|ing)? (?:of|from|in)|caus(?:e|es|ed|ing)|led to|leads? to|lead to|"
+    r"so that|in order to|so as to|blam(?:e|es|ed|ing)|the reasons? (?:for|why|was|is)|"
+    r"reason (?:for|why)|therefore|consequently|hence|for fear|on the grounds|given that|"
+    r"prompted|triggered|forced|was needed|were needed|to prevent|to avoid|to keep|to stop|"
+    r"to protect|to make room|named after|named for|called after|means that|meant that)\b"
+)

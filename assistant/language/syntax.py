@@ -33,6 +33,9 @@ class Analysis:
     roles: tuple[tuple[Span, Span], ...]
     # Every proper name (a run of proper nouns, titles left out).
     names: tuple[Span, ...] = ()
+    # Does a clause give a cause or a purpose ("after Sowande resigned", "since the gates
+    # opened", "as the river rose", "to keep beds free")?
+    gives_cause: bool = False
 
     def role_of(self, name: Span) -> Span | None:
         """The role given to the noun phrase overlapping ``name`` (the first found)."""
@@ -57,6 +60,8 @@ class Parser(Protocol):
 # The most words a role runs to ("commander of the army's 14th Engineer Brigade").
 MAX_ROLE_WORDS = 12
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Words that open a clause of cause when they mark one (not "after the summit").
+_CAUSAL_MARKS = frozenset({"because", "since", "after", "once"})
 _NOMINAL = frozenset({"PROPN", "NOUN"})
 
 
@@ -131,7 +136,14 @@ def _analysis(doc: Any) -> Analysis:
     subjects = []
     roles = []
     names = []
+    cause = False
     for token in doc:
+        if token.dep_ == "mark" and token.lower_ in _CAUSAL_MARKS and token.head.pos_ in {
+            "VERB", "AUX"
+        }:  # fmt: skip
+            cause = True
+        if token.lower_ == "to" and token.dep_ == "aux" and token.head.dep_ == "advcl":
+            cause = True  # a purpose: "… opened the gates to prevent an overtopping"
         if token.dep_ in _SUBJECTS and token.head.lemma_ != "be":
             # The subject with all it holds: "Presidents Vladimir Putin and Xi Jinping".
             left, right = token.left_edge, token.right_edge
@@ -143,7 +155,7 @@ def _analysis(doc: Any) -> Analysis:
         role = _role(token, name)
         if role is not None:
             roles.append((name, role))
-    return Analysis(tuple(subjects), tuple(roles), tuple(names))
+    return Analysis(tuple(subjects), tuple(roles), tuple(names), cause)
 
 
 def _name_span(token: Any) -> Span:

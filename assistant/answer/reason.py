@@ -1,0 +1,123 @@
+"""Reason: "Why does the US criticise China?", "How come Dulcross still has no power?" — the
+sentence that gives the reason, after the one that reports what is asked about.
+
+The reason is in the sentence that reports what is asked about (the best the cross-encoder
+scored), or right around it (the one before, the ``after`` after, in its passage), or in
+another sentence scored within ``margin`` of it — the first of these that gives a cause: a
+causal word ("because", "due to", "as a result", "led to", "blamed", …) or a clause the parser
+marks as giving a cause or a purpose ("after Sowande resigned", "since the gates opened", "to
+keep beds free"). It is quoted with the best sentence when that one is another (what is
+asked about, then why). When none gives a cause, the answer is a precise refusal: the
+documents report it (the best sentence, cited) but not why — and the abstention gate still
+decides whether even that is on the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.chunking import fold
+from assistant.citations import with_marker
+from assistant.language.lexicon import CAUSAL
+from assistant.language.syntax import Parser
+from assistant.reader import (
+    ABSTAINING,
+    CROSS_ENCODER_LOGIT,
+    Draft,
+    ReadRequest,
+    _Candidate,
+    _candidates,
+    _cite,
+    _lead_in,
+    _same,
+)
+
+_CAUSAL = re.compile(CAUSAL, re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonPolicy:
+    """The reason reader's numbers (chosen on the suite's dev halves)."""
+
+    # Sentences after the best one (in its passage) read for its reason; other sentences
+    # within ``margin`` of the best.
+    after: int = 2
+    margin: float = 2.0
+    max_sentences: int = 3
+
+
+class ReasonReader:
+    """A ``Reader`` for why-questions (see the module's words)."""
+
+    def __init__(self, parser: Parser, policy: ReasonPolicy | None = None) -> None:
+        self.parser = parser
+        self.policy = policy or ReasonPolicy()
+
+    def read(self, request: ReadRequest) -> Draft:
+        candidates = _candidates(request.passages)
+        if not candidates:
+            return ABSTAINING
+        best = candidates[0]
+        cause = next(
+            (c for c in self._near(best, candidates) if self.gives_cause(c.text)),
+            None,
+        )
+        if cause is None:
+            citations = _cite([best])
+            return Draft(
+                with_marker(fold(best.text), 1),
+                citations,
+                abstained=True,
+                score=best.score,
+                score_kind=CROSS_ENCODER_LOGIT,
+                lead="The documents do not say why; they report:",
+            )
+        chosen = self._with_context(best, cause)
+        citations = _cite(chosen)
+        return Draft(
+            " ".join(with_marker(fold(c.quote), c.marker) for c in citations),
+            citations,
+            abstained=False,
+            score=best.score,
+            score_kind=CROSS_ENCODER_LOGIT,
+        )
+
+    def _near(self, best: _Candidate, candidates: Sequence[_Candidate]) -> list[_Candidate]:
+        """Where the reason for what the best sentence reports can be: that sentence, the one
+        before it and the ``after`` after it in its passage (scored or not), then the other
+        candidates within ``margin`` of it, best first."""
+        chunk, index = best.passage.chunk, best.index
+        around = [
+            _Candidate(best.score, best.passage, i)
+            for i in range(
+                max(0, index - 1), min(len(chunk.sentences), index + 1 + self.policy.after)
+            )
+        ]
+        around.sort(key=lambda c: (c.index != index, c.index < index, c.index))
+        others = [
+            c for c in candidates
+            if c.score >= best.score - self.policy.margin and not any(_same(c, a) for a in around)
+        ]  # fmt: skip
+        return [*around, *others]
+
+    def gives_cause(self, sentence: str) -> bool:
+        """Does the sentence give a cause or a purpose?"""
+        return bool(_CAUSAL.search(sentence)) or self.parser.analyse(sentence).gives_cause
+
+    def _with_context(self, best: _Candidate, cause: _Candidate) -> list[_Candidate]:
+        """The cause, the sentence it leans on (its "It" or "He"), and the best sentence when
+        it is another: in document order, at most ``max_sentences``."""
+        chosen: list[_Candidate] = [cause]
+        lead = _lead_in(cause)
+        if lead is not None:
+            chosen.insert(0, lead)
+        if not any(_same(best, c) for c in chosen) and len(chosen) < self.policy.max_sentences:
+            chosen.append(best)
+        return _in_order(chosen)
+
+
+def _in_order(chosen: Sequence[_Candidate]) -> list[_Candidate]:
+    sources = list(dict.fromkeys(c.passage.chunk.source for c in chosen))
+    return sorted(chosen, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))
