@@ -21,7 +21,7 @@ from assistant.preloading import load_in_background
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.store import ChunkStore, SourceInfo, store_for
-from assistant.types import Answer, IngestReport
+from assistant.types import Answer, IngestReport, Named
 from assistant.vector_space import MODEL_NAME, default_space_id
 
 if TYPE_CHECKING:
@@ -346,6 +346,42 @@ class Assistant:
                 self.store.record([], removed=[source])
             return entry.chunks
 
+    def entities(self, kinds: Iterable[str] | None = None) -> dict[str, tuple[Named, ...]]:
+        """What the documents name, by kind ("people", "countries", "places",
+        "organisations", "dates", "years", "money", "amounts"; all when ``kinds`` is None):
+        each once, at its first mention, with how often it is named — a person with the role
+        the documents give them. Built from the entity index made at ingest."""
+        from assistant.answer.intent import Kind
+        from assistant.answer.inventory import InventoryAnswerer
+        from assistant.language.gazetteer import gazetteer
+
+        wanted = [Kind(k) for k in kinds] if kinds is not None else list(Kind)
+        inventory = InventoryAnswerer(self.library, gazetteer())
+        out: dict[str, tuple[Named, ...]] = {}
+        with self._lock.reading():
+            for kind in wanted:
+                rows = []
+                for item, count in inventory.counted(kind):
+                    at = item.start - item.sentence.start
+                    role = (
+                        self._role(item.sentence.text, at, len(item.text))
+                        if kind is Kind.PEOPLE
+                        else None
+                    )
+                    end = item.start + len(item.text)
+                    source, sentence = item.sentence.source, item.sentence.text
+                    rows.append(
+                        Named(kind.value, item.text, source, item.start, end, sentence, count, role)
+                    )
+                out[kind.value] = tuple(rows)
+        return out
+
+    def _role(self, sentence: str, at: int, length: int) -> str | None:
+        from assistant.types import Span
+
+        found = self.parser.analyse(sentence).role_of(Span(at, at + length))
+        return None if found is None else sentence[found.start : found.end]
+
     def diagnose(self) -> list[Finding]:
         """Check the store (database, vector index, files, lexical index); see ``doctor``."""
         from assistant.doctor import diagnose
@@ -440,9 +476,13 @@ class Assistant:
         holds what survived the check and replaces it)."""
         if self.writer is None or not write:
             answer = self.ask(question, history, top_k=top_k, write=write)
-            for index, piece in enumerate(split_cited(answer.text)):
-                text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
-                yield text if index == 0 else f" {text}"
+            if answer.layout == "list":  # a lead, then one cited item a line
+                for index, line in enumerate(answer.text.split("\n")):
+                    yield line if index == 0 else f"\n{line}"
+            else:
+                for index, piece in enumerate(split_cited(answer.text)):
+                    text = with_marker(piece.text, piece.marker) if piece.marker else piece.text
+                    yield text if index == 0 else f" {text}"
             yield answer
             return
         yield from _streamed(lambda hear: self.ask(question, history, top_k=top_k, on_text=hear))

@@ -57,7 +57,7 @@ def llm_settings(args: argparse.Namespace) -> dict[str, str | None]:
 
 def format_answer(answer: Answer) -> str:
     lines = [answer.text]
-    if answer.abstained:
+    if answer.abstained and not answer.citations:
         if answer.passages:
             lines.append("Closest passages:")
             for p in answer.passages:

@@ -199,6 +199,26 @@ def _finite(value: float) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Named:
+    """Something the documents name (a person, a place, an organisation, a date, …): what
+    ``Assistant.entities`` lists. ``start``/``end``: its first mention in ``source``, inside
+    ``sentence`` (that mention's sentence); ``mentions``: how many times it is named; ``role``:
+    for a person, what the documents call them ("Ambassador"), when they say."""
+
+    kind: str
+    name: str
+    source: str
+    start: int
+    end: int
+    sentence: str
+    mentions: int
+    role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReport:
     """Summary of one ingest run."""
 

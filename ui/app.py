@@ -32,6 +32,8 @@ from ui.render import (
     sources_html,
 )
 from ui.static import CSS, HEAD
+from ui.whos_who import build_tab as build_whos_who
+from ui.whos_who import tables
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +192,8 @@ class ChatApp:
         data = {
             "answer": answer.text,
             "abstained": answer.abstained,
+            "intent": answer.intent,
+            "layout": answer.layout,
             "short": answer.short.to_dict() if answer.short else None,
             "written": answer.written,
             "fell_back": answer.fell_back,
@@ -427,6 +431,9 @@ def build_app(
                         elem_id="remove-choice",
                     )
                     remove = gr.Button("Remove document", variant="stop", elem_id="remove-document")
+
+        _, whos_who = build_whos_who(assistant)
+        demo.load(lambda: tables(assistant), None, whos_who, api_visibility="private")
 
         chat_outputs = [chatbot, sources, document, question]
         chat_inputs = [question, chatbot, top_k, show_scores, mode]

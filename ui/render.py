@@ -28,9 +28,12 @@ def escape_markdown(text: str) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat: document text inert (no link, image or markup of its own
-    survives), each [n] a link to its source card."""
-    if answer.abstained:
+    survives), each [n] a link to its source card; a list answer a Markdown list (its
+    "- " bullets ours, every line's text inert)."""
+    if answer.abstained and not answer.citations:
         return escape_markdown(answer.text)
+    if answer.layout == "list":
+        return list_markdown(answer.text)
     pieces: list[str] = []
     pos = 0
     short = answer.short
@@ -39,6 +42,18 @@ def answer_markdown(answer: Answer) -> str:
         pos = len(f"**{short.text}** — ")
     pieces.append(cited_markdown(answer.text[pos:]))
     return "".join(pieces)
+
+
+def list_markdown(text: str) -> str:
+    """A list answer ("lead\n- item [1]\n- item [2]"): each "- " line a list item, the rest
+    of every line shown as itself with its markers as links."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            lines.append(f"- {cited_markdown(line[2:])}")
+        else:
+            lines.append(cited_markdown(line))
+    return "\n".join(lines)
 
 
 def fallback_note(answer: Answer, failure: Exception | None = None) -> str:
@@ -73,6 +88,8 @@ _BOLD_LEAD = re.compile(r"\*\*([^*\n]+)\*\* — ")
 def partial_markdown(text: str) -> str:
     """The answer so far, while it streams: as inert as ``answer_markdown`` makes the whole
     (a leading bold short answer stays bold, its text escaped)."""
+    if "\n- " in text or text.startswith("- "):
+        return list_markdown(text)  # a list answer as it streams
     lead = _BOLD_LEAD.match(text)
     if lead is None:
         return cited_markdown(text)
@@ -146,7 +163,7 @@ def passage_card(passage: Passage, rank: int, *, show_scores: bool) -> str:
 def sources_html(answer: Answer | None, *, show_scores: bool = True) -> str:
     if answer is None:
         return '<div class="sources-empty">Sources for the latest answer appear here.</div>'
-    if answer.abstained:
+    if answer.abstained and not answer.citations:
         cards = "".join(
             passage_card(p, i, show_scores=show_scores)
             for i, p in enumerate(answer.passages, start=1)

@@ -105,11 +105,20 @@ class InventoryAnswerer:
 
     def items(self, kind: Kind) -> list[Item]:
         """Every item of ``kind``, each at its first mention, in order of first mention."""
+        return [item for item, _ in self.counted(kind)]
+
+    def counted(self, kind: Kind) -> list[tuple[Item, int]]:
+        """Every item of ``kind`` at its first mention, with how many times it is named, in
+        order of first mention."""
         pick = _PICKERS[kind]
         found: dict[object, Item] = {}
-        for item in pick(self, voted(self.library.mentions())):  # the first of equals wins
+        counts: Counter[object] = Counter()
+        # A picker gives every mention, the one to show first for its item.
+        for item in pick(self, voted(self.library.mentions())):
             found.setdefault(item.key, item)
-        return sorted(found.values(), key=lambda i: (i.sentence.source, i.start))
+            counts[item.key] += 1
+        ordered = sorted(found.values(), key=lambda i: (i.sentence.source, i.start))
+        return [(item, counts[item.key]) for item in ordered]
 
     # -- by kind ------------------------------------------------------------------------------
 
@@ -132,7 +141,9 @@ class InventoryAnswerer:
             key = keys.get(text)
             if key:
                 items.append(_item(("person", key), text, mention))
-        return _fullest_first(items)
+        # A person is shown by the fullest form of their name, at its first place (an article
+        # names a person in full first).
+        return sorted(items, key=lambda i: -len(i.text.split()))
 
     def _countries(self, mentions: Sequence[Mention]) -> list[Item]:
         named: list[Item] = []
@@ -235,17 +246,6 @@ def _item(key: object, text: str, mention: Mention) -> Item:
     at = mention.sentence.text.find(text, max(0, mention.start - mention.sentence.start))
     start = mention.sentence.start + at if at >= 0 else mention.start
     return Item(key, text, mention.sentence, start)
-
-
-def _fullest_first(items: list[Item]) -> list[Item]:
-    """Per person, the mention that shows the most of the name, at its place: the first
-    mention of the fullest form (an article names a person in full first)."""
-    best: dict[object, Item] = {}
-    for item in items:
-        known = best.get(item.key)
-        if known is None or len(item.text.split()) > len(known.text.split()):
-            best[item.key] = item
-    return list(best.values())
 
 
 _PICKERS: dict[Kind, Callable[[InventoryAnswerer, Sequence[Mention]], list[Item]]] = {

@@ -173,6 +173,12 @@ def _name_span(token: Any) -> Span:
     return Span(left.idx, token.idx + len(token.text))
 
 
+def _adjacent(last: Any, name: Span) -> bool:
+    """Does the name start right after ``last`` (one space between)?"""
+    gap = last.doc.text[last.idx + len(last.text) : name.start]
+    return not gap.strip()
+
+
 def _role(token: Any, name: Span) -> Span | None:
     # A title before the name: the common nouns (or titles the tagger calls proper) that
     # compound onto it and stand right before it ("Ambassador", "Finance committee chair").
@@ -199,7 +205,8 @@ def _role(token: Any, name: Span) -> Span | None:
     head = token.head
     if token.dep_ in {"appos", "compound"} and head.pos_ == "NOUN" and head.i < token.i:
         words = _role_words([t for t in head.subtree if t.i < token.i and t.idx < name.start])
-        if words:
+        # Right before the name ("the engineer Isobel Marr"), not across a comma or a "not".
+        if words and _adjacent(words[-1], name):
             return _text_span(words)
     # "Shea is the U.S. ambassador": a predicate of the name.
     if token.dep_ in _SUBJECTS and token.head.lemma_ == "be":
