@@ -185,6 +185,7 @@ class Assistant:
     @cached_property
     def retriever(self) -> HybridRetriever:
         # Imported here, as the chain is: LangChain's runnables cost ingest 0.6 s to import.
+        from assistant.language.gazetteer import gazetteer
         from assistant.retrieval import FusionConfig, HybridRetriever
 
         return HybridRetriever(
@@ -193,6 +194,7 @@ class Assistant:
             reranker=self.reranker,
             recognizer=self.recognizer,
             config=FusionConfig.from_settings(self.settings),
+            aliases=gazetteer(),
         )
 
     @cached_property
@@ -290,11 +292,18 @@ class Assistant:
         self.embedder.embed_query("warm-up")
         self.reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
         self.recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
+        self.parser.analyse("Ambassador Ada Lovelace said the warm-up was needed.")
+        from assistant.language.gazetteer import gazetteer
+        from assistant.language.vocabulary import english_words
+
+        gazetteer().country("UK")
+        english_words()
         _ = self.chain
         try:
             with self._lock.reading():
                 self.store.dense_search(self.embedder.embed_query("warm-up"), 1)
                 self.store.bm25_search("warm-up", 1)
+                self.library.current()  # the sentence index caught up with the store
         except AssistantError:
             logger.info("warm-up: the store is not ready; the first question will say why")
 
@@ -319,13 +328,10 @@ class Assistant:
             max_file_bytes=self.settings.max_file_bytes,
             write_lock=self._lock.writing,
         )
-        report = ingestor.ingest(
+        _ = self.library  # follows the write: indexes the sentences of what changed
+        return ingestor.ingest(
             [Path(p) for p in paths], prune=prune, progress=progress, rebuild=rebuild
         )
-        if report.added or report.removed or report.updated or rebuild:
-            with self._lock.writing():
-                self.library.current()  # sentences, centrality and entities of what changed
-        return report
 
     def documents(self) -> list[SourceInfo]:
         """The ingested sources with their chunk counts (empty when nothing is ingested)."""

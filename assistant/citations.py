@@ -13,6 +13,7 @@ _PUNCT = r"([.!?…]+[\"”’)]*)"
 _TRAILING_PUNCT = re.compile(_PUNCT + "$")
 _LEADING_PUNCT = re.compile(_PUNCT)
 _WORD = re.compile(r"\w+")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")  # "U.S.", "U.N."
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +23,10 @@ class CitedSentence:
 
 
 def with_marker(sentence: str, marker: int) -> str:
-    """``"… May 9."`` → ``"… May 9 [1]."``: the marker sits before the closing punctuation."""
+    """``"… May 9."`` → ``"… May 9 [1]."``: the marker sits before the closing punctuation —
+    but after an abbreviation's full stop (``"U.S."`` → ``"U.S. [1]"``)."""
     match = _TRAILING_PUNCT.search(sentence)
-    if match:
+    if match and not _ABBREVIATION_END.search(sentence):
         return f"{sentence[: match.start()]} [{marker}]{match.group(1)}"
     return f"{sentence} [{marker}]"
 

@@ -122,6 +122,9 @@ class HybridRetriever(BaseRetriever):
     reranker: Any
     recognizer: Any
     config: FusionConfig
+    # Other names for what the query names ("US" → "U.S. United States Washington …"),
+    # added to the lexical query only; None: the query as it is.
+    aliases: Any = None
 
     def passages(
         self, query: str, top_k: int | None = None, question: str | None = None
@@ -133,7 +136,7 @@ class HybridRetriever(BaseRetriever):
         if top_k is not None:
             config = replace(config, top_k=top_k)
         dense = store.dense_search(embedder.embed_query(query), config.dense_k)
-        lexical = store.bm25_search(query, config.bm25_k)
+        lexical = store.bm25_search(self._with_aliases(query), config.bm25_k)
         dense_ids = [chunk.id for chunk, _ in dense]
         similarity = {chunk.id: value for chunk, value in dense}
         bm25_ids = [hit.chunk_id for hit in lexical]
@@ -181,6 +184,18 @@ class HybridRetriever(BaseRetriever):
         passages.sort(key=lambda p: (-p.score, -p.fused_score))
         # A passage whose every sentence repeats one scored elsewhere adds nothing.
         return [p for p in passages if p.score != float("-inf")][: config.top_k]
+
+    def _with_aliases(self, query: str) -> str:
+        """The lexical query with the other names of the countries it names."""
+        if self.aliases is None:
+            return query
+        extra = [
+            form
+            for phrase, country in self.aliases.named_in(query)
+            for form in sorted(country.forms)
+            if form != phrase
+        ]
+        return " ".join([query, *extra])
 
     def _score_sentences(
         self, query: str, candidates: Sequence[Chunk], config: FusionConfig

@@ -197,6 +197,10 @@ class ChunkStore:
         self._collection: Any = None
         self._files: Any = None
         self._lexical: LexicalIndex | None = None
+        # Called after each write of this process with the new generation and the file
+        # records as the write left them (None when they must be read back): the indexes
+        # derived from the chunks beside the lexical one follow the store this way.
+        self.followers: list[Callable[[str, Mapping[str, FileEntry] | None], object]] = []
 
     # -- connection -------------------------------------------------------------------------
 
@@ -623,9 +627,13 @@ class ChunkStore:
         process can write it then), which spares reading them back; ignored for a server,
         where other machines may write at the same time."""
         yield
-        self.lexical(None if self.chroma_url else after)
+        known = None if self.chroma_url else after
+        self.lexical(known)
+        generation = self.generation()
+        for follow in self.followers:
+            follow(generation, known)
         if not self.chroma_url:  # this process saw its own write: no need to re-open for it
-            _EmbeddedChroma.at(self.store_dir).seen(self.generation())
+            _EmbeddedChroma.at(self.store_dir).seen(generation)
 
     def reset(self) -> None:
         """Drop every chunk, record and the lexical index (``ingest --rebuild``). A local store

@@ -33,7 +33,7 @@ def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "answer_in_citation" in result.stdout
     run = json.loads(out.read_text(encoding="utf-8"))
-    assert set(run) == {"system", "settings", "summary", "by_type", "cases"}
+    assert set(run) == {"system", "settings", "summary", "by_type", "by_intent", "cases"}
     assert len(run["cases"]) == len(load_cases(DEV_SET))
     briefing = (CORPUS / "briefing.txt").read_text(encoding="utf-8")
     for case in run["cases"]:

@@ -77,8 +77,9 @@ def read(question: str, chunk: object, scores: list[float | None], **options: ob
 def test_a_place_question_gets_the_place_with_its_exact_document_span() -> None:
     draft = read("Where was the summit held?", SUMMIT, [5.0])
     assert draft.short == ShortAnswer(
-        "Moscow", 1, SUMMIT.text.index("Moscow"), SUMMIT.text.index("Moscow") + 6, "place"
-    )
+        "Moscow", 1, SUMMIT.text.index("Moscow"), SUMMIT.text.index("Moscow") + 6, "place",
+        "entity",
+    )  # fmt: skip
     assert draft.text == SUMMIT.text[:-1] + " [1]."  # the draft text is the sentence alone
     assert (draft.score, draft.score_kind) == (5.0, CROSS_ENCODER_LOGIT)
 
@@ -235,6 +236,7 @@ def test_the_answer_reads_short_answer_first_then_the_cited_sentence() -> None:
         "start": answer.short.start,
         "end": answer.short.end,
         "kind": "place",
+        "basis": "entity",
     }
     assert (answer.reader_score, answer.reader_score_kind) == (5.0, CROSS_ENCODER_LOGIT)
 

@@ -135,7 +135,9 @@ KIM = (
 
 def test_a_negated_clause_holding_the_questions_words_says_no() -> None:
     found = negated("Did Kim Jong Un go?", KIM)
-    assert found == Found("not Kim Jong Un", KIM.index("not Kim"), KIM.index("not Kim") + 15)
+    assert found == Found(
+        "not Kim Jong Un", KIM.index("not Kim"), KIM.index("not Kim") + 15, "verdict"
+    )
     assert yes_or_no("Did Kim Jong Un go?", [KIM]) == ("No", 0, found)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from assistant.entities import EntityRecognizer
 from assistant.errors import StoreError
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
+from assistant.manifest import FileEntry
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -55,20 +56,30 @@ class IndexedLibrary:
         self.recognizer = recognizer
         self._index: SentenceIndex | None = None
         self._lock = threading.Lock()
+        # This process's writes are indexed as they land (at ingest), from the records the
+        # writer knows; another process's, on this library's next read.
+        store.followers.append(self.follow)
 
     def current(self) -> SentenceIndex:
         """The index, caught up with the store."""
+        return self.follow(self.store.generation(), None)
+
+    def follow(
+        self, generation: str, entries: Mapping[str, FileEntry] | None
+    ) -> SentenceIndex:
+        """Catch up with ``generation``; ``entries``: its file records, when known."""
         with self._lock:
             if self._index is None:
                 self._index = SentenceIndex(self.store.sentences_path, self.recognizer)
-            generation = self.store.generation()
             try:
                 if self._index.generation != generation:
-                    self._index.sync(generation, self.store.entries(), self._fetch)
+                    known = self.store.entries() if entries is None else entries
+                    self._index.sync(generation, known, self._fetch)
             except sqlite3.DatabaseError as exc:
                 logger.warning("sentence index %s unusable (%s): rebuilding", self._index.path, exc)
                 self._index = self._fresh()
-                self._index.sync(generation, self.store.entries(), self._fetch)
+                known = self.store.entries() if entries is None else entries
+                self._index.sync(generation, known, self._fetch)
             return self._index
 
     def _fresh(self) -> SentenceIndex:

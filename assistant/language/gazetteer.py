@@ -30,6 +30,7 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]\.?$|^[A-Z]{2,5}$")
 _MINOR = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[\w'’]+(?:\.(?:[A-Z]\.)*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,25 @@ class Gazetteer:
         names none."""
         found = self.country(text)
         return found.forms if found is not None else frozenset()
+
+    def named_in(self, text: str) -> list[tuple[str, Country]]:
+        """The countries ``text`` names, each with the words that name it (longest first at
+        each place: "North Korea", not "Korea"), in order."""
+        words = list(_NAME_WORD.finditer(text))
+        found: list[tuple[str, Country]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + size - 1].end()
+                phrase = text[start:end]
+                country = self.country(phrase) if phrase[:1].isupper() else None
+                if country is not None:
+                    found.append((phrase, country))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
 
     def countries(self) -> Iterator[Country]:
         yield from dict.fromkeys(self._load().values())
