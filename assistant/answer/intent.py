@@ -118,7 +118,9 @@ _CUES = tuple(
         "briefing document documents article articles report story chapter section happened "
         "reason because statement statements accused accuse criticise criticize announced "
         "promised proposed respond responded react reacted reaction position stance "
-        "background achieved timeline",
+        "background achieved timeline announced responded criticised criticized promised "
+        "proposed explained described warned claimed insisted suggested recommended "
+        "demanded accused denied admitted confirmed reported concluded",
     )
 )
 
@@ -196,6 +198,12 @@ _DOCS_SAY = re.compile(
     rf"report|cover|mention)\s+(?:us\s+)?(?:about|on|regarding|of)\s+(?P<t>.+?){_Q}",
     re.IGNORECASE,
 )
+# "what does this article cover?", "what is the FAQ about" → an overview of the documents
+_DOC_COVERS = re.compile(
+    rf"^what (?:do|does|did) (?:the |these |this |that |his |her |its |their )?{_DOC}\s+"
+    rf"(?:cover|discuss|deal with|talk about|describe|explain|contain|say){_Q}",
+    re.IGNORECASE,
+)
 _TOPIC_LEAD = re.compile(
     r"\b(?:about|on|of|regarding|concerning|for|covering|around|re)\s+(?P<t>.+)$", re.IGNORECASE
 )
@@ -238,7 +246,8 @@ _INVENTORY = (
     ),
     re.compile(
         rf"^(?:which|what)\s+(?:\w+\s+)?(?:{_KIND})\s+(?:does|do|did)\s+(?:the |this |these |it|"
-        rf"they)\s*(?:{_DOC}\s+)?(?:mention|name|cite|reference|discuss|list|cover|talk about|"
+        rf"they|his |her |its |their |that )\s*(?:\w+\s+)?(?:{_DOC}\s+)?(?:mention|name|cite|"
+        rf"reference|discuss|list|cover|talk about|"
         rf"refer to|include)",
         re.IGNORECASE,
     ),
@@ -347,7 +356,7 @@ _PROFILE = (
         rf"what (?:is|do we) known?|what else (?:do|can) (?:we|you) (?:know|tell me|say)|"
         rf"give me (?:some |a bit of |the )?(?:background|info|information|details|a profile)|"
         rf"(?:some |a bit of )?(?:background|info|information|details)|describe|introduce|"
-        rf"profile)\s*(?:more\s+)?(?:about|on|of|regarding)?\s+(?P<x>.+?){_Q}",
+        rf"explain|profile)\s*(?:more\s+)?(?:about|on|of|regarding)?\s+(?P<x>.+?){_Q}",
         re.IGNORECASE,
     ),
     # "What is X known for?", "What's X's background?"
@@ -381,10 +390,20 @@ _PROFILE_NOT = re.compile(
 )
 
 
+# How a reader asks for brevity: no part of a topic ("in a few lines", "briefly", "pls").
+_REQUEST = re.compile(
+    r"\b(?:in|into|with) (?:a few|few|one|two|three|four|five|\d+|a couple of|a handful of) "
+    r"(?:lines|words|sentences|bullets|bullet points|points|paragraphs?)\b|\b(?:briefly|quickly|"
+    r"in short|in brief|short version|pls|plz|please|thx|thanks|thank you|for me)\b",
+    re.IGNORECASE,
+)
+
+
 def _strip_doc(text: str) -> str:
     """A topic without the words around it that only point at the documents or fill ("the
-    …", "… in the briefing", "… for me"); the words inside it stay ("plan for the week")."""
-    words = text.strip(" ,.;:?!-").split()
+    …", "… in the briefing", "… for me", "in a few lines"); the words inside it stay ("plan
+    for the week")."""
+    words = _REQUEST.sub(" ", text).strip(" ,.;:?!-").split()
     while words and _GENERIC.fullmatch(words[0].strip(",.;:?!")):
         words.pop(0)
     while words and _GENERIC.fullmatch(words[-1].strip(",.;:?!")):
@@ -431,7 +450,7 @@ def _read_inventory(text: str) -> Reading | None:
 def _read_overview(text: str) -> Reading | None:
     if _OPEN.search(text) or _OPEN_ITEMS.search(text):
         return Reading(Intent.OVERVIEW, topic=text.rstrip("?!. "))
-    if _WHAT_TOPICS.search(text):
+    if _WHAT_TOPICS.search(text) or _DOC_COVERS.search(text):
         return Reading(Intent.OVERVIEW)
     said = _DOCS_SAY.search(text)
     if said is not None:

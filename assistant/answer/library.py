@@ -64,9 +64,7 @@ class IndexedLibrary:
         """The index, caught up with the store."""
         return self.follow(self.store.generation(), None)
 
-    def follow(
-        self, generation: str, entries: Mapping[str, FileEntry] | None
-    ) -> SentenceIndex:
+    def follow(self, generation: str, entries: Mapping[str, FileEntry] | None) -> SentenceIndex:
         """Catch up with ``generation``; ``entries``: its file records, when known."""
         with self._lock:
             if self._index is None:

@@ -28,6 +28,7 @@ from assistant.language.syntax import Parser
 from assistant.lexical import STOPWORDS
 from assistant.types import Span
 
+_ASKS = re.compile(r"\?\s*[\"”’)]?\s*$|^\s*Q\s*[:.]", re.IGNORECASE)
 _PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their|theirs)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
@@ -89,6 +90,30 @@ class MentionFinder:
             person=bool(words) and (len(words) >= 2 or titled) and _is_named(text),
         )
 
+    def resolve(self, description: str) -> Subject | None:
+        """The person a description stands for ("the medical director", "the dam's
+        engineer"): the one name the documents give a role holding all its content words
+        ("Dr Ann Lee, Medical Director", "Chief Engineer at Garrow Dam Marcus Brannigan");
+        None when no name or several do."""
+        words = _content(description)
+        if not words or len(words) > 4:
+            return None
+        stems = {w[:5] for w in words}
+        names: dict[str, int] = {}
+        for sentence in self.library.containing(" ".join(words), limit=60, phrase=False):
+            analysis = self.parser.analyse(sentence.text)
+            for name, role in analysis.roles:
+                held = {
+                    w[:5] for w in re.findall(r"\w+", sentence.text[role.start : role.end].lower())
+                }
+                if stems <= held:
+                    found = bare(sentence.text[name.start : name.end])
+                    names[found] = names.get(found, 0) + 1
+        people = {n for n in names if person_words(n)}
+        if len(people) != 1:
+            return None
+        return self.subject(next(iter(people)))
+
     def find(self, subject: Subject) -> list[Found]:
         """The sentences about ``subject``, in document order (at most ``MAX_SENTENCES``)."""
         found: dict[tuple[str, int], Found] = {}
@@ -116,6 +141,8 @@ class MentionFinder:
             0 if _ABBREVIATION.match(form) else re.IGNORECASE,
         )
         for sentence in self.library.containing(form, limit=MAX_SENTENCES):
+            if _ASKS.search(sentence.text):
+                continue  # a question ("Q: Who is …?") says nothing of the subject
             match = pattern.search(sentence.text)
             if match is not None:
                 yield sentence, Span(match.start(), match.end())

@@ -61,6 +61,8 @@ class OverviewPolicy:
 
     max_sentences: int = 6
     max_chars: int = 1200
+    # One document: at most one sentence a paragraph when it has this many paragraphs.
+    min_paragraphs: int = 3
     # Several documents: at most this many lines, in this many characters.
     max_documents: int = 10
     max_document_chars: int = 1600
@@ -130,7 +132,9 @@ class OverviewAnswerer:
             chosen = self._pick(summary, [0.0] * len(summary), one_per_paragraph=False)
             return self._compose(chosen, lead="")
         prose = [s for s in sentences if _summarisable(s)]
-        chosen = self._pick(prose, self._weights(prose), one_per_paragraph=True)
+        # One sentence a paragraph, unless the document has too few paragraphs for that.
+        spread = len({s.paragraph for s in prose}) >= self.policy.min_paragraphs
+        chosen = self._pick(prose, self._weights(prose), one_per_paragraph=spread)
         return self._compose(chosen, lead="")
 
     def _weights(self, prose: Sequence[Sentence]) -> list[float]:
@@ -364,7 +368,7 @@ def _rating_headings(part: Part) -> tuple[Sentence, ...]:
 # Headings of a section of matters still open.
 _OPEN_HEADING = re.compile(
     r"\b(?:open|outstanding|unresolved|pending|undecided|remaining|unanswered|unknowns?|"
-    r"unclear|uncertain(?:ties)?|to be (?:decided|resolved|confirmed)|next steps)\b",
+    r"unclear|uncertain(?:ties)?|to be (?:decided|resolved|confirmed))\b",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,7 @@ from assistant.answer.quoting import cite, passages
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import substitute_personal
+from assistant.language.lexicon import HONORIFICS, REPORTING
 from assistant.language.syntax import Parser
 from assistant.reader import Draft
 from assistant.rerank import Reranker
@@ -40,6 +41,9 @@ _ATTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"his|her|hers|their|theirs", re.IGNORECASE)
+_REPORTING = re.compile(REPORTING, re.IGNORECASE)
+# Verbs that ask what a subject said (a sentence must report speech), not what it did.
+_SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
 # Verbs that ask for anything a subject said or did, not one kind of it.
 _ANY = frozenset({"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"})
 
@@ -80,7 +84,10 @@ class _Answerer:
         asked = request.reading.subject.strip()
         if not asked or _PRONOUN_SUBJECT.match(asked):
             return None  # a pronoun the conversation did not resolve: the look-up reads it
-        return self.finder.subject(asked)
+        subject = self.finder.subject(asked)
+        if not subject.named:  # a description: the person it stands for, when one does
+            return self.finder.resolve(asked) or subject
+        return subject
 
     def _scored(self, question: str, found: Sequence[Found], subject: Subject) -> list[float]:
         """The cross-encoder's score of each sentence for ``question``, read in its document:
@@ -199,6 +206,8 @@ class ProfileAnswerer(_Answerer):
             role = self.parser.analyse(item.sentence.text).role_of(item.span)
             if role is not None:
                 text = item.sentence.text[role.start : role.end]
+                if all(w.lower() in HONORIFICS for w in text.split()):
+                    continue  # "Dr", "Prof Sir": a form of address, not a role
                 return item, fold(text), role.start, role.end
         return None
 
@@ -226,7 +235,12 @@ class StatementsAnswerer(_Answerer):
         focused = bool(reading.topic) or reading.verb not in _ANY
         # Anything the subject said or did: the sentences where it is the one acting. One
         # act, or a topic: any sentence about the subject that is about that.
-        said = found if focused and not reading.topic else [f for f in found if self._speaks(f)]
+        saying = reading.verb in _SAYING
+        said = (
+            found
+            if focused and not reading.topic
+            else [f for f in found if self._speaks(f, saying=saying)]
+        )
         kept: list[tuple[float, Found]] = []
         if said:
             scores = self._scored(question, said, subject)
@@ -265,11 +279,13 @@ class StatementsAnswerer(_Answerer):
         others = sorted(country.names | country.capitals, key=len)[:4]
         return f"{topic} ({', '.join(others)})"
 
-    def _speaks(self, item: Found) -> bool:
-        """Is the subject the one saying or doing what the sentence reports?"""
+    def _speaks(self, item: Found, *, saying: bool) -> bool:
+        """Is the subject the one saying (``saying``) or doing what the sentence reports?"""
         before = item.sentence.text[: item.span.start]
         if _ATTRIBUTED.search(before):
             return True
+        if saying and not _REPORTING.search(item.sentence.text):
+            return False  # it acts, but says nothing
         return self.parser.analyse(item.sentence.text).is_subject(item.span)
 
 

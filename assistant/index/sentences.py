@@ -28,7 +28,7 @@ from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "sentences-4"
+SCHEMA_VERSION = "sentences-5"
 _SCHEMA = (
     *FOLLOW_SCHEMA,
     "CREATE TABLE IF NOT EXISTS sentence ("
@@ -289,7 +289,13 @@ _MARKER = re.compile(r"\s*(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
 # Markdown headings, table rules and rows of cells: structure, not sentences.
-_LAYOUT = re.compile(r"^\s*#{1,6}\s|^\s*\|?\s*:?-{3,}|\|.*\|")
+_LAYOUT = re.compile(
+    r"^\s*#{1,6}\s|^\s*\|?\s*:?-{3,}|\|.*\||"
+    # a byline or credit line: "By Jane Smith", "Published 3 May", "Photo: …"
+    r"^\s*(?:by|written by|posted|published|updated|last updated|photo|image|source|credit)"
+    r"\b[^.!?]{0,80}$",
+    re.IGNORECASE,
+)
 
 
 def not_prose(text: str) -> bool:

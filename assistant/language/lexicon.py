@@ -12,10 +12,10 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[\w'’.-]+", text.lower()))
 
 
-# Forms of address that say nothing of a person's role ("Dr", "Mrs").
+# Forms of address that say nothing of a person's role ("Dr", "Mrs", "Prof Sir").
 HONORIFICS = _words(
-    "mr mr. mrs mrs. ms ms. miss mx dr dr. sir dame lord lady madam madame monsieur herr "
-    "señor señora"
+    "mr mr. mrs mrs. ms ms. miss mx dr dr. prof prof. sir dame lord lady madam madame "
+    "monsieur herr señor señora rev rev. hon hon."
 )
 # Titles and forms of address that stand before a name ("Ambassador Dorothy Shea", "Dr Lena
 # Aldous"): a role when a profile asks who someone is; never part of the person's key.
@@ -62,6 +62,34 @@ CAUSAL = (
     r"result(?:ed|s|ing)? (?:of|from|in)|caus(?:e|es|ed|ing)|led to|leads? to|lead to|"
     r"so that|in order to|so as to|blam(?:e|es|ed|ing)|the reasons? (?:for|why|was|is)|"
     r"reason (?:for|why)|therefore|consequently|hence|for fear|on the grounds|given that|"
+    r", so\b|, making\b|, leaving\b|, forcing\b|which meant\b|which means\b|"
     r"prompted|triggered|forced|was needed|were needed|to prevent|to avoid|to keep|to stop|"
     r"to protect|to make room|named after|named for|called after|means that|meant that)\b"
+)
+
+# Words that make a name an institution, a place or a work, not a person ("Kestmoor General
+# Hospital", "Harrowdene Instruments Ltd", "Mill Road").
+NOT_PEOPLE = _words(
+    "hospital clinic university college school academy institute institution company "
+    "corporation corp inc inc. ltd ltd. llc plc group holdings bank ministry department "
+    "council agency society foundation trust association centre center church cathedral club "
+    "party union hotel restaurant café cafe pub airport station street road avenue lane "
+    "bridge river lake mount mountain island bay harbour harbor port park square award prize "
+    "medal festival museum library gallery theatre theater stadium arena court house hall "
+    "service services board committee commission authority office news times post press "
+    "radio television tv magazine journal review"
+)
+# Verbs and nouns that report speech ("said", "told", "announced", "warned", "statement"): a
+# question about what someone said is answered by a sentence that reports it.
+REPORTING = (
+    r"\b(?:said|says|say|saying|told|tells|tell|stated|states|announced|announces|declared|"
+    r"claimed|claims|argued|argues|insisted|insists|warned|warns|urged|urges|called for|"
+    r"calls for|accused|accuses|charged|charges|alleged|denied|denies|admitted|admits|"
+    r"confirmed|confirms|added|adds|noted|notes|explained|explains|described|describes|"
+    r"praised|praises|critici[sz]ed|criticises|criticizes|condemned|condemns|promised|"
+    r"promises|pledged|pledges|proposed|proposes|suggested|suggests|recommended|recommends|"
+    r"asked|asks|demanded|demands|replied|replies|responded|responds|wrote|writes|"
+    r"reported|reports|predicted|predicts|estimated|estimates|agreed|agrees|objected|"
+    r"complained|complains|acknowledged|acknowledges|according to|statement|remarks?|"
+    r"comments?|speech|interview|testimony|quoted)\b|[\"“”]"
 )

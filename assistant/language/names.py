@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from assistant.language.lexicon import FUNCTION_WORDS, TITLES
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE = ' \t\n,;:!?"“”()[]'
+_EDGE = ' \t\n,;:!?"“”()[]*_`'
 
 
 _ABBREVIATED_END = re.compile(r"(?:\b[A-Z]\.)+$")  # "U.S.", "U.N."
