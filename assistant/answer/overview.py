@@ -106,6 +106,11 @@ class OverviewAnswerer:
         if not topic:
             if len(sources) == 1:
                 return self._document(sources[0])
+            # "Summarize the briefing" among several documents: the one that is a briefing.
+            for noun in _KIND_OF_DOCUMENT.findall(request.question):
+                named = named_document(noun, sources, self._titles(sources))
+                if named is not None:
+                    return self._document(named)
             return self._documents(sources)
         named = named_document(topic, sources, self._titles(sources))
         if named is not None:
@@ -369,6 +374,15 @@ def _rating_headings(part: Part) -> tuple[Sentence, ...]:
 _OPEN_HEADING = re.compile(
     r"\b(?:open|outstanding|unresolved|pending|undecided|remaining|unanswered|unknowns?|"
     r"unclear|uncertain(?:ties)?|to be (?:decided|resolved|confirmed))\b",
+    re.IGNORECASE,
+)
+
+
+# Words a question may use for one kind of document ("the briefing", "this FAQ").
+_KIND_OF_DOCUMENT = re.compile(
+    r"\b(briefing|article|story|report|memo|faq|manual|guide|handbook|biography|bio|memoir|"
+    r"letter|transcript|minutes|press release|newsletter|paper|essay|review|interview|"
+    r"profile|announcement|policy|contract|agreement|statement|speech|diary|journal)\b",
     re.IGNORECASE,
 )
 
