@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -29,6 +29,7 @@ from assistant.errors import LLMServerError
 from assistant.grounding import carry_short, ground
 from assistant.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
 from assistant.retrieval import document_to_passage
+from assistant.similarity import key_terms, word_set
 from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn
 
 _NO_TIMINGS: Mapping[str, float] = MappingProxyType({})
@@ -152,7 +153,10 @@ def build_chain(
                 signals=signals,
                 confidence=confidence,
             )
-        abstained = draft.abstained or not confident
+        # A "No" read off a clause that denies what the question says of someone it names
+        # ("…, not Kim Jong Un") is precise whatever the gate thinks of the passage.
+        precise = denies(state.question, state.short, state.citations)
+        abstained = draft.abstained or not (confident or precise)
         short, weighed = (None, ()) if abstained else weigh(state, confidence)
         return replace(
             state,
@@ -287,6 +291,19 @@ def build_chain(
         | RunnableLambda(route, name="route")
     )
     return steps | RunnableLambda(finish, name="answer")
+
+
+def denies(question: str, short: ShortAnswer | None, citations: Sequence[Citation]) -> bool:
+    """Is ``short`` a "No" whose deciding clause (its span in its citation) names someone or
+    something the question names?"""
+    if short is None or short.basis != "verdict" or short.text != "No":
+        return False
+    cited = next((c for c in citations if c.marker == short.marker), None)
+    if cited is None:
+        return False
+    clause = cited.quote[short.start - cited.start : short.end - cited.start]
+    names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
+    return bool(names & word_set(clause))
 
 
 def layout(text: str, short: ShortAnswer | None, how: Layout) -> str:

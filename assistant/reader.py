@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer_types import AnswerType, item_type, question_type
@@ -29,7 +29,7 @@ from assistant.short_answer import (
     pick_span,
     yes_or_no,
 )
-from assistant.similarity import quantity_terms, repeats, word_set
+from assistant.similarity import key_terms, quantity_terms, repeats, word_set
 from assistant.types import Citation, Passage, ShortAnswer, Span, Turn
 
 if TYPE_CHECKING:
@@ -163,7 +163,8 @@ class ExtractiveReader:
         candidates = _candidates(request.passages)
         if not candidates:
             return ABSTAINING
-        best = candidates[0].score
+        top = candidates[0]
+        best = top.score
         kind = question_type(request.question)
         chosen = self._choose(candidates, best)
         listed = False
@@ -173,12 +174,32 @@ class ExtractiveReader:
             chosen = gathered
         citations = _cite(chosen)
         short = None if listed else self._short(kind, request, citations)
+        if short is None and kind is AnswerType.YES_NO and self.reach:
+            # No sentence chosen decides it: one close behind that does is the answer — or,
+            # when the best is about something else (its passage lacks a name the question
+            # gives: a parade in Beijing for one in Moscow), one further behind.
+            margin = self.reach_margin if _about(request.question, top) else self.list_margin
+            for candidate in candidates:
+                if candidate.score < best - margin:
+                    break
+                if any(_same(candidate, c) for c in chosen):
+                    continue
+                reached = self._short(kind, request, _cite([candidate]))
+                if reached is not None and _names_in_clause(request.question, reached, candidate):
+                    short, chosen = reached, [candidate]
+                    citations = _cite(chosen)
+                    break
         if short is None and not listed and self.reach and item_type(request.question):
             further = self._reach(chosen, candidates, best, kind, request)
             if further is not None:
                 chosen = [*chosen, further]
                 citations = _cite(chosen)
                 short = self._short(kind, request, citations[-1:])
+        if short is not None and short.basis == "verdict":
+            # A yes or no is read off one sentence: that sentence is the answer.
+            deciding = next(c for c in chosen if _cite([c])[0].start <= short.start < c.span.end)
+            citations = _cite([deciding])
+            short = replace(short, marker=1)
         pieces = [with_marker(fold(c.quote), c.marker) for c in citations]
         return Draft(
             " ".join(pieces),
@@ -301,7 +322,8 @@ class ExtractiveReader:
         """The short answer, from the cited sentences best first; None when none fits."""
         ranked = sorted(citations, key=lambda c: -c.score)
         if kind is AnswerType.YES_NO:
-            verdict = yes_or_no(request.question, [c.quote for c in ranked])
+            contexts = [f"{c.passage_text} {c.source}" for c in ranked]
+            verdict = yes_or_no(request.question, [c.quote for c in ranked], contexts)
             if verdict is None:
                 return None
             word, index, found = verdict
@@ -414,6 +436,23 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
             if key not in found:
                 found[key] = _Candidate(score, passage, index)
     return sorted(found.values(), key=lambda c: -c.score)
+
+
+def _names_in_clause(question: str, short: ShortAnswer, candidate: _Candidate) -> bool:
+    """Does the clause that decided a verdict ("not Kim Jong Un") name a name the question
+    does? A verdict read off a sentence further behind must be about what is asked."""
+    offset = short.start - candidate.span.start
+    clause = candidate.text[offset : offset + short.end - short.start]
+    names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
+    return bool(names & word_set(clause))
+
+
+def _about(question: str, candidate: _Candidate) -> bool:
+    """Does the candidate's passage (or its document's name) name every name the question
+    does?"""
+    chunk = candidate.passage.chunk
+    names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
+    return names <= word_set(f"{chunk.text} {chunk.source}")
 
 
 def _same(a: _Candidate, b: _Candidate) -> bool:

@@ -330,13 +330,14 @@ def negated(question: str, sentence: str) -> Found | None:
     return None
 
 
-def affirmed(question: str, sentence: str) -> Found | None:
+def affirmed(question: str, sentence: str, context: str = "") -> Found | None:
     """The stretch of ``sentence`` from the first to the last word of the question in it,
-    when it holds every name and number of the question and at least ``YES_COVERAGE`` of
-    its other words (what is asked about them: "married" in "Was Marit Sollen ever
-    married?"); None otherwise."""
+    when it (or, for names, its ``context``) holds every name and number of the question and
+    it holds at least ``YES_COVERAGE`` of its other words (what is asked about them:
+    "married" in "Was Marit Sollen ever married?"); None otherwise."""
     names = key_terms(question)
-    if not names <= word_set(sentence):
+    numbers = {t for t in names if any(ch.isdigit() for ch in t)}
+    if not numbers <= word_set(sentence) or not names <= word_set(f"{sentence} {context}"):
         return None
     stems = _question_stems(question)
     predicate = stems - frozenset(tokenize(" ".join(names)))
@@ -352,15 +353,27 @@ def affirmed(question: str, sentence: str) -> Found | None:
 QUESTION_MARK = re.compile(r"[?？‽⁇⁈⁉]")
 
 
-def yes_or_no(question: str, sentences: Sequence[str]) -> tuple[str, int, Found] | None:
+def yes_or_no(
+    question: str, sentences: Sequence[str], contexts: Sequence[str] = ()
+) -> tuple[str, int, Found] | None:
     """("No", index, the negated clause) when a sentence denies what the question asks;
-    ("Yes", 0, the matching stretch) when the first (best) sentence affirms it; else None."""
+    ("Yes", 0, the matching stretch) when the first (best) sentence affirms it; else None.
+    ``contexts`` (one per sentence: its passage and document name): a sentence decides only
+    when its context names every name the question does — a parade in Beijing says nothing
+    of one in Moscow."""
+
+    def about(index: int) -> bool:
+        if index >= len(contexts):
+            return True
+        names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
+        return names <= word_set(contexts[index])
+
     for index, sentence in enumerate(sentences):
         found = None if QUESTION_MARK.search(sentence) else negated(question, sentence)
-        if found is not None:
+        if found is not None and about(index):
             return "No", index, found
-    if sentences and not QUESTION_MARK.search(sentences[0]):  # a question affirms nothing
-        found = affirmed(question, sentences[0])
+    if sentences and not QUESTION_MARK.search(sentences[0]) and about(0):
+        found = affirmed(question, sentences[0], contexts[0] if contexts else "")
         if found is not None:
             return "Yes", 0, found
     return None
