@@ -152,7 +152,7 @@ def test_no_sentence_repeating_a_chosen_one_by_its_words(make: Make) -> None:
     text = (
         "The council met on Monday evening in the town hall.\n\n"
         "Storm surge flooded the northern harbour district overnight.\n\n"
-        "Overnight, the storm surge flooded the northern harbour district."
+        "Overnight the northern harbour district was flooded by a storm surge."
     )
     quotes = make({"r.txt": text}).quotes()
     assert quotes == [

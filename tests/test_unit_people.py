@@ -190,6 +190,16 @@ def test_pronouns_continue_only_within_the_paragraph_and_before_another_name(
     made.library.close()
 
 
+def test_pronouns_do_not_continue_into_the_next_paragraph(tmp_path: Path) -> None:
+    text = "Lena Aldous opened the clinic. She hired six nurses.\n\nShe returned in May."
+    made = People({"a.txt": text}, tmp_path)
+    assert [said for _, said, _ in made.found("Lena Aldous")] == [
+        "Lena Aldous opened the clinic.",
+        "She hired six nurses.",
+    ]
+    made.library.close()
+
+
 def test_no_pronoun_after_a_sentence_where_the_subject_is_neither_subject_nor_only_name(
     tmp_path: Path,
 ) -> None:

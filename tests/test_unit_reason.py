@@ -100,6 +100,7 @@ def test_a_cause_elsewhere_within_the_margin_of_the_best() -> None:
 def test_a_clause_the_parser_marks_as_a_cause() -> None:
     chunk = make_chunk("The clinic closed after Sowande resigned. Patients went elsewhere.")
     draft = read(make_passage(chunk, [5.0, 1.0]))
+    assert not draft.abstained
     assert cited(draft) == ["The clinic closed after Sowande resigned."]
     # Without the parser's mark and without a causal word it is no cause.
     assert ReasonReader(RuleParser()).gives_cause("The clinic closed after the summit.") is False

@@ -24,6 +24,7 @@ from assistant.answer.quoting import cite, passages
 from assistant.answer.reason import ReasonReader
 from assistant.chain import ChainState, build_chain, layout
 from assistant.citations import with_marker
+from assistant.index.sentences import Sentence
 from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
 from assistant.retrieval import FusionConfig, HybridRetriever
 from assistant.types import Answer, Chunk, ShortAnswer
@@ -93,12 +94,10 @@ class QuotingAnswerer:
         )
 
 
-def _sentence(chunk: Chunk, index: int) -> Any:
-    from assistant.index.sentences import Sentence
-
+def _sentence(chunk: Chunk, index: int) -> Sentence:
     span = chunk.sentences[index]
-    return Sentence(chunk.source, index, span.start, span.end, chunk.paragraph, chunk.id, 1.0,
-                    chunk.sentence_texts()[index])  # fmt: skip
+    text = chunk.sentence_texts()[index]
+    return Sentence(chunk.source, index, span.start, span.end, chunk.paragraph, chunk.id, 1.0, text)
 
 
 @dataclass
