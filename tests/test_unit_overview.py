@@ -5,6 +5,7 @@ reranker: one document, several documents, a topic, and naming a document."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,22 @@ def test_the_documents_opening_sentence_is_preferred(make: Make) -> None:
     assert first(OverviewPolicy(max_sentences=1)) == [opening]  # and by default
 
 
+def test_a_document_of_few_paragraphs_gives_more_than_one_sentence_a_paragraph(
+    make: Make,
+) -> None:
+    two = (
+        "The council met on Monday evening in the town hall. Engineers reported on the "
+        "flood walls. Volunteers filled sandbags near the harbour.\n\n"
+        "A new flood plan for the river was approved after midnight."
+    )
+    quotes = make({"two.txt": two}).quotes()
+    assert len(quotes) == 4  # every sentence: two paragraphs are too few to spread over
+    assert make({"two.txt": two}, OverviewPolicy(min_paragraphs=2)).quotes() == [
+        "The council met on Monday evening in the town hall.",
+        "A new flood plan for the river was approved after midnight.",
+    ]
+
+
 LEAN = (
     "Engineers inspected the river flood walls on Monday morning. They also found the river "
     "flood walls need new pumps soon. Volunteers filled sandbags near the harbour gates and "
@@ -120,12 +137,12 @@ LEAN = (
 
 def test_a_sentence_leaning_on_the_one_before_is_penalised(make: Make) -> None:
     leaning = "They also found the river flood walls need new pumps soon."
-    assert make({"l.txt": LEAN}, PLACELESS).quotes() == [
+    one = replace(PLACELESS, max_sentences=1)
+    assert make({"l.txt": LEAN}, one).quotes() == [
         "Engineers inspected the river flood walls on Monday morning."
     ]
     # Without the penalty the leaning sentence, the most central, is taken.
-    unpenalised = OverviewPolicy(lead_bonus=0.0, paragraph_lead_bonus=0.0, early_bonus=0.0,
-                                 lean_penalty=0.0)  # fmt: skip
+    unpenalised = replace(one, lean_penalty=0.0)
     assert make({"l.txt": LEAN}, unpenalised).quotes() == [leaning]
 
 
@@ -226,6 +243,18 @@ def test_several_documents_one_line_each_in_their_order(make: Make) -> None:
         ("b-river.txt", "The river fell below the flood mark by Tuesday night."),
         ("c-school.txt", "Schools in Northgate will reopen next week, the council said."),
     ]
+
+
+def test_summarize_the_briefing_among_several_documents_takes_the_briefing(make: Make) -> None:
+    documents = {**SEVERAL, "z-briefing.md": FLOOD}
+    overview = make(documents)
+    composed = overview.ask(question="Summarize the briefing.")
+    assert composed.lead == ""  # one document's overview, not one line each
+    assert {c.source for c in composed.draft.citations} == {"z-briefing.md"}
+    # A kind of document no name holds: one line each.
+    assert make(documents).ask(question="Summarize the memo.").lead == (
+        "4 documents, one line each:"
+    )
 
 
 def test_more_documents_than_lines_give_the_gist_of_some(make: Make) -> None:
@@ -340,6 +369,16 @@ def test_what_is_still_open_takes_the_open_questions_section(make: Make, questio
         "The date of the school reopening is undecided.",
     ]
     assert overview.finder.queries == []  # straight to the section: no search
+
+
+def test_next_steps_are_no_open_questions(make: Make) -> None:
+    text = (
+        "## Repairs\n\nCrews restored power to the north district on Monday.\n\n"
+        "## Next steps\n\nThe council will review the flood plan on Friday."
+    )
+    overview = make({"n.md": text}, BEST_ONLY)
+    overview.ask(read_intent("What is still undecided?").topic)
+    assert overview.finder.queries == ["What is still undecided"]  # searched: no such section
 
 
 @pytest.mark.parametrize(

@@ -221,6 +221,35 @@ def test_a_title_and_surname_find_the_person_given_that_title(people: People) ->
     ]
 
 
+def test_a_question_in_the_documents_says_nothing_of_its_subject(tmp_path: Path) -> None:
+    text = "Q: Who is Lena Aldous? Lena Aldous runs the clinic. Is Lena Aldous still there?"
+    made = People({"faq.txt": text}, tmp_path)
+    assert [said for _, said, _ in made.found("Lena Aldous")] == ["Lena Aldous runs the clinic."]
+    made.library.close()
+
+
+def test_a_description_stands_for_the_one_person_the_documents_give_that_role(
+    people: People, tmp_path: Path
+) -> None:
+    resolved = people.finder.resolve("the chief engineer")
+    assert resolved is not None
+    assert resolved.asked == "Isobel Marr"
+    assert quotes(people.answer("What did the chief engineer say?")) == [
+        "Isobel Marr, the chief engineer, said the dam was safe.",
+        "Marr warned about the spillway.",
+    ]
+    assert people.finder.resolve("the night watchman") is None
+    # Two people of that role: the description stands for neither.
+    text = (
+        "Isobel Marr, the chief engineer, said the dam was safe. Tom Hale, the chief engineer "
+        "of the port, said the cranes were safe."
+    )
+    made = People({"two.txt": text}, tmp_path)
+    assert made.finder.resolve("the chief engineer") is None
+    assert made.ask("What did the chief engineer say?") is None  # left to the look-up
+    made.library.close()
+
+
 # --- profile ----------------------------------------------------------------------------------
 
 
@@ -249,6 +278,19 @@ def test_a_profile_role_from_an_appositive_at_document_offsets(people: People) -
     assert BRIEF[short.start : short.end] == "chief engineer"
     marked = next(c for c in composed.draft.citations if c.marker == short.marker)
     assert marked.quote == "Isobel Marr, the chief engineer, said the dam was safe."
+
+
+def test_a_form_of_address_is_no_role(tmp_path: Path) -> None:
+    text = "Dr Lena Aldous opened the clinic. Lena Aldous, the district surgeon, left."
+    made = People({"a.txt": text}, tmp_path)
+    assert made.parser.analyse("Dr Lena Aldous opened the clinic.").roles  # "Dr", by the parser
+    composed = made.answer("Who is Lena Aldous?")
+    assert composed.draft.short is not None
+    assert composed.draft.short.text == "district surgeon"  # not "Dr"
+    alone = People({"b.txt": "Dr Lena Aldous opened the clinic."}, tmp_path / "alone")
+    assert alone.answer("Who is Lena Aldous?").draft.short is None
+    made.library.close()
+    alone.library.close()
 
 
 def test_the_role_sentence_is_always_quoted(tmp_path: Path) -> None:
@@ -335,11 +377,18 @@ def test_statements_are_the_sentences_where_the_subject_acts(people: People) -> 
 
 
 def test_a_country_speaks_by_any_of_its_names_and_as_a_source(people: People) -> None:
-    assert quotes(people.answer("What did the US say?")) == [
+    assert quotes(people.answer("What did the US do?")) == [
         "According to the U.S., China blocked the report.",  # attributed to it
         "Washington criticised Beijing over the sanctions.",  # its capital as its government
-        "American officials met Xi Jinping.",
+        "American officials met Xi Jinping.",  # its demonym
     ]
+
+
+def test_what_a_subject_said_is_a_sentence_that_reports_speech(people: People) -> None:
+    assert quotes(people.answer("What did the US say?")) == [
+        "According to the U.S., China blocked the report.",
+        "Washington criticised Beijing over the sanctions.",
+    ]  # "American officials met Xi Jinping.": they acted, but said nothing
 
 
 def test_statements_on_a_topic_keep_only_those_about_it(focused: People) -> None:
@@ -414,7 +463,7 @@ def test_several_subjects_are_each_found(people: People) -> None:
 )
 def test_what_someone_of_theirs_did_is_not_their_statement(people: People) -> None:
     assert "Her father built the first bridge." not in quotes(
-        people.answer("What did Isobel Marr say?")
+        people.answer("What did Isobel Marr do?")
     )
 
 

@@ -107,6 +107,14 @@ def test_a_clause_the_parser_marks_as_a_cause() -> None:
     assert ReasonReader(RuleParser()).gives_cause("Pumps failed, so that the town flooded.")
 
 
+def test_a_result_clause_gives_a_cause() -> None:
+    reader = ReasonReader(RuleParser())
+    assert reader.gives_cause("The pumps failed, so the town flooded.")
+    assert reader.gives_cause("The river rose, forcing the council to close the bridge.")
+    assert reader.gives_cause("The storm cut power, which meant the pumps stopped.")
+    assert not reader.gives_cause("The pumps failed so often that nobody noticed.")
+
+
 def test_no_cause_anywhere_is_a_precise_refusal_citing_the_report() -> None:
     chunk = make_chunk("Engineers opened the dam gates on Monday. Crowds watched the river.")
     draft = read(make_passage(chunk, [6.0, 1.0]))

@@ -228,6 +228,12 @@ def test_overlapping_chunks_share_their_sentences(index: SentenceIndex) -> None:
             "crews finished the repairs |",
             True,
         ),
+        # a byline or credit line
+        ("By Jane Smith", True),
+        ("Published 3 May 2024, updated 4 May", True),
+        ("Photo: Reuters", True),
+        ("Photo: Jane Smith (Reuters)", True),  # ends like a sentence: a credit by its word
+        ("By noon the river had risen, and the harbour closed.", False),
         ("The harbour reopened on Monday.", False),
         ("Prices rose - sharply, said the port.", False),
         ("Is the harbour open?", False),
