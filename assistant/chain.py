@@ -9,6 +9,7 @@ through: the writer's draft is checked sentence by sentence against the passages
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -312,8 +313,16 @@ def layout(text: str, short: ShortAnswer | None, how: Layout) -> str:
     pieces = split_cited(text)
     if how != "list" or len(pieces) < 2:
         return with_short(text, short)
-    lines = [with_marker(p.text, p.marker) if p.marker else p.text for p in pieces]
+    lines = [with_marker(_unmarked(p.text), p.marker) if p.marker else p.text for p in pieces]
     return "\n".join(f"- {line}" for line in lines)
+
+
+_LIST_MARKER = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)])\s+")
+
+
+def _unmarked(text: str) -> str:
+    """A list item's text without the marker a quote may still carry ("- Water: …")."""
+    return _LIST_MARKER.sub("", text, count=1)
 
 
 def _checked(

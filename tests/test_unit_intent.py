@@ -191,11 +191,6 @@ def test_profile_phrasings_and_their_subject(question: str, subject: str) -> Non
     "question",
     ["What is Tidewell Relief known for?", "What is Isobel Marr famous for?"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 'who/what is X' pattern matches first and keeps 'known for' in the subject, "
-    "so the finder looks for 'Tidewell Relief known for' and refuses 'not mentioned'",
-)
 def test_known_for_is_not_part_of_the_subject(question: str) -> None:
     reading = read_intent(question)
     assert reading.intent is Intent.PROFILE
@@ -204,11 +199,6 @@ def test_known_for_is_not_part_of_the_subject(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question", ["Who is in charge?", "Who is at fault?", "Who is behind the attack?"]
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="a prepositional phrase after 'who is' ('in charge', 'at fault', 'behind the "
-    "attack') asks for a name (a look-up) but is read as a profile of the phrase",
 )
 def test_who_is_with_a_prepositional_phrase_asks_for_a_name(question: str) -> None:
     assert read_intent(question).intent is Intent.LOOKUP
@@ -269,11 +259,6 @@ def test_statements_phrasings_their_subject_topic_and_verb(
     [("What did the report conclude?", "report", "conclude"),
      ("What did the report find?", "report", "find")],
 )  # fmt: skip
-@pytest.mark.xfail(
-    strict=True,
-    reason="'report' is a reporting verb, so the lazy subject stops at 'the': subject 'the', "
-    "verb 'report'",
-)
 def test_a_subject_that_is_also_a_reporting_verb_stays_the_subject(
     question: str, subject: str, verb: str
 ) -> None:
@@ -364,11 +349,6 @@ def test_reason_phrasings(question: str) -> None:
     assert read_intent(question) == Reading(Intent.REASON)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'What is behind …' is a reason but the contraction 'What's behind the delay?' "
-    "is read as a profile of 'behind the delay'",
-)
 def test_whats_behind_is_a_reason_like_what_is_behind() -> None:
     assert read_intent("What's behind the delay?") == Reading(Intent.REASON)
 

@@ -128,11 +128,6 @@ def test_names_match_in_any_case_with_the_and_a_possessive_ignored() -> None:
     assert named("Atlantis") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a name of two to five letters in capitals ('CHINA', 'INDIA' in a headline) is "
-    "looked up only as an abbreviation, though names are to match in any case",
-)
 def test_a_short_name_in_capitals_is_still_its_country() -> None:
     assert named("CHINA") == "China"
     assert named("INDIA") == "India"

@@ -384,12 +384,6 @@ def test_next_steps_are_no_open_questions(make: Make) -> None:
 @pytest.mark.parametrize(
     "question", ["What are the open questions?", "List the outstanding issues."]
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_intent reads these as overviews of what is still open (_OPEN_ITEMS) but the "
-    "answerer checks only OPEN_MATTERS on the topic, so it searches instead: 'open' finds "
-    "'Clinics remain open …' beside the Open questions section",
-)
 def test_the_open_questions_phrasings_take_the_open_questions_section(
     make: Make, question: str
 ) -> None:
@@ -421,12 +415,6 @@ def test_named_document_exact_name_beats_a_longer_one() -> None:
     assert named_document("Kestmoor", sources) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="named_document's own docstring example: 'article' counts as a content word, so "
-    "'the Holmvik article' names no document (read_intent strips 'article' from a topic "
-    "first, so 'Summarise the Holmvik article.' still works end to end)",
-)
 def test_named_document_docstring_example() -> None:
     assert named_document("the Holmvik article", ["holmvik.md", "holmvik-academy.md"]) == (
         "holmvik.md"

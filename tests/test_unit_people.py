@@ -209,12 +209,6 @@ def test_no_pronoun_after_a_sentence_where_the_subject_is_neither_subject_nor_on
     made.library.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a title and surname ('Colonel Fenwick') are to settle which Fenwick is meant "
-    "(the one given that title), but only 'Colonel Fenwick' written so is found, not "
-    "'Colonel Oliver Fenwick commands the engineers.'",
-)
 def test_a_title_and_surname_find_the_person_given_that_title(people: People) -> None:
     assert "Colonel Oliver Fenwick commands the engineers." in [
         text for _, text, _ in people.found("Colonel Fenwick")
@@ -426,23 +420,12 @@ def test_a_description_that_says_nothing_is_left_to_the_look_up(people: People) 
     assert people.ask("What did the council say?") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="for one kind of act ('accuse') the answerer keeps every sentence about the "
-    "subject, so 'Moscow accused Dorothy Shea of lying.' answers what Shea accused Moscow of",
-)
 def test_one_kind_of_act_is_still_the_subjects_own(focused: People) -> None:
     assert quotes(focused.answer("What did Shea accuse Moscow of?")) == [
         "Ambassador Dorothy Shea accused Moscow of arming Pyongyang."
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="for 'the US and China' a sentence found for both members keeps only the last "
-    "member's span (Beijing, the object), so 'Washington criticised Beijing …' is judged "
-    "not to be said by either and dropped",
-)
 def test_several_subjects_each_speak_in_a_sentence_naming_both(people: People) -> None:
     assert "Washington criticised Beijing over the sanctions." in quotes(
         people.answer("What did the US and China say?")
@@ -456,11 +439,6 @@ def test_several_subjects_are_each_found(people: People) -> None:
     assert len(cited) == PeoplePolicy().max_sentences
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Her' inside the subject phrase 'Her father' counts as the subject acting, so "
-    "what her father did is quoted as what Isobel Marr said or did",
-)
 def test_what_someone_of_theirs_did_is_not_their_statement(people: People) -> None:
     assert "Her father built the first bridge." not in quotes(
         people.answer("What did Isobel Marr do?")

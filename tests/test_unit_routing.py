@@ -341,12 +341,6 @@ def markdown_library(tmp_path: Path) -> Iterator[InMemoryLibrary]:
     library.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a list item is quoted with its '- ' marker and the list layout adds its own "
-    "bullet: '- - Water: two pumps failed …' (issue 18, item 6: a list item is a sentence "
-    "without its marker)",
-)
 def test_an_overview_of_a_list_reads_one_bullet_an_item(
     markdown_library: InMemoryLibrary,
 ) -> None:

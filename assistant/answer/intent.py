@@ -179,7 +179,7 @@ _HAPPENED = re.compile(
     rf"(?P<t>.+?))?{_Q}",
     re.IGNORECASE,
 )
-OPEN_MATTERS = _OPEN = re.compile(
+_OPEN = re.compile(
     r"^what(?:'s| is| are| remains?| still remains?)\s+(?:still |yet |as yet )?"
     r"(?:open|undecided|unresolved|pending|outstanding|unclear|unknown|unanswered|uncertain|"
     r"to be (?:decided|resolved|settled|done)|up in the air|not (?:yet )?(?:decided|known|"
@@ -283,7 +283,7 @@ _SAY = (
     r"respond|responded|react|reacted|reply|replied|do|done|did|achieve|achieved|"
     r"mention|mentioned|note|noted|explain|explained|describe|described|predict|predicted|"
     r"estimate|estimated|add|added|insist|object|objected|oppose|opposed|reject|rejected|"
-    r"welcome|welcomed|blame|blamed"
+    r"welcome|welcomed|blame|blamed|find|found|discover|discovered|show|showed|reveal|revealed"
 )
 _ABOUT_WORDS = r"about|on|regarding|concerning|over|of|in|at|to|against|for|after|with"
 # What may follow the verb: a preposition and its object ("about China"), or any words
@@ -295,7 +295,8 @@ _STATEMENTS = (
     # "What did X say (about Y)?", "What has X said?"
     re.compile(
         rf"{_CLAUSE}what (?:exactly |else |actually )?(?:did|does|do|has|have|had|will|would|was|"
-        rf"were|is|are)\s+(?P<x>.+?)\s+(?:\w+ly\s+)?(?P<v>{_SAY})(?:\s+(?:that|so far|exactly|"
+        rf"were|is|are)\s+(?P<x>(?:(?:the|a|an|this|that|these|those|its|their)\s+)?"
+        rf"(?!(?:{_SAY})\b)\S.*?)\s+(?:\w+ly\s+)?(?P<v>{_SAY})(?:\s+(?:that|so far|exactly|"
         rf"publicly|officially))?{_TAIL}",
         re.IGNORECASE,
     ),
@@ -333,7 +334,7 @@ _STATEMENTS = (
 
 _LIVING = re.compile(r"\bdo (?:for a living|for work|as a job)\b", re.IGNORECASE)
 _REASON = re.compile(
-    r"^(?:why|how come|wh?y)\b|\bfor what reasons?\b|\bwhy\s*$|"
+    r"^(?:why|how come|wh?y)\b|\bfor what reasons?\b|\bwhy\s*$|^what'?s behind\b|"
     r"^what (?:can|could|might|may|would|will) (?:cause|explain|lead to|trigger)\b|"
     r"^what(?:'s| is| was| are| were)\s+(?:the\s+)?(?:main\s+|real\s+|official\s+)?"
     r"(?:reasons?|causes?|motives?|motivation|rationale|explanation|purpose|point|grounds)\b|"
@@ -344,6 +345,13 @@ _REASON = re.compile(
 )
 
 _PROFILE = (
+    # "What is X known for?", "What's X's background?"
+    re.compile(rf"^what(?:'s| is| was)\s+(?P<x>.+?)\s+(?:known|famous|noted) for{_Q}", re.I),
+    re.compile(
+        rf"^what(?:'s| is| was| are| were)\s+(?P<x>.+?)'s?\s+(?:background|story|history|"
+        rf"biography|bio|role|job|career|part in (?:this|it|all this)){_Q}",
+        re.IGNORECASE,
+    ),
     # "Who is X?", "who's X", "Who was X?", "What is X?", "whats a X"
     re.compile(
         rf"^(?P<w>who|what)(?:'s|s| is| was| are| were| exactly is| is exactly)\s+(?P<x>.+?)"
@@ -359,13 +367,6 @@ _PROFILE = (
         rf"explain|profile)\s*(?:more\s+)?(?:about|on|of|regarding)?\s+(?P<x>.+?){_Q}",
         re.IGNORECASE,
     ),
-    # "What is X known for?", "What's X's background?"
-    re.compile(rf"^what(?:'s| is| was)\s+(?P<x>.+?)\s+(?:known|famous|noted) for{_Q}", re.I),
-    re.compile(
-        rf"^what(?:'s| is| was| are| were)\s+(?P<x>.+?)'s?\s+(?:background|story|history|"
-        rf"biography|bio|role|job|career|part in (?:this|it|all this)){_Q}",
-        re.IGNORECASE,
-    ),
     # An embedded question unwrapped: "(tell me) who X is".
     re.compile(rf"^(?P<w>who|what)\s+(?P<x>.+?)\s+(?:is|was|are|were){_Q}", re.IGNORECASE),
 )
@@ -377,6 +378,8 @@ _DETERMINER = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(
+    # a place or state, not a name: "in charge", "at fault", "behind the attack"
+    r"^(?:in|at|on|behind|for|with|from|to|under|over|by|responsible|to blame|up|out|off)\b|"
     r"\b(?:of the|in the|at the|on the|for the|who|which|that|when|where|how|why|whose|"
     r"doing|going|happening|causing|being|called|named)\b|'s\b|^[a-z]+ing\b",
     re.IGNORECASE,
@@ -399,6 +402,12 @@ _REQUEST = re.compile(
 )
 
 
+def asks_what_is_open(text: str) -> bool:
+    """Does the question ask what is still open ("What is still unresolved?", "What are the
+    open questions?")?"""
+    return bool(_OPEN.search(text) or _OPEN_ITEMS.search(text))
+
+
 def _strip_doc(text: str) -> str:
     """A topic without the words around it that only point at the documents or fill ("the
     …", "… in the briefing", "… for me", "in a few lines"); the words inside it stay ("plan
@@ -419,7 +428,7 @@ def _topic(text: str) -> str:
 
 
 def _clean_subject(text: str) -> str:
-    return text.strip(" ,.;:?!\"'").removeprefix("the ").strip()
+    return re.sub(r"^(?:the|a|an)\b\s*", "", text.strip(" ,.;:?!\"'")).strip()
 
 
 def read_intent(question: str) -> Reading:
@@ -476,10 +485,15 @@ def _read_statements(text: str) -> Reading | None:
         if match is None:
             continue
         subject = _clean_subject(match.group("x"))
-        if not subject or len(subject.split()) > 8 or subject.lower() in {"you", "i", "we"}:
-            continue
         verb = match.group("v").lower()
         found = match.groupdict()
+        following = (found.get("rest") or "").split()
+        if not subject and following and re.fullmatch(_SAY, following[0], re.IGNORECASE):
+            # "What did the report conclude?": "report" names the subject, "conclude" the act.
+            subject, verb = verb, following[0].lower()
+            found = {**found, "rest": " ".join(following[1:])}
+        if not subject or len(subject.split()) > 8 or subject.lower() in {"you", "i", "we"}:
+            continue
         # What the statements are about: the object of "about"/"on"/… ("about China"); other
         # words after the verb ("countries to drop") are the question's own, not a topic.
         topic = (found.get("y") or "").strip(" ?.!")

@@ -26,7 +26,8 @@ from assistant.answer.quoting import cite, passages
 from assistant.citations import with_marker
 from assistant.index.sentences import Mention, Sentence
 from assistant.language.gazetteer import Gazetteer
-from assistant.language.names import bare, group_people, without_lead
+from assistant.language.lexicon import NOT_PEOPLE, TITLES
+from assistant.language.names import bare, group_people, person_words, without_lead
 from assistant.reader import Draft
 
 # The most items an answer lists; the lead says how many there are in all.
@@ -134,6 +135,8 @@ class InventoryAnswerer:
                 or (" " not in text and (not text[:1].isupper()))
             ):
                 continue
+            if any(w.lower().strip(".,") in NOT_PEOPLE for w in text.split()):
+                continue  # "Kestmoor General Hospital": an institution the NER took for a person
             named.append((mention, text))
         keys = group_people(text for _, text in named)
         items = []
@@ -143,7 +146,7 @@ class InventoryAnswerer:
                 items.append(_item(("person", key), text, mention))
         # A person is shown by the fullest form of their name, at its first place (an article
         # names a person in full first).
-        return sorted(items, key=lambda i: -len(i.text.split()))
+        return sorted(items, key=lambda i: (-len(person_words(i.text)), _titled(i.text)))
 
     def _countries(self, mentions: Sequence[Mention]) -> list[Item]:
         named: list[Item] = []
@@ -151,10 +154,10 @@ class InventoryAnswerer:
         for mention in mentions:
             text = without_lead(bare(mention.text))
             country = self.gazetteer.country(text)
-            if country is None or text in country.capitals:
+            if country is None or country.is_capital(text):
                 continue
             item = _item(("country", country.name), text, mention)
-            (adjectives if text in country.demonyms else named).append(item)
+            (named if country.is_name(text) else adjectives).append(item)
         # A country is shown by its name where the documents give one ("Ukraine"), else by the
         # word they use ("Ukrainian strikes").
         return [*named, *adjectives]
@@ -164,9 +167,9 @@ class InventoryAnswerer:
         for mention in mentions:
             text = without_lead(bare(mention.text))
             country = self.gazetteer.country(text) if text else None
-            if country is not None and text not in country.capitals and text not in country.names:
+            if country is not None and not country.is_capital(text) and not country.is_name(text):
                 continue  # a demonym ("Russian media") names no place
-            if country is not None and text in country.names:
+            if country is not None and country.is_name(text):
                 items.append(_item(("country", country.name), text, mention))
             elif mention.label in {"GPE", "LOC", "FAC"} or country is not None:
                 items.append(_item(("place", text.lower()), text, mention))
@@ -215,6 +218,11 @@ class InventoryAnswerer:
             for m in mentions
             if m.label in {"MONEY", "PERCENT", "QUANTITY"}
         ]
+
+
+def _titled(name: str) -> bool:
+    """Does the name carry a title ("President Putin")? The plain name is shown first."""
+    return any(w.lower() in TITLES for w in name.split())
 
 
 def voted(mentions: Sequence[Mention]) -> list[Mention]:

@@ -183,8 +183,10 @@ class MentionFinder:
             if not last and not _stands_alone(sentence.text, span):
                 continue  # "Edda Marrow" is the full name, not "Edda" alone
             if len(words) < 2 and title is not None:
-                before = sentence.text[: span.start].split()
-                if not before or before[-1].lower().rstrip(".") != title:
+                # "Colonel Fenwick": the title stands before the surname, a first name
+                # perhaps between ("Colonel Oliver Fenwick").
+                before = [w.lower().rstrip(".,") for w in sentence.text[: span.start].split()[-3:]]
+                if title not in before:
                     continue
             out.append(Found(sentence, span, "surname" if last else "first name"))
         return out

@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import OPEN_MATTERS
+from assistant.answer.intent import asks_what_is_open
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
 from assistant.chunking import fold
@@ -70,7 +70,7 @@ class OverviewPolicy:
     repeat: float = 0.5
     # One document: a sentence's weight is its centrality plus these for opening the
     # document, opening its paragraph, and standing early (falling linearly to 0 at the end).
-    lead_bonus: float = 0.5
+    lead_bonus: float = 1.0
     paragraph_lead_bonus: float = 0.3
     early_bonus: float = 0.3
     # Taken off the weight of a sentence that leans on the one before it.
@@ -108,7 +108,7 @@ class OverviewAnswerer:
                 return self._document(sources[0])
             # "Summarize the briefing" among several documents: the one that is a briefing.
             for noun in _KIND_OF_DOCUMENT.findall(request.question):
-                named = named_document(noun, sources, self._titles(sources))
+                named = named_document(noun, sources, self._titles(sources), kind=True)
                 if named is not None:
                     return self._document(named)
             return self._documents(sources)
@@ -198,7 +198,7 @@ class OverviewAnswerer:
         ``max_parts``) are quoted; a long part by its best sentences. A question about what
         is still open takes the section headed so ("## Open questions"), when there is one."""
         policy = self.policy
-        if OPEN_MATTERS.search(topic):
+        if asks_what_is_open(topic):
             for source in self.library.sources()[:200]:
                 for part in _parts(self.library.sentences(source)):
                     heading = part.heading
@@ -457,14 +457,25 @@ def _name_words(text: str) -> set[str]:
     return words - {"md", "txt", "html", "htm", "pdf", "docx"}
 
 
+# Words that say what kind of document a topic names, not which ("article", "story").
+_DOCUMENT_NOUNS = frozenset(
+    tokenize("article articles story stories document documents briefing report page entry piece")
+)
+
+
 def named_document(
-    topic: str, sources: Sequence[str], titles: Mapping[str, str] | None = None
+    topic: str,
+    sources: Sequence[str],
+    titles: Mapping[str, str] | None = None,
+    *,
+    kind: bool = False,
 ) -> str | None:
     """The document ``topic`` names: the one whose name (or title) is exactly its content
     words ("the Holmvik article" → "holmvik.md" beside "holmvik-academy.md"), else the only
     one whose name or title holds them all ("chapter eight" → "chapter-08.txt"); None when
-    none or several do."""
-    wanted = _name_words(topic)
+    none or several do. ``kind``: ``topic`` is a kind of document ("briefing"), matched as
+    it is; otherwise such words are left out of it ("the Holmvik article": Holmvik)."""
+    wanted = _name_words(topic) if kind else _name_words(topic) - _DOCUMENT_NOUNS
     if not wanted:
         return None
     titles = titles or {}

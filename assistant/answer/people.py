@@ -223,11 +223,16 @@ class StatementsAnswerer(_Answerer):
         if subject is None:
             return None
         members = _members(subject, self.finder)
+        # Every place the subject (any of its members) is named in a sentence: the subject
+        # acts in the sentence when it does at any of them.
+        places: dict[tuple[str, int], list[Found]] = {}
+        for member in members:
+            for item in self.finder.find(member):
+                places.setdefault((item.sentence.source, item.sentence.start), []).append(item)
         found = sorted(
-            {(f.sentence.source, f.sentence.start): f for m in members for f in self.finder.find(m)
-             }.values(),
+            (items[0] for items in places.values()),
             key=lambda f: (f.sentence.source, f.sentence.position),
-        )  # fmt: skip
+        )
         if not found:
             return self._not_mentioned(subject) if subject.named else None
         question = request.resolved or request.question
@@ -236,11 +241,12 @@ class StatementsAnswerer(_Answerer):
         # Anything the subject said or did: the sentences where it is the one acting. One
         # act, or a topic: any sentence about the subject that is about that.
         saying = reading.verb in _SAYING
-        said = (
-            found
-            if focused and not reading.topic
-            else [f for f in found if self._speaks(f, saying=saying)]
-        )
+
+        def acts(item: Found) -> bool:
+            places_of = places[(item.sentence.source, item.sentence.start)]
+            return any(self._speaks(p, saying=saying) for p in places_of)
+
+        said = [f for f in found if acts(f)]
         kept: list[tuple[float, Found]] = []
         if said:
             scores = self._scored(question, said, subject)
@@ -286,6 +292,10 @@ class StatementsAnswerer(_Answerer):
             return True
         if saying and not _REPORTING.search(item.sentence.text):
             return False  # it acts, but says nothing
+        if item.how == "pronoun" and _POSSESSIVE.fullmatch(
+            item.sentence.text[item.span.start : item.span.end]
+        ):
+            return False  # "Her father built …": someone of theirs acts, not they
         return self.parser.analyse(item.sentence.text).is_subject(item.span)
 
 

@@ -72,6 +72,7 @@ def _lexrank(vectors: np.ndarray) -> np.ndarray:
     n = len(vectors)
     similarity = vectors @ vectors.T
     links = np.where(similarity > LINK_THRESHOLD, similarity, 0.0)
+    np.fill_diagonal(links, 0.0)  # a sentence like no other is central to nothing
     degree = links.sum(axis=1, keepdims=True)
     transition = np.divide(links, degree, out=np.full_like(links, 1 / n), where=degree > 0)
     scores = np.full(n, 1 / n)

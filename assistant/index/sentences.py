@@ -28,7 +28,7 @@ from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "sentences-5"
+SCHEMA_VERSION = "sentences-6"
 _SCHEMA = (
     *FOLLOW_SCHEMA,
     "CREATE TABLE IF NOT EXISTS sentence ("

@@ -46,6 +46,13 @@ class Country:
     def forms(self) -> frozenset[str]:
         return self.names | self.capitals | self.demonyms
 
+    def is_name(self, text: str) -> bool:
+        """Is ``text`` one of the country's own names or abbreviations ("U.S." as "US")?"""
+        return any(_key(form) == _key(text) for form in self.names)
+
+    def is_capital(self, text: str) -> bool:
+        return any(_key(form) == _key(text) for form in self.capitals)
+
 
 def _initials(name: str) -> str | None:
     """ "United States" → "US", "Democratic People's Republic of Korea" → "DPRK"."""
@@ -109,9 +116,15 @@ class Gazetteer:
             return self._by_key
 
     def country(self, text: str) -> Country | None:
-        """The country ``text`` names ("U.S.", "the United States", "Beijing", "Chinese"),
-        or None."""
-        return self._load().get(_key(text)) if text.strip() else None
+        """The country ``text`` names ("U.S.", "the United States", "Beijing", "Chinese",
+        "CHINA"), or None."""
+        if not text.strip():
+            return None
+        table = self._load()
+        found = table.get(_key(text))
+        if found is None and _abbreviated(text.strip()):
+            found = table.get(_LEADING_THE.sub("", text.strip()).lower())  # "CHINA", a name
+        return found
 
     def aliases(self, text: str) -> frozenset[str]:
         """Every form of the country ``text`` names (``text`` among them); empty when it
