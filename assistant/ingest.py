@@ -249,7 +249,7 @@ class Ingestor:
             try:
                 plans.append(self._plan(path, name, known))
             except UnsupportedFileError as exc:
-                logger.warning("refused %s: %s", name, exc)
+                logger.info("refused %s: %s", name, exc)
                 self._refused.append((name, str(exc)))
                 if known is not None:
                     plans.append(_Plan(known, unchanged=known.chunks))

@@ -85,13 +85,15 @@ def read_pdf(path: Path, name: str, limits: ReadLimits) -> tuple[str, Structure]
         pages: list[tuple[list[Line], float]] = []
         characters = 0
         for index in range(count):
-            lines, height = _page_lines(document, index, name)
-            characters += sum(len(line.text) for line in lines)
-            if characters > limits.max_chars:
+            lines, height, page_characters = _page_lines(
+                document, index, name, limits.max_chars - characters
+            )
+            if page_characters < 0:
                 raise UnsupportedFileError(
                     f"{name} holds more than {limits.max_chars:,} characters of text;"
                     " that is the limit a file."
                 )
+            characters += page_characters
             pages.append((lines, height))
         if not characters:
             if _has_images(document, count):
@@ -105,7 +107,11 @@ def read_pdf(path: Path, name: str, limits: ReadLimits) -> tuple[str, Structure]
     return join_pages([paragraphs(lines) for lines in kept])
 
 
-def _page_lines(document: object, index: int, name: str) -> tuple[list[Line], float]:
+def _page_lines(
+    document: object, index: int, name: str, budget: int
+) -> tuple[list[Line], float, int]:
+    """A page's lines, its height and how many characters PDFium found on it (-1, and no
+    line read, when that is more than ``budget``)."""
     import pypdfium2 as pdfium
 
     assert isinstance(document, pdfium.PdfDocument)
@@ -117,6 +123,9 @@ def _page_lines(document: object, index: int, name: str) -> tuple[list[Line], fl
         height = float(page.get_height())
         textpage = page.get_textpage()
         try:
+            characters = textpage.count_chars()
+            if characters > budget:
+                return [], height, -1
             lines: list[Line] = []
             for rect_index in range(textpage.count_rects()):
                 left, bottom, right, top = textpage.get_rect(rect_index)
@@ -129,7 +138,7 @@ def _page_lines(document: object, index: int, name: str) -> tuple[list[Line], fl
                     lines[-1] = _merge(lines[-1], segment)
                 else:
                     lines.append(segment)
-            return lines, height
+            return lines, height, characters
         finally:
             textpage.close()
     finally:
@@ -226,7 +235,9 @@ def paragraphs(lines: list[Line]) -> list[str]:
         for a, b in itertools.pairwise(lines)
         if 0 < a.bottom - b.bottom < 3 * height
     ]
-    step = statistics.median(steps) if steps else 1.2 * height
+    # The line spacing within a paragraph: the smallest step down (a page of short
+    # paragraphs has more steps between paragraphs than within them).
+    step = max(min(steps), 0.8 * height) if steps else 1.2 * height
     right = max(line.right for line in lines)
     out: list[str] = []
     current = ""
