@@ -252,3 +252,65 @@ def with_parts(path: Path, good: Path, parts: dict[str, bytes], *, replace: bool
         for name, data in parts.items():
             out.writestr(name, data)
     return path
+
+
+def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
+    """Every document under ``source`` written again as a PDF (``kind`` "pdf": its paragraphs
+    flowing over pages, fpdf2) or a Word file ("docx": headings as heading styles, python-docx),
+    at the same relative path with the new suffix. Returns the files written."""
+    from assistant.chunking import paragraph_spans
+    from assistant.loading import discover, read_document
+
+    written = []
+    for path, name in discover([source]):
+        document = read_document(path, source=name)
+        text = document.text
+        heading_starts = {h.start: h.level for h in document.structure.headings}
+        blocks: list[tuple[str, object]] = []
+        for span in paragraph_spans(text):
+            paragraph = " ".join(text[span.start : span.end].split())
+            level = next(
+                (lv for at, lv in heading_starts.items() if span.start <= at < span.end), None
+            )
+            if level is not None:
+                paragraph = paragraph.lstrip("#").strip()
+                blocks.append((f"heading{min(max(level, 1), 3)}", paragraph))
+            else:
+                blocks.append(("paragraph", paragraph))
+        out = target / Path(name).with_suffix(f".{kind}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "pdf":
+            write_flowing_pdf(out, [str(content) for _, content in blocks], title=Path(name).stem)
+        else:
+            write_docx(out, blocks)
+        written.append(out)
+    return written
+
+
+def format_scores(
+    corpus: Path, cases: Sequence[object], folder: Path, kind: str
+) -> dict[str, float]:
+    """Ingest ``corpus`` as it is ("text") or converted to ``kind`` ("pdf", "docx") into a
+    fresh store under ``folder`` and answer ``cases``: how many answers contain a gold
+    answer, how many cases found their evidence in the top three passages, and the seconds
+    spent ingesting."""
+    import time
+
+    from assistant.app import Assistant
+    from assistant.evaluation.runner import evaluate
+
+    documents = corpus
+    if kind != "text":
+        documents = folder / f"corpus-{kind}"
+        convert_corpus(corpus, documents, kind)
+    bot = Assistant(store_dir=folder / f"store-{kind}")
+    began = time.perf_counter()
+    bot.ingest([documents])
+    seconds = time.perf_counter() - began
+    report = evaluate(bot, cases)  # type: ignore[arg-type]
+    answered = [c for c in report.cases if c["metrics"].get("contains") is not None]
+    return {
+        "contains": sum(c["metrics"]["contains"] for c in answered),
+        "hit@3": sum(c["metrics"].get("hit@3") or 0.0 for c in report.cases),
+        "ingest_s": seconds,
+    }

@@ -324,3 +324,18 @@ def test_cli_ingest_says_one_line_per_refused_file_and_exits_1(
     assert result.stdout.startswith("2 file(s): ")
     assert "1 file(s) refused" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_corpus_as_pdf_and_as_docx_answers_as_its_text_does(tmp_path: Path) -> None:
+    from assistant.evaluation.dataset import load_cases
+
+    data = ROOT / "tests" / "data"
+    cases = load_cases(data / "multidoc_qa.jsonl")
+    scores = {
+        kind: make.format_scores(data / "multidoc", cases, tmp_path, kind)
+        for kind in ("text", "pdf", "docx")
+    }
+    assert scores["text"]["contains"] >= 8  # the text version answers most of them
+    for kind in ("pdf", "docx"):
+        for metric in ("contains", "hit@3"):
+            assert abs(scores[kind][metric] - scores["text"][metric]) <= 1, (kind, metric, scores)
