@@ -252,6 +252,12 @@ def test_paragraphs_are_rebuilt_from_line_gaps_and_markers() -> None:
     ]
 
 
+def test_a_wider_gap_than_the_line_spacing_ends_a_paragraph() -> None:
+    full = "a line that fills the whole measure of the column."
+    lines = [_line(full, 700), _line(full, 686), _line(full, 650), _line(full, 636)]
+    assert paragraphs(lines) == [f"{full} {full}", f"{full} {full}"]
+
+
 def test_pages_join_and_a_sentence_runs_on_to_the_next_page() -> None:
     text, structure = join_pages([["First page.", "It goes on"], ["to the next page.", "fine."]])
     assert text == "First page.\n\nIt goes on to the next page.\n\nfine."
