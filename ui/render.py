@@ -216,12 +216,22 @@ def _page_break(page: int) -> str:
     return f'<span class="page-break" data-page="{page}">page {page}</span>'
 
 
-def _with_pages(text: str, lo: int, hi: int, breaks: Sequence[tuple[int, int]]) -> str:
-    """``text[lo:hi]`` escaped, a page mark where each page of ``breaks`` begins."""
+def _with_pages(
+    text: str,
+    lo: int,
+    hi: int,
+    breaks: Sequence[tuple[int, int]],
+    *,
+    opened: bool = False,
+    closing: bool = False,
+) -> str:
+    """``text[lo:hi]`` escaped, a page mark where each page of ``breaks`` begins (``opened``:
+    not at ``lo``, which is marked already; ``closing``: at ``hi`` too, where a quote
+    begins, so that the mark stands before the quote)."""
     parts: list[str] = []
     pos = lo
     for offset, page in breaks:
-        if lo < offset < hi:
+        if lo + opened <= offset < hi + closing:
             parts.append(html.escape(text[pos:offset]))
             parts.append(_page_break(page))
             pos = offset
@@ -260,13 +270,11 @@ def document_html(
         for start, end, marker in inside:
             if start < pos:
                 continue
-            parts.append(_with_pages(text, pos, start, breaks))
-            parts.append(
-                f'<mark class="quote" id="doc-{marker}">{_with_pages(text, start, end, breaks)}'
-                "</mark>"
-            )
+            parts.append(_with_pages(text, pos, start, breaks, opened=pos == lo, closing=True))
+            quote = _with_pages(text, start, end, breaks, opened=True)
+            parts.append(f'<mark class="quote" id="doc-{marker}">{quote}</mark>')
             pos = end
-        parts.append(_with_pages(text, pos, hi, breaks))
+        parts.append(_with_pages(text, pos, hi, breaks, opened=pos == lo))
         shown.append("".join(parts))
     if hi < len(text):
         shown.append("")  # a gap after the last window
