@@ -339,3 +339,27 @@ def test_a_corpus_as_pdf_and_as_docx_answers_as_its_text_does(tmp_path: Path) ->
     for kind in ("pdf", "docx"):
         for metric in ("contains", "hit@3"):
             assert abs(scores[kind][metric] - scores["text"][metric]) <= 1, (kind, metric, scores)
+
+
+def test_an_uploaded_pdf_is_kept_as_uploaded_and_can_be_downloaded(
+    tmp_path: Path, briefing_pdf: Path
+) -> None:
+    import re
+
+    from ui.app import ChatApp
+
+    corpus = tmp_path / "corpus"
+    app = ChatApp(Assistant(store_dir=tmp_path / "store"), corpus)
+    upload = tmp_path / "upload" / "storm report.pdf"
+    upload.parent.mkdir()
+    upload.write_bytes(briefing_pdf.read_bytes())
+    status, rows, _ = app.upload([str(upload)])
+    assert re.sub(r"<[^>]+>", "", status).startswith("Added: storm_report.pdf"), status
+    assert rows == [["storm_report.pdf", rows[0][1]]]
+    assert (corpus / "storm_report.pdf").read_bytes() == briefing_pdf.read_bytes()
+    copy = app.download("storm_report.pdf")
+    assert copy is not None
+    assert Path(copy).read_bytes() == briefing_pdf.read_bytes()
+    assert app.download("../store") is None
+    answer = app.assistant.ask("How many homes lost electricity?")
+    assert answer.citations[0].page == 2
