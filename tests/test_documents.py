@@ -363,3 +363,12 @@ def test_an_uploaded_pdf_is_kept_as_uploaded_and_can_be_downloaded(
     assert app.download("../store") is None
     answer = app.assistant.ask("How many homes lost electricity?")
     assert answer.citations[0].page == 2
+    # A re-index over a folder with a file that cannot be read indexes the rest and says so.
+    (corpus / "scan.pdf").write_bytes(make.scanned_pdf())
+    status, rows, _ = app.reindex()
+    shown = re.sub(r"<[^>]+>", "", status)
+    assert shown.startswith("Re-indexed: 2 file(s): "), shown
+    assert shown.endswith(
+        "Not read: scan.pdf has no text layer — scanned pages are not supported."
+    ), shown
+    assert [row[0] for row in rows] == ["storm_report.pdf"]

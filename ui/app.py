@@ -17,10 +17,10 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.app import Assistant
-from assistant.errors import AssistantError, LLMServerError
+from assistant.errors import AssistantError, LLMServerError, RefusedFilesError
 from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.offline import ensure_offline
-from assistant.types import Answer, Turn
+from assistant.types import Answer, IngestReport, Turn
 from assistant.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.validation import clean_question, recent_history
 from ui.login import ClientAddressMiddleware
@@ -322,6 +322,9 @@ class ChatApp:
         with self._changing:
             try:
                 report = self.assistant.ingest([self.corpus_dir], prune=True)
+            except RefusedFilesError as exc:  # the other files were indexed
+                done = exc.report.summary() if isinstance(exc.report, IngestReport) else ""
+                return self._documents_update(f"Re-indexed: {done}. Not read: {exc}")
             except AssistantError as exc:
                 return self._documents_update(f"Re-index failed: {exc}")
         return self._documents_update(f"Re-indexed: {report.summary()}")
