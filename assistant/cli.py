@@ -441,7 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add or update documents (default: corpus/)")
-    ingest.add_argument("paths", nargs="*", type=Path, help=".txt, .md, .html files or folders")
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, help=".txt, .md, .html, .pdf, .docx files or folders"
+    )
     ingest.add_argument("--prune", action="store_true", help="remove documents no longer there")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ingest.add_argument(
