@@ -459,7 +459,7 @@ def build_app(
                     )
                     remove = gr.Button("Remove document", variant="stop", elem_id="remove-document")
                 download = gr.File(
-                    label="The document as it was added", interactive=False, elem_id="download"
+                    label="Download the file as it was added", interactive=False, elem_id="download"
                 )
 
         _, whos_who = build_whos_who(assistant)
