@@ -151,6 +151,7 @@ def stage_upload(
         )
     final = free_name(requested, in_use) if clash and on_clash == "rename" else requested
     root = corpus_dir / STAGING_DIR
+    created = not corpus_dir.exists()  # a refused upload leaves no corpus folder behind
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=root))
     staged = folder / f"new{Path(final).suffix}"
@@ -160,6 +161,9 @@ def stage_upload(
         document = replace(read_document(staged, source=requested, limits=limits), source=final)
     except BaseException:
         _remove_folder(folder)
+        if created:
+            with contextlib.suppress(OSError):
+                corpus_dir.rmdir()
         raise
     return StagedUpload(
         name=final,
