@@ -9,7 +9,7 @@ python-docx only records them, and only the document's own text is read.
 
 The text: one paragraph a block, blank lines between blocks; the items of a list and the
 rows of a table each on a line of their own within one block ("• " before an item, a row
-as "Header: cell; Header: cell.").
+as "Header: cell · Header: cell.").
 """
 
 from __future__ import annotations

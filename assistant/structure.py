@@ -1,7 +1,7 @@
 """The structure of plain and Markdown text: headings, list items and table rows.
 
 Markdown tables are rewritten at load into one line per row that carries its header cells
-("Quarter: Q3; Revenue: £4.1m."), so that a row reads as a sentence; every other character
+("Quarter: Q3 · Revenue: £4.1m."), so that a row reads as a sentence; every other character
 stays where it was, and every offset of the structure indexes the text returned.
 """
 
@@ -25,6 +25,9 @@ _SETEXT = re.compile(r"[ \t]{0,3}(=+|-+)[ \t]*$")
 _TABLE_LINE = re.compile(r"[ \t]*\|.*\|[ \t]*$")
 _TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
+# Between a row's cells. Not "; ": syntok ends a sentence at "; " before a capital letter, and
+# answers are cut into sentences by it again (an answer quoting a row showed its last cell).
+ROW_SEPARATOR = " · "
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -45,7 +48,7 @@ def _cells(line: str) -> list[str]:
 
 
 def row_text(headers: Sequence[str], cells: Sequence[str]) -> str:
-    """One table row as a sentence: "Header: cell; Header: cell." (a cell without a header,
+    """One table row as a sentence: "Header: cell · Header: cell." (a cell without a header,
     or under an empty one, stands alone; empty cells are left out)."""
     parts = []
     for index, cell in enumerate(cells):
@@ -54,7 +57,7 @@ def row_text(headers: Sequence[str], cells: Sequence[str]) -> str:
             continue
         header = " ".join(headers[index].split()) if index < len(headers) else ""
         parts.append(f"{header}: {cell}" if header and header != cell else cell)
-    text = "; ".join(parts)
+    text = ROW_SEPARATOR.join(parts)
     return text if not text or _SENTENCE_END.search(text) else f"{text}."
 
 

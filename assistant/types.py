@@ -39,7 +39,7 @@ class Structure:
     ``pages``: the offset each page starts at (page ``n`` starts at ``pages[n - 1]``; empty for
     a format without pages). ``headings``: in order. ``items``: list items, each the span of
     its text after the marker ("- ", "1. ", "a) ", "• "). ``rows``: table rows, each one
-    sentence-like unit that carries its header cells ("Quarter: Q3; Revenue: £4.1m.").
+    sentence-like unit that carries its header cells ("Quarter: Q3 · Revenue: £4.1m.").
     """
 
     pages: tuple[int, ...] = ()

@@ -135,14 +135,14 @@ def test_docx_reads_headings_paragraphs_lists_and_tables_in_order(tmp_path: Path
     assert document.text == (
         "Storm Harlow\n\nThe county engineer Maria Okafor wrote the report.\n\nImpact\n\n"
         "• Power: about 41,000 homes lost electricity;\n• Water: two pumping stations failed."
-        "\n\nCosts\n\nQuarter: Q3; Revenue: £4.1m.\nQuarter: Q4; Revenue: £5.0m.\n\n"
+        "\n\nCosts\n\nQuarter: Q3 · Revenue: £4.1m.\nQuarter: Q4 · Revenue: £5.0m.\n\n"
         "• Repair the bridge first.\n\nOpen questions\n\n"
         "Who pays for the repairs is still undecided."
     )
     chunks = chunk_document(document, chunk_size=5, chunk_overlap=1)
     by_sentence = {s: c.section for c in chunks for s in c.sentence_texts()}
     assert by_sentence["Power: about 41,000 homes lost electricity;"] == ("Storm Harlow", "Impact")
-    assert by_sentence["Quarter: Q3; Revenue: £4.1m."] == ("Storm Harlow", "Impact", "Costs")
+    assert by_sentence["Quarter: Q3 · Revenue: £4.1m."] == ("Storm Harlow", "Impact", "Costs")
     assert by_sentence["Who pays for the repairs is still undecided."] == (
         "Storm Harlow",
         "Open questions",

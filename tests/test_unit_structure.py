@@ -116,19 +116,19 @@ def test_a_one_item_list_is_no_heading() -> None:
 def test_markdown_tables_become_rows_with_their_header_cells() -> None:
     text = "Figures:\n\n| Quarter | Revenue |\n|---|:---:|\n| Q3 | £4.1m |\n| Q4 |  |\n\nAfter."
     new, rows = rewrite_tables(text)
-    assert new == "Figures:\n\nQuarter: Q3; Revenue: £4.1m.\nQuarter: Q4.\n\nAfter."
-    assert [new[r.start : r.end] for r in rows] == ["Quarter: Q3; Revenue: £4.1m.", "Quarter: Q4."]
+    assert new == "Figures:\n\nQuarter: Q3 · Revenue: £4.1m.\nQuarter: Q4.\n\nAfter."
+    assert [new[r.start : r.end] for r in rows] == ["Quarter: Q3 · Revenue: £4.1m.", "Quarter: Q4."]
     structure = markdown_structure(text)[1]
     sentences = _sentences(_document(new, structure))
-    assert sentences == ["Figures:", "Quarter: Q3; Revenue: £4.1m.", "Quarter: Q4.", "After."]
+    assert sentences == ["Figures:", "Quarter: Q3 · Revenue: £4.1m.", "Quarter: Q4.", "After."]
 
 
 def test_a_row_stays_one_sentence_and_text_without_tables_is_untouched() -> None:
     assert row_text(["Place", "Note"], ["St. Ives", "Opened. Closed again."]) == (
-        "Place: St. Ives; Note: Opened. Closed again."
+        "Place: St. Ives · Note: Opened. Closed again."
     )
     assert rewrite_tables("a | b\nno rule line") == ("a | b\nno rule line", ())
-    row = "Place: St. Ives; Note: Opened. Closed again."
+    row = "Place: St. Ives · Note: Opened. Closed again."
     document = _document(row, Structure(rows=(Span(0, len(row)),)))
     assert _sentences(document) == [row]
 
@@ -277,3 +277,12 @@ def test_each_marker_kind_opens_an_item(marker: str) -> None:
     text = f"{marker}Power: about 41,000 homes lost electricity;"
     (item,) = list_items(text)
     assert text[item.start : item.end] == "Power: about 41,000 homes lost electricity;"
+
+
+def test_an_answer_quoting_a_row_keeps_the_whole_row() -> None:
+    from assistant.citations import split_cited
+
+    row = row_text(["District", "Displaced", "Deaths"], ["Fennaway", "11,900", "4"])
+    assert row == "District: Fennaway · Displaced: 11,900 · Deaths: 4."
+    (piece,) = split_cited(f"{row[:-1]} [1].")
+    assert (piece.text, piece.marker) == (row, 1)
