@@ -15,8 +15,10 @@ from assistant.types import Chunk, Document, Span, Structure
 
 # Bumped whenever the same text would be cut into different chunks (2: headings join the
 # paragraph after them; 3: list items and table rows are sentences of their own, chunks carry
-# their heading path and pages); cached evaluation stores are keyed by it.
-CHUNKER_VERSION = 3
+# their heading path and pages; 4: a row's cells are joined by " · "); cached evaluation
+# stores and the file records of every store are keyed by it (a changed loader changes the
+# text of files whose bytes did not change).
+CHUNKER_VERSION = 4
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
