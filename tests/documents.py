@@ -256,35 +256,72 @@ def with_parts(path: Path, good: Path, parts: dict[str, bytes], *, replace: bool
 
 def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
     """Every document under ``source`` written again as a PDF (``kind`` "pdf": its paragraphs
-    flowing over pages, fpdf2) or a Word file ("docx": headings as heading styles, python-docx),
-    at the same relative path with the new suffix. Returns the files written."""
+    flowing over pages, fpdf2) or a Word file ("docx": python-docx), at the same relative path
+    with the new suffix, as a person would make it: headings as headings (Word's heading
+    styles), list items as list items ("• " lines; Word's List Bullet), table rows as lines
+    of their own (Word: a table with the header row). Returns the files written."""
     from assistant.chunking import paragraph_spans
     from assistant.loading import discover, read_document
+    from assistant.structure import ROW_SEPARATOR
 
     written = []
     for path, name in discover([source]):
         document = read_document(path, source=name)
-        text = document.text
-        heading_starts = {h.start: h.level for h in document.structure.headings}
+        text, structure = document.text, document.structure
+        levels = {h.start: h.level for h in structure.headings}
         blocks: list[tuple[str, object]] = []
         for span in paragraph_spans(text):
-            paragraph = " ".join(text[span.start : span.end].split())
-            level = next(
-                (lv for at, lv in heading_starts.items() if span.start <= at < span.end), None
-            )
+            level = next((lv for at, lv in levels.items() if span.start <= at < span.end), None)
+            items = [i for i in structure.items if span.start <= i.start < span.end]
+            rows = [r for r in structure.rows if span.start <= r.start < span.end]
+            flat = " ".join(text[span.start : span.end].split())
             if level is not None:
-                paragraph = paragraph.lstrip("#").strip()
-                blocks.append((f"heading{min(max(level, 1), 3)}", paragraph))
+                blocks.append((f"heading{min(max(level, 1), 3)}", flat.lstrip("#").strip()))
+            elif rows:
+                cells = [text[r.start : r.end].rstrip(".").split(ROW_SEPARATOR) for r in rows]
+                header = [c.split(": ", 1)[0] for c in cells[0]]
+                body = [[c.split(": ", 1)[-1] for c in row] for row in cells]
+                blocks.append(("table", [header, *body]))
+            elif items:
+                lead = " ".join(text[span.start : items[0].start].split()).rstrip("-*+•").strip()
+                if lead:
+                    blocks.append(("paragraph", lead))
+                for item in items:
+                    blocks.append(("bullet", " ".join(text[item.start : item.end].split())))
             else:
-                blocks.append(("paragraph", paragraph))
+                blocks.append(("paragraph", flat))
         out = target / Path(name).with_suffix(f".{kind}")
         out.parent.mkdir(parents=True, exist_ok=True)
         if kind == "pdf":
-            write_flowing_pdf(out, [str(content) for _, content in blocks], title=Path(name).stem)
+            write_flowing_pdf(out, _pdf_paragraphs(blocks), title=Path(name).stem)
         else:
             write_docx(out, blocks)
         written.append(out)
     return written
+
+
+def _pdf_paragraphs(blocks: Sequence[tuple[str, object]]) -> list[str]:
+    """Blocks as the paragraphs of a PDF: consecutive list items one paragraph of "• " lines,
+    a table its header line and one line per row."""
+    from assistant.structure import row_text
+
+    paragraphs: list[str] = []
+    items: list[str] = []
+    for kind, content in blocks:
+        if kind == "bullet":
+            items.append(f"• {content}")
+            continue
+        if items:
+            paragraphs.append("\n".join(items))
+            items = []
+        if kind == "table":
+            header, *body = list(content)  # type: ignore[call-overload]
+            paragraphs.append("\n".join(row_text(header, row) for row in body))
+        else:
+            paragraphs.append(str(content))
+    if items:
+        paragraphs.append("\n".join(items))
+    return paragraphs
 
 
 def format_scores(
