@@ -15,10 +15,11 @@ from assistant.types import Chunk, Document, Span, Structure
 
 # Bumped whenever the same text would be cut into different chunks (2: headings join the
 # paragraph after them; 3: list items and table rows are sentences of their own, chunks carry
-# their heading path and pages; 4: a row's cells are joined by " · "); cached evaluation
+# their heading path and pages; 4: a row's cells are joined by " · "; 5: a chunk opening with a
+# list item opens with its marker); cached evaluation
 # stores and the file records of every store are keyed by it (a changed loader changes the
 # text of files whose bytes did not change).
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
@@ -321,6 +322,7 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
         """A chunk of ``window``'s sentences; its body (for the heading path) begins at
         sentence ``body`` (the carried headings come before it)."""
         start, end = window[0].span.start, window[-1].span.end
+        start = _with_marker(document.text, start)
         text = document.text[start:end]
         key = " ".join(text.split())
         occurrence = seen[key]
@@ -370,6 +372,14 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
     if headings:  # headings with nothing after them stand alone
         emit(headings, heading_paragraph, len(headings) - 1)
     return chunks
+
+
+def _with_marker(text: str, start: int) -> int:
+    """Where a chunk whose first sentence begins at ``start`` begins: at its line's start when
+    only a list marker stands before it there ("1. Finish the search …"), so the chunk's text
+    shows the item as an item; else at ``start``."""
+    line = text.rfind("\n", 0, start) + 1
+    return line if line < start and _marker_only(text[line:start]) else start
 
 
 def _heading_span(span: Span, starts: list[int]) -> bool:

@@ -286,3 +286,18 @@ def test_an_answer_quoting_a_row_keeps_the_whole_row() -> None:
     assert row == "District: Fennaway · Displaced: 11,900 · Deaths: 4."
     (piece,) = split_cited(f"{row[:-1]} [1].")
     assert (piece.text, piece.marker) == (row, 1)
+
+
+def test_a_chunk_that_opens_with_a_list_item_opens_with_its_marker() -> None:
+    text = "Priorities:\n\n1. Finish the search.\n2. Move people out.\n3. Restore power."
+    document = _document(text, plain_structure(text), "plan.txt")
+    chunks = chunk_document(document, chunk_size=1, chunk_overlap=0)
+    assert [c.text for c in chunks] == [
+        "Priorities:\n\n1. Finish the search.",
+        "2. Move people out.",
+        "3. Restore power.",
+    ]
+    assert [c.sentence_texts() for c in chunks][1:] == [
+        ("Move people out.",),
+        ("Restore power.",),
+    ]
