@@ -293,11 +293,13 @@ def test_a_chunk_that_opens_with_a_list_item_opens_with_its_marker() -> None:
     document = _document(text, plain_structure(text), "plan.txt")
     chunks = chunk_document(document, chunk_size=1, chunk_overlap=0)
     assert [c.text for c in chunks] == [
-        "Priorities:\n\n1. Finish the search.",
+        "Priorities:",
+        "1. Finish the search.",
         "2. Move people out.",
         "3. Restore power.",
     ]
     assert [c.sentence_texts() for c in chunks][1:] == [
+        ("Finish the search.",),
         ("Move people out.",),
         ("Restore power.",),
     ]
