@@ -21,7 +21,7 @@ from assistant.preloading import load_in_background
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.rerank import OnnxCrossEncoder, Reranker
 from assistant.store import ChunkStore, SourceInfo, store_for
-from assistant.types import Answer, IngestReport, Named
+from assistant.types import Answer, Chunk, IngestReport, Named
 from assistant.vector_space import MODEL_NAME, default_space_id
 
 if TYPE_CHECKING:
@@ -318,7 +318,10 @@ class Assistant:
         rebuild: bool = False,
     ) -> IngestReport:
         """Bring the store in line with the files under ``paths`` (idempotent; crash-safe:
-        a run that dies part-way is finished by the next). ``rebuild`` empties the store first."""
+        a run that dies part-way is finished by the next). ``rebuild`` empties the store first.
+
+        A file that cannot be read is refused and the others are ingested; then
+        ``RefusedFilesError`` says why, one line a file, its ``report`` what was written."""
         ingestor = Ingestor(
             self.store,
             lambda: self.embedder,
@@ -327,6 +330,7 @@ class Assistant:
             chunk_overlap=self.settings.chunk_overlap,
             max_file_bytes=self.settings.max_file_bytes,
             write_lock=self._lock.writing,
+            limits=self.settings.read_limits(),
         )
         _ = self.library  # follows the write: indexes the sentences of what changed
         return ingestor.ingest(
@@ -407,6 +411,13 @@ class Assistant:
         """A document's text rebuilt from its chunks at their exact offsets (gaps as newlines).
         With ``around`` (character spans), only the text within ``context`` characters of
         them is fetched; the rest reads as newlines (the offsets stay those of the document)."""
+        return self.document_view(source, around=around, context=context)[0]
+
+    def document_view(
+        self, source: str, *, around: Sequence[tuple[int, int]] = (), context: int = 2000
+    ) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """``document_text``, and ``(offset, page)`` where each page begins within the text
+        fetched (the first sentence the chunks place on that page; empty without pages)."""
         entry = self.store.entries().get(source) if around else None
         if entry is None or entry.length < 0:
             chunks = self.store.chunks_of(source)
@@ -427,7 +438,7 @@ class Assistant:
             pieces.append(chunk.text[max(0, position - chunk.start) :])
             position = chunk.end
         pieces.append("\n" * (length - position))
-        return "".join(pieces)
+        return "".join(pieces), page_starts(chunks)
 
     # -- questions --------------------------------------------------------------------------
 
@@ -521,6 +532,16 @@ def _streamed(ask: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | 
     if isinstance(result, BaseException):
         raise result
     yield result
+
+
+def page_starts(chunks: Iterable[Chunk]) -> tuple[tuple[int, int], ...]:
+    """``(offset, page)`` of the first sentence of each page the chunks' sentences are on."""
+    first: dict[int, int] = {}
+    for chunk in chunks:
+        for sentence, page in zip(chunk.sentences, chunk.pages, strict=False):
+            if page and (page not in first or sentence.start < first[page]):
+                first[page] = sentence.start
+    return tuple(sorted((offset, page) for page, offset in first.items()))
 
 
 def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -5,15 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from assistant.types import Chunk, Document, Span
+from assistant.structure import MARKER_ONLY
+from assistant.types import Chunk, Document, Span, Structure
 
 # Bumped whenever the same text would be cut into different chunks (2: headings join the
-# paragraph after them); cached evaluation stores are keyed by it.
-CHUNKER_VERSION = 2
+# paragraph after them; 3: list items and table rows are sentences of their own, chunks carry
+# their heading path and pages; 4: a row's cells are joined by " · "; 5: a chunk opening with a
+# list item opens with its marker); cached evaluation
+# stores and the file records of every store are keyed by it (a changed loader changes the
+# text of files whose bytes did not change).
+CHUNKER_VERSION = 5
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
@@ -229,7 +235,7 @@ class _Sentence:
 
 
 def _sentences(text: str, para: Span) -> list[_Sentence]:
-    """The sentences of one paragraph, none longer than ``MAX_CHUNK_CHARS``."""
+    """The sentences of one stretch of text, none longer than ``MAX_CHUNK_CHARS``."""
     sentences = []
     for block in paragraph_blocks(text, para):
         norm = normalize(text[block.start : block.end], offset=block.start)
@@ -238,6 +244,56 @@ def _sentences(text: str, para: Span) -> list[_Sentence]:
                 span = norm.original_span(piece.start, piece.end)
                 sentences.append(_Sentence(span, norm.text[piece.start : piece.end]))
     return sentences
+
+
+def _whole(text: str, unit: Span) -> list[_Sentence]:
+    """A table row as one sentence (cut only when longer than ``MAX_CHUNK_CHARS``)."""
+    norm = normalize(text[unit.start : unit.end], offset=unit.start)
+    if not norm.text:
+        return []
+    return [
+        _Sentence(norm.original_span(p.start, p.end), norm.text[p.start : p.end])
+        for p in split_long(norm.text, Span(0, len(norm.text)))
+    ]
+
+
+def _marker_only(text: str) -> bool:
+    """Whether ``text`` (a gap before a list item, on its line) is only the item's marker."""
+    return MARKER_ONLY.fullmatch(text) is not None
+
+
+def _paragraph_sentences(
+    text: str, para: Span, structure: Structure
+) -> tuple[list[_Sentence], bool]:
+    """The sentences of one paragraph: each list item and table row of ``structure`` inside
+    it on its own (an item without its marker, a row whole), the text around them as usual;
+    and whether the paragraph holds an item or row."""
+    units = sorted(
+        [(u, False) for u in structure.items if para.start <= u.start < para.end]
+        + [(u, True) for u in structure.rows if para.start <= u.start < para.end],
+        key=lambda pair: pair[0].start,
+    )
+    if not units:
+        return _sentences(text, para), False
+    sentences: list[_Sentence] = []
+    pos = para.start
+    for unit, whole in units:
+        if unit.start < pos:
+            continue
+        line_start = max(pos, text.rfind("\n", pos, unit.start) + 1)
+        gap_end = line_start if _marker_only(text[line_start : unit.start]) else unit.start
+        if text[pos:gap_end].strip():
+            sentences += _sentences(text, Span(pos, gap_end))
+        end = min(unit.end, para.end)
+        sentences += (
+            _whole(text, Span(unit.start, end))
+            if whole
+            else _sentences(text, Span(unit.start, end))
+        )
+        pos = end
+    if text[pos : para.end].strip():
+        sentences += _sentences(text, Span(pos, para.end))
+    return sentences, True
 
 
 def _length(sentences: list[_Sentence]) -> int:
@@ -259,9 +315,14 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
     seen: Counter[str] = Counter()
     headings: list[_Sentence] = []
     heading_paragraph = 0
+    structure = document.structure
+    heading_starts = sorted(h.start for h in structure.headings)
 
-    def emit(window: list[_Sentence], number: int) -> None:
+    def emit(window: list[_Sentence], number: int, body: int = 0) -> None:
+        """A chunk of ``window``'s sentences; its body (for the heading path) begins at
+        sentence ``body`` (the carried headings come before it)."""
         start, end = window[0].span.start, window[-1].span.end
+        start = _with_marker(document.text, start)
         text = document.text[start:end]
         key = " ".join(text.split())
         occurrence = seen[key]
@@ -276,15 +337,21 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
                 text=text,
                 sentences=tuple(s.span for s in window),
                 document_hash=document.content_hash,
+                section=structure.section_at(window[min(body, len(window) - 1)].span.start),
+                pages=tuple(structure.page_at(s.span.start) or 0 for s in window)
+                if structure.pages
+                else (),
             )
         )
 
     for number, para in enumerate(paragraph_spans(document.text), start=1):
-        sentences = _sentences(document.text, para)
+        sentences, listed = _paragraph_sentences(document.text, para, structure)
         if headings and _length([*headings, *sentences[:1]]) > MAX_CHUNK_CHARS:
-            emit(headings, heading_paragraph)  # no room for them in front: they stand alone
+            # No room for them in front: they stand alone.
+            emit(headings, heading_paragraph, len(headings) - 1)
             headings, heading_paragraph = [], 0
-        if is_heading([s.text for s in sentences]):
+        marked = len(sentences) == 1 and _heading_span(sentences[0].span, heading_starts)
+        if not listed and (marked or is_heading([s.text for s in sentences])):
             heading_paragraph = heading_paragraph or number
             headings.extend(sentences)
             continue
@@ -299,11 +366,27 @@ def chunk_document(document: Document, *, chunk_size: int, chunk_overlap: int) -
         for index, (lo, hi) in enumerate(
             sentence_windows(len(sentences), chunk_size, chunk_overlap, fits)
         ):
-            emit((headings if index == 0 else []) + sentences[lo:hi], number)
+            lead_in = headings if index == 0 else []
+            emit(lead_in + sentences[lo:hi], number, len(lead_in))
         headings, heading_paragraph = [], 0
     if headings:  # headings with nothing after them stand alone
-        emit(headings, heading_paragraph)
+        emit(headings, heading_paragraph, len(headings) - 1)
     return chunks
+
+
+def _with_marker(text: str, start: int) -> int:
+    """Where a chunk whose first sentence begins at ``start`` begins: at its line's start when
+    only a list marker stands before it there ("1. Finish the search …"), so the chunk's text
+    shows the item as an item; else at ``start``."""
+    line = text.rfind("\n", 0, start) + 1
+    return line if line < start and _marker_only(text[line:start]) else start
+
+
+def _heading_span(span: Span, starts: list[int]) -> bool:
+    """Whether the sentence ``span`` holds the start of a heading the document's structure
+    names (``starts``: the headings' starts, in order)."""
+    at = bisect_left(starts, span.start)
+    return at < len(starts) and starts[at] < span.end
 
 
 def fold(text: str) -> str:

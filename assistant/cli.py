@@ -66,7 +66,7 @@ def format_answer(answer: Answer) -> str:
         return "\n".join(lines)
     for c in answer.citations:
         lines.append(
-            f"[{c.marker}] {c.source}, paragraph {c.paragraph}, chars {c.start}–{c.end}: "
+            f"[{c.marker}] {c.source}, {c.location()}, chars {c.start}–{c.end}: "
             f"\u201c{' '.join(c.quote.split())}\u201d"
         )
     if answer.fell_back:
@@ -80,10 +80,23 @@ def format_answer(answer: Answer) -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.errors import RefusedFilesError
+    from assistant.types import IngestReport
+
     bot = _assistant(args)
-    report = bot.ingest(
-        args.paths or ["corpus"], prune=args.prune, progress=not args.quiet, rebuild=args.rebuild
-    )
+    try:
+        report = bot.ingest(
+            args.paths or ["corpus"],
+            prune=args.prune,
+            progress=not args.quiet,
+            rebuild=args.rebuild,
+        )
+    except RefusedFilesError as exc:  # the other files were ingested: say so, then why not
+        if isinstance(exc.report, IngestReport):
+            print(exc.report.summary())
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_ERROR
     print(report.summary())
     return EXIT_OK
 
@@ -428,7 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add or update documents (default: corpus/)")
-    ingest.add_argument("paths", nargs="*", type=Path, help=".txt, .md, .html files or folders")
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, help=".txt, .md, .html, .pdf, .docx files or folders"
+    )
     ingest.add_argument("--prune", action="store_true", help="remove documents no longer there")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ingest.add_argument(

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_serializer, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
+from assistant.limits import ReadLimits
 
 CALIBRATION_FILE = "calibration.json"
 
@@ -57,6 +58,13 @@ class Settings(BaseSettings):
     max_answer_sentences: int = 3
     max_question_chars: int = 1000
     max_file_bytes: int = 5_000_000
+    # PDF and Word files: their size, a PDF's pages, the characters of text read from one,
+    # and the time and memory its reading (in a child process) may take.
+    max_document_bytes: int = 50_000_000
+    max_pages: int = 2_000
+    max_extracted_chars: int = 5_000_000
+    parse_timeout: float = 60.0
+    parse_memory_mb: int = 2_048
     onnx_threads: int = 2
 
     # --mode llm: the user's OpenAI-compatible server (``/v1`` address), the model to ask
@@ -106,6 +114,21 @@ class Settings(BaseSettings):
             )
         for name in ("dense_weight", "bm25_weight", "answer_delta"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
+        for name, value, low, high in (
+            ("max_document_bytes", self.max_document_bytes, 1, 2_000_000_000),
+            ("max_pages", self.max_pages, 1, 100_000),
+            ("max_extracted_chars", self.max_extracted_chars, 1, 200_000_000),
+            ("parse_memory_mb", self.parse_memory_mb, 256, 65_536),
+        ):
+            if not low <= value <= high:
+                raise ValueError(
+                    f"{name} must be between {low:,} and {high:,}. Currently, {name} is {value}"
+                )
+        if not 0 < self.parse_timeout <= 3600:
+            raise ValueError(
+                "parse_timeout must be a number of seconds greater than 0 and at most 3600. "
+                f"Currently, parse_timeout is {self.parse_timeout}"
+            )
         if not 0 < self.llm_timeout <= 3600:
             raise ValueError(
                 "llm_timeout must be a number of seconds greater than 0 and at most 3600. "
@@ -126,6 +149,17 @@ class Settings(BaseSettings):
     def _margin_as_json(self, value: float) -> float | str:
         """inf ("always") as the string "inf": run files are strict JSON."""
         return "inf" if math.isinf(value) else value
+
+    def read_limits(self) -> ReadLimits:
+        """What one file may cost to read (see ``ReadLimits``)."""
+        return ReadLimits(
+            max_bytes=self.max_file_bytes,
+            max_document_bytes=self.max_document_bytes,
+            max_pages=self.max_pages,
+            max_chars=self.max_extracted_chars,
+            timeout=self.parse_timeout,
+            memory_mb=self.parse_memory_mb,
+        )
 
     @property
     def calibration_path(self) -> Path:

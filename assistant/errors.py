@@ -19,6 +19,15 @@ class UnsupportedFileError(IngestError):
     """The file type, encoding or content cannot be ingested."""
 
 
+class RefusedFilesError(IngestError):
+    """Some files of an ingest were refused (one line each, the message); the others were
+    ingested: ``report`` says what was written."""
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 class EmptyCorpusError(IngestError):
     """The paths given hold no ingestible document."""
 

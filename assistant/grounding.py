@@ -142,6 +142,8 @@ class _Evidence:
             passage_start=chunk.start,
             passage_end=chunk.end,
             passage_text=chunk.text,
+            page=chunk.page_at(start),
+            section=chunk.section,
         )
 
 

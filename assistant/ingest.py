@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
-from assistant.errors import DamagedStoreError, EmptyCorpusError, IngestError, StoreError
+from assistant.errors import (
+    DamagedStoreError,
+    EmptyCorpusError,
+    IngestError,
+    RefusedFilesError,
+    StoreError,
+    UnsupportedFileError,
+)
+from assistant.limits import ReadLimits
 from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
 from assistant.manifest import FileEntry
 from assistant.preloading import load_in_background
@@ -59,6 +67,7 @@ class Ingestor:
         chunk_overlap: int,
         max_file_bytes: int,
         write_lock: Callable[[], AbstractContextManager[object]] | None = None,
+        limits: ReadLimits | None = None,
     ) -> None:
         self.store = store
         # Made on first use: an ingest with nothing to embed loads no model (nor LangChain).
@@ -67,6 +76,10 @@ class Ingestor:
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
         self.max_file_bytes = max_file_bytes
+        self.limits = limits or ReadLimits(max_bytes=max_file_bytes)
+        # Files refused by this run (source, reason) and the seconds spent reading files.
+        self._refused: list[tuple[str, str]] = []
+        self._read_seconds = 0.0
         # Held while the store changes (not while reading files or embedding): questions in
         # this process wait for it rather than see half a change.
         self.write_lock = write_lock
@@ -88,6 +101,7 @@ class Ingestor:
         rebuild: bool = False,
     ) -> IngestReport:
         began = time.perf_counter()
+        self._refused, self._read_seconds = [], 0.0
         paths = [Path(p) for p in paths]
         files = list(discover(paths))
         if not files:
@@ -115,14 +129,26 @@ class Ingestor:
         if plans is None:  # the lock is released: the rebuild takes it again
             return self.ingest(paths, prune=prune, progress=progress, rebuild=True)
         added, unchanged, removed, updated = plans
-        return IngestReport(
+        report = IngestReport(
             files=len(files),
             added=added,
             unchanged=unchanged,
             removed=removed,
             updated=updated,
             seconds=time.perf_counter() - began,
+            refused=tuple(self._refused),
+            read_seconds=self._read_seconds,
         )
+        if report.refused:
+            raise RefusedFilesError("\n".join(why for _, why in report.refused), report)
+        return report
+
+    def _read(self, path: Path, name: str) -> Document:
+        began = time.perf_counter()
+        try:
+            return read_document(path, source=name, limits=self.limits)
+        finally:
+            self._read_seconds += time.perf_counter() - began
 
     def _nothing_to_do(
         self, files: list[tuple[Path, str]], since: int | None, *, prune: bool
@@ -182,7 +208,7 @@ class Ingestor:
         """The ingest under the store's lock; None: the store must be rebuilt."""
         if rebuild:
             for path, name in files:  # every file must read before the store is emptied
-                read_document(path, source=name, max_bytes=self.max_file_bytes)
+                self._read(path, name)
             with self._writing():
                 self.store.reset()
         try:
@@ -215,8 +241,18 @@ class Ingestor:
                 f"The store at {self.store.location} was built with another embedding model"
                 f" ({other.embedder}); run 'assistant ingest --rebuild CORPUS' to rebuild it."
             )
-        # Read and chunk everything before writing anything: a bad file aborts the run.
-        plans = [self._plan(path, name, existing.get(name)) for path, name in files]
+        # Read and chunk everything before writing anything. A file that cannot be read is
+        # refused (its old chunks, if any, stay as they were); the others are written.
+        plans = []
+        for path, name in files:
+            known = existing.get(name)
+            try:
+                plans.append(self._plan(path, name, known))
+            except UnsupportedFileError as exc:
+                logger.info("refused %s: %s", name, exc)
+                self._refused.append((name, str(exc)))
+                if known is not None:
+                    plans.append(_Plan(known, unchanged=known.chunks))
         gone = sorted(set(existing) - set(names)) if prune else []
         changed = [p for p in plans if p.entry != existing.get(p.entry.source)]
         if changed or gone or legacy:
@@ -244,7 +280,7 @@ class Ingestor:
         if known is not None and self._untouched(path, known):
             return _Plan(known, unchanged=known.chunks)  # not even read
         stat = path.stat()
-        document = read_document(path, source=name, max_bytes=self.max_file_bytes)
+        document = self._read(path, name)
         if (
             known is not None
             and self._current(known)

@@ -16,13 +16,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
-from assistant.types import Document
+from assistant.limits import ReadLimits
+from assistant.structure import markdown_structure, plain_structure
+from assistant.types import Document, Heading, Span, Structure
 
 logger = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt"}) | MARKDOWN_SUFFIXES
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCX_SUFFIXES = frozenset({".docx"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 _DROPPED_HTML_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe")
 _BLOCK_HTML_TAGS = (
     "p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "table", "tr",
@@ -104,6 +109,13 @@ def html_to_text(markup: str, *, name: str = "The HTML", max_depth: int = MAX_HT
     One streaming pass, linear in the markup, with the text BeautifulSoup's "html.parser" tree
     would give; tags nested over ``max_depth`` deep raise ``UnsupportedFileError``.
     """
+    return html_document(markup, name=name, max_depth=max_depth)[0]
+
+
+def html_document(
+    markup: str, *, name: str = "The HTML", max_depth: int = MAX_HTML_DEPTH
+) -> tuple[str, Structure]:
+    """``html_to_text``'s text and the page's structure (headings, list items, table rows)."""
     extractor = _HtmlText(rescan_budget=_RESCAN_BUDGET + _RESCANS_PER_CHAR * len(markup))
     try:
         extractor.feed(markup)
@@ -119,7 +131,8 @@ def html_to_text(markup: str, *, name: str = "The HTML", max_depth: int = MAX_HT
         raise UnsupportedFileError(
             f"{name} nests tags {extractor.deepest:,} deep; the limit is {max_depth:,}."
         )
-    return extractor.text()
+    text = extractor.text()
+    return text, extractor.structure(text)
 
 
 # How BeautifulSoup (bs4 4.x) builds its tree from html.parser events, reproduced without
@@ -139,6 +152,8 @@ _NOT_TEXT_TAGS = frozenset({"rt", "rp"})
 _SIBLING_TAGS = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th"})
 _ASCII_SPACES = " \n\t\x0c\r"
 _BLOCK_TAGS = frozenset(_BLOCK_HTML_TAGS)
+_HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+_MARKED_TAGS = frozenset({*_HEADING_TAGS, "li", "tr"})
 _DROPPED_TAGS = frozenset(_DROPPED_HTML_TAGS)
 _NUMERIC_REFERENCE = re.compile(r"^([0-9]+)(.*)")
 _HEX_REFERENCE = re.compile(r"^([0-9a-f]+)(.*)")
@@ -189,12 +204,45 @@ class _HtmlText(HTMLParser):
         self._preserving = 0  # open <pre>/<textarea> tags
         self._not_text = 0  # open <rt>/<rp> tags
         self.deepest = 0
+        self._length = 0  # characters in ``_parts``
+        self._marks: list[int] = []  # where each open tag's text begins
+        self._spans: list[tuple[str, int, int]] = []  # (tag, start, end) of marked tags
+
+    def _append(self, text: str) -> None:
+        self._parts.append(text)
+        self._length += len(text)
 
     def text(self) -> str:
         self._flush(keep=not self._not_text)
         while self._open:
             self._pop()
         return "".join(self._parts)
+
+    def structure(self, text: str) -> Structure:
+        """The headings (h1-h6), list items (li) and table rows (tr) of ``text()``, each
+        span trimmed of the whitespace around it; an item holding another item is left to
+        its innermost ones."""
+        headings: list[Heading] = []
+        items: list[Span] = []
+        rows: list[Span] = []
+        for tag, start, end in sorted(self._spans, key=lambda t: (t[1], -t[2])):
+            piece = text[start:end]
+            lead = len(piece) - len(piece.lstrip())
+            body = piece.strip()
+            if not body:
+                continue
+            span = Span(start + lead, start + lead + len(body))
+            if tag in _HEADING_TAGS:
+                headings.append(
+                    Heading(span.start, span.end, _HEADING_TAGS[tag], " ".join(body.split()))
+                )
+            elif tag == "li":
+                if items and items[-1].start <= span.start < items[-1].end:
+                    items.pop()  # the outer item holds this one
+                items.append(span)
+            else:
+                rows.append(span)
+        return Structure(headings=tuple(headings), items=tuple(items), rows=tuple(rows))
 
     def _flush(self, *, keep: bool) -> None:
         """End the string being read; ``keep``: it is text (not a comment or the like)."""
@@ -205,11 +253,12 @@ class _HtmlText(HTMLParser):
         if not self._preserving and not data.strip(_ASCII_SPACES):
             data = "\n" if "\n" in data else " "
         if keep and not self._dropped:
-            self._parts.append(data)
+            self._append(data)
 
     def _push(self, tag: str) -> None:
         if tag in _BLOCK_TAGS and not self._dropped:
-            self._parts.append("\n\n")
+            self._append("\n\n")
+        self._marks.append(self._length)
         sibling = bool(self._open) and self._open[-1] == tag and tag in _SIBLING_TAGS
         depth = (self._depths[-1] if self._depths else 0) + (not sibling)
         self.deepest = max(self.deepest, depth)
@@ -227,8 +276,11 @@ class _HtmlText(HTMLParser):
         self._dropped -= tag in _DROPPED_TAGS
         self._preserving -= tag in _PRESERVE_SPACE_TAGS
         self._not_text -= tag in _NOT_TEXT_TAGS
+        start = self._marks.pop()
+        if tag in _MARKED_TAGS and not self._dropped and self._length > start:
+            self._spans.append((tag, start, self._length))
         if tag in _BLOCK_TAGS and not self._dropped:
-            self._parts.append("\n\n")
+            self._append("\n\n")
         return tag
 
     def _end(self, tag: str) -> None:
@@ -326,28 +378,74 @@ class _HtmlText(HTMLParser):
         self._flush(keep=False)
 
 
-def read_document(path: Path, *, source: str | None = None, max_bytes: int = 5_000_000) -> Document:
-    """Load one supported file; raises ``UnsupportedFileError`` with the reason otherwise."""
+def read_document(
+    path: Path,
+    *,
+    source: str | None = None,
+    max_bytes: int = 5_000_000,
+    limits: ReadLimits | None = None,
+) -> Document:
+    """Load one supported file; raises ``UnsupportedFileError`` with the reason otherwise.
+
+    A PDF or Word file is read in a child process under ``limits`` (time, memory, pages,
+    characters); text, Markdown and HTML here, up to ``limits.max_bytes`` (``max_bytes``
+    when no limits are given)."""
+    limits = limits or ReadLimits(max_bytes=max_bytes)
     name = source or path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise UnsupportedFileError(f"{name}: unsupported file type '{suffix}' (use {allowed}).")
+    binary = suffix in PDF_SUFFIXES | DOCX_SUFFIXES
+    limit = limits.max_document_bytes if binary else limits.max_bytes
     try:
         size = path.stat().st_size
-        if size > max_bytes:
+        if size > limit:
             raise UnsupportedFileError(
-                f"{name} is {size:,} bytes; the limit is {max_bytes:,} bytes a file."
+                f"{name} is {size:,} bytes; the limit is {limit:,} bytes a file."
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1 if not binary else 1024)
     except OSError as exc:
         raise UnsupportedFileError(f"{name} cannot be read: {exc.strerror or exc}.") from None
-    text = decode_bytes(raw, name)
-    if suffix in HTML_SUFFIXES:
-        text = html_to_text(text, name=name)
+    kind = _sniff(raw)
+    if binary:
+        from assistant.isolation import Kind, extract_isolated
+
+        wanted: Kind = "pdf" if suffix in PDF_SUFFIXES else "docx"
+        if kind != wanted:
+            what = {"pdf": "a PDF", "docx": "a zip file (a Word document?)"}.get(kind or "", "")
+            raise UnsupportedFileError(
+                f"{name} is not {'a PDF' if wanted == 'pdf' else 'a Word (.docx) file'}"
+                + (f": its content is {what}." if what else ".")
+            )
+        text, structure = extract_isolated(wanted, path, name, limits)
+    else:
+        if kind is not None:
+            proper = ".pdf" if kind == "pdf" else ".docx"
+            raise UnsupportedFileError(
+                f"{name} is {'a PDF' if kind == 'pdf' else 'a zip file (a Word document?)'},"
+                f" not text; name it {proper} if it is one."
+            )
+        text = decode_bytes(raw, name)
+        if suffix in HTML_SUFFIXES:
+            text, structure = html_document(text, name=name)
+        elif suffix in MARKDOWN_SUFFIXES:
+            text, structure = markdown_structure(text)
+        else:
+            structure = plain_structure(text)
     if not text.strip():
         raise UnsupportedFileError(f"{name} contains no text.")
-    return Document(source=name, text=text, content_hash=content_hash(text))
+    return Document(source=name, text=text, content_hash=content_hash(text), structure=structure)
+
+
+def _sniff(raw: bytes) -> str | None:
+    """What a file's first bytes say it is: "pdf", "docx" (any zip), or None."""
+    if b"%PDF-" in raw[:1024]:
+        return "pdf"
+    if raw.startswith(b"PK\x03\x04"):
+        return "docx"
+    return None
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:

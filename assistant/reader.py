@@ -367,6 +367,8 @@ def _cite(chosen: Sequence[_Candidate]) -> tuple[Citation, ...]:
                 passage_start=chunk.start,
                 passage_end=chunk.end,
                 passage_text=chunk.text,
+                page=chunk.page_at(candidate.span.start),
+                section=chunk.section,
             )
         )
     return tuple(citations)

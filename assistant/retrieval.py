@@ -79,6 +79,8 @@ def passage_to_document(passage: Passage) -> LCDocument:
             "sentence_scores": list(passage.sentence_scores),
             "sentence_leans": list(passage.sentence_leans),
             "document_hash": chunk.document_hash,
+            "section": list(chunk.section),
+            "pages": list(chunk.pages),
             "score": passage.score,
             "dense_rank": passage.dense_rank,
             "bm25_rank": passage.bm25_rank,
@@ -99,6 +101,8 @@ def document_to_passage(document: LCDocument) -> Passage:
         text=document.page_content,
         sentences=tuple(Span(int(a), int(b)) for a, b in meta["sentences"]),
         document_hash=str(meta.get("document_hash", "")),
+        section=tuple(str(h) for h in meta.get("section", ())),
+        pages=tuple(int(p) for p in meta.get("pages", ())),
     )
     return Passage(
         chunk=chunk,

@@ -75,6 +75,8 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
         "end": chunk.end,
         "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences]),
         "document_hash": chunk.document_hash,
+        "section": json.dumps(list(chunk.section), ensure_ascii=False),
+        "pages": json.dumps(list(chunk.pages)),
     }
 
 
@@ -88,6 +90,9 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         text=text,
         sentences=tuple(Span(int(a), int(b)) for a, b in json.loads(str(meta["sentences"]))),
         document_hash=str(meta.get("document_hash", "")),
+        # A store written before chunks carried them reads as no section and no pages.
+        section=tuple(str(h) for h in json.loads(str(meta.get("section") or "[]"))),
+        pages=tuple(int(p) for p in json.loads(str(meta.get("pages") or "[]"))),
     )
 
 

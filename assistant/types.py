@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,12 +22,60 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a document: its text's span (without ``#`` or other markers) and level
+    (1 for a title or ``#``, 2 for ``##``, …)."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """Where things are in a document's text (every offset indexes ``Document.text``).
+
+    ``pages``: the offset each page starts at (page ``n`` starts at ``pages[n - 1]``; empty for
+    a format without pages). ``headings``: in order. ``items``: list items, each the span of
+    its text after the marker ("- ", "1. ", "a) ", "• "). ``rows``: table rows, each one
+    sentence-like unit that carries its header cells ("Quarter: Q3 · Revenue: £4.1m.").
+    """
+
+    pages: tuple[int, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    items: tuple[Span, ...] = ()
+    rows: tuple[Span, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) holding character ``offset``; None without pages."""
+        if not self.pages:
+            return None
+        return max(1, bisect_right(self.pages, offset))
+
+    def section_at(self, offset: int) -> tuple[str, ...]:
+        """The heading path at ``offset``: the texts of the headings it lies under, outermost
+        first (a heading lies under itself)."""
+        path: list[Heading] = []
+        for heading in self.headings:
+            if heading.start > offset:
+                break
+            while path and path[-1].level >= heading.level:
+                path.pop()
+            path.append(heading)
+        return tuple(h.text for h in path)
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A source document: ``text`` is exactly what offsets refer to."""
+    """A source document: ``text`` is exactly what offsets refer to (for a PDF or Word file,
+    the text extracted from it); ``structure`` says where its pages, headings, list items and
+    table rows are."""
 
     source: str
     text: str
     content_hash: str
+    structure: Structure = Structure()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +90,25 @@ class Chunk:
     text: str
     sentences: tuple[Span, ...]
     document_hash: str = ""
+    # The heading path of the chunk's body (heading texts without markers, outermost first;
+    # () when the document has no heading above it), and the page each of ``sentences``
+    # starts on (empty for a format without pages).
+    section: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
 
     def sentence_texts(self) -> tuple[str, ...]:
         return tuple(self.text[s.start - self.start : s.end - self.start] for s in self.sentences)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the sentence holding ``offset`` (None: no pages)."""
+        if not self.pages:
+            return None
+        page = self.pages[0]
+        for sentence, number in zip(self.sentences, self.pages, strict=False):
+            if sentence.start > offset:
+                break
+            page = number
+        return page
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +143,23 @@ class Citation:
     passage_start: int
     passage_end: int
     passage_text: str
+    # Where the quote is in the user's terms: the page it starts on (None: a format without
+    # pages) and the heading path it lies under (outermost first; () when none).
+    page: int | None = None
+    section: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["section"] = list(self.section)
+        return data
+
+    def location(self) -> str:
+        """ "page 3 · Findings › Power · paragraph 4": where the quote is, for a person."""
+        parts = [] if self.page is None else [f"page {self.page}"]
+        if self.section:
+            parts.append(" › ".join(self.section))
+        parts.append(f"paragraph {self.paragraph}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +261,8 @@ class Answer:
                     "start": p.chunk.start,
                     "end": p.chunk.end,
                     "text": p.chunk.text,
+                    "section": list(p.chunk.section),
+                    "page": p.chunk.page_at(p.chunk.start),
                     "score": p.score,
                 }
                 for p in self.passages
@@ -228,9 +309,14 @@ class IngestReport:
     removed: int
     updated: int
     seconds: float
+    # The files refused (each ``(source, the one-line reason)``): the others were ingested.
+    refused: tuple[tuple[str, str], ...] = ()
+    # Of ``seconds``, the time spent reading files into text (parsing PDF and Word files).
+    read_seconds: float = 0.0
 
     def summary(self) -> str:
+        refused = f", {len(self.refused)} file(s) refused" if self.refused else ""
         return (
             f"{self.files} file(s): {self.added} chunk(s) added, {self.unchanged} unchanged, "
-            f"{self.removed} removed in {self.seconds:.2f} s"
+            f"{self.removed} removed{refused} in {self.seconds:.2f} s"
         )

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from assistant.errors import IngestError
-from assistant.loading import SUPPORTED_SUFFIXES, read_document
+from assistant.limits import ReadLimits
+from assistant.loading import DOCX_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, read_document
 from assistant.types import Document
 
 STAGING_DIR = ".staging"
+BINARY_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES
+UPLOAD_KINDS = ".txt, .md, .html, .pdf and .docx"
 OnClash = Literal["rename", "replace", "refuse"]
 ON_CLASH: tuple[OnClash, ...] = ("rename", "replace", "refuse")
 
@@ -112,6 +115,7 @@ def stage_upload(
     on_clash: OnClash = "rename",
     taken: Collection[str] = (),
     max_bytes: int = 5_000_000,
+    limits: ReadLimits | None = None,
 ) -> StagedUpload:
     """Copy ``src`` into the staging folder and read it there; refuse what cannot be added.
 
@@ -122,9 +126,14 @@ def stage_upload(
     """
     requested = safe_upload_name(name or src.name)
     if Path(requested).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UploadError(f"{requested}: only .txt, .md and .html files can be added.")
+        raise UploadError(f"{requested}: only {UPLOAD_KINDS} files can be added.")
     if on_clash not in ON_CLASH:
         raise UploadError(f"on_clash must be one of {', '.join(ON_CLASH)}, not {on_clash!r}.")
+    limits = limits or ReadLimits(max_bytes=max_bytes)
+    if Path(requested).suffix.lower() in BINARY_SUFFIXES:
+        max_bytes = limits.max_document_bytes
+    else:
+        max_bytes = limits.max_bytes
     try:
         size = src.stat().st_size
     except OSError as exc:
@@ -142,17 +151,19 @@ def stage_upload(
         )
     final = free_name(requested, in_use) if clash and on_clash == "rename" else requested
     root = corpus_dir / STAGING_DIR
+    created = not corpus_dir.exists()  # a refused upload leaves no corpus folder behind
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=root))
     staged = folder / f"new{Path(final).suffix}"
     try:
         shutil.copyfile(src, staged)
         # Named as uploaded in any complaint; named as it will be in the corpus once read.
-        document = replace(
-            read_document(staged, source=requested, max_bytes=max_bytes), source=final
-        )
+        document = replace(read_document(staged, source=requested, limits=limits), source=final)
     except BaseException:
         _remove_folder(folder)
+        if created:
+            with contextlib.suppress(OSError):
+                corpus_dir.rmdir()
         raise
     return StagedUpload(
         name=final,

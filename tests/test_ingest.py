@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from assistant.app import Assistant
-from assistant.errors import EmptyCorpusError, UnsupportedFileError
+from assistant.errors import EmptyCorpusError, RefusedFilesError
+from assistant.types import IngestReport
 from tests.conftest import BRIEFING
 
 
@@ -81,15 +82,26 @@ def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path
     assert len(fresh_bot.store.lexical().ids()) == 5
 
 
-def test_a_bad_file_aborts_the_run_and_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_and_the_rest_of_the_batch_ingested(
+    fresh_bot: Assistant, tmp_path: Path
+) -> None:
     corpus = _corpus(tmp_path)
     fresh_bot.ingest([corpus])
-    before = _stored_texts(fresh_bot)
     (corpus / "briefing.txt").write_text("Changed entirely. Nothing else.", encoding="utf-8")
     (corpus / "zz-binary.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
-    with pytest.raises(UnsupportedFileError, match=r"zz-binary\.txt looks like a binary file"):
-        fresh_bot.ingest([corpus])
-    assert _stored_texts(fresh_bot) == before
+    with pytest.raises(RefusedFilesError) as refused:
+        fresh_bot.ingest([corpus], prune=True)
+    assert str(refused.value) == "zz-binary.txt looks like a binary file, not text."
+    report = refused.value.report
+    assert isinstance(report, IngestReport)
+    assert report.refused == (("zz-binary.txt", str(refused.value)),)
+    assert _stored_texts(fresh_bot)["briefing.txt"] == ["Changed entirely. Nothing else."]
+    assert [d.source for d in fresh_bot.documents()] == ["briefing.txt", "notes.md"]
+    # A file refused now keeps what an earlier run stored of it (even with --prune).
+    (corpus / "notes.md").write_bytes(b"\x00" * 64)
+    with pytest.raises(RefusedFilesError):
+        fresh_bot.ingest([corpus], prune=True)
+    assert [d.source for d in fresh_bot.documents()] == ["briefing.txt", "notes.md"]
 
 
 def test_empty_corpus_is_refused_and_creates_no_store(tmp_path: Path) -> None:

@@ -32,10 +32,10 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_unsupported_type_and_empty_file_are_refused(tmp_path: Path) -> None:
-    pdf = tmp_path / "a.pdf"
-    pdf.write_text("x")
-    with pytest.raises(UnsupportedFileError, match=r"unsupported file type '\.pdf'"):
-        read_document(pdf)
+    rtf = tmp_path / "a.rtf"
+    rtf.write_text("x")
+    with pytest.raises(UnsupportedFileError, match=r"unsupported file type '\.rtf'"):
+        read_document(rtf)
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n ")
     with pytest.raises(UnsupportedFileError, match="contains no text"):
@@ -67,7 +67,7 @@ def test_discover_names_files_relative_to_the_folder(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("b")
     (tmp_path / "a.txt").write_text("a")
-    (tmp_path / "skip.pdf").write_text("x")
+    (tmp_path / "skip.rtf").write_text("x")
     (tmp_path / ".hidden.txt").write_text("x")
     assert [name for _, name in discover([tmp_path])] == ["a.txt", "sub/b.md"]
     with pytest.raises(EmptyCorpusError, match="does not exist"):
@@ -79,7 +79,7 @@ def test_discover_skips_hidden_folders_and_dead_links_and_yields_each_file_once(
 ) -> None:
     for folder in ("sub", "sub-z", ".git"):
         (tmp_path / folder).mkdir()
-    for name in ("sub/b.md", "sub-z/q.txt", ".git/c.txt", "a.TXT", "sub/x.pdf"):
+    for name in ("sub/b.md", "sub-z/q.txt", ".git/c.txt", "a.TXT", "sub/x.rtf"):
         (tmp_path / name).write_text(name)
     (tmp_path / "same.txt").symlink_to(tmp_path / "a.TXT")  # a second name for a.TXT
     (tmp_path / "linked").symlink_to(tmp_path / "sub")  # a linked folder is not followed

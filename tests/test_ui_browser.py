@@ -212,16 +212,22 @@ def test_documents_tab_uploads_refuses_wrong_types_and_removes(
     page.page.wait_for_function(in_table, arg="briefing.txt")
     note = tmp_path / "harbour notes.md"
     note.write_text("The harbour pilot is named Ilse Varga. She retired in spring.\n")
-    bad = tmp_path / "report.pdf"
-    bad.write_bytes(b"%PDF-1.4")
+    bad = tmp_path / "report.rtf"
+    bad.write_bytes(b"{\\rtf1}")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4")
     binary = tmp_path / "briefing.txt"
     binary.write_bytes(bytes(range(256)) * 4)
     upload = page.page.locator("#uploads input[type=file]")
     upload.set_input_files([str(bad)])
-    page.page.get_by_text("Invalid file type: report.pdf").wait_for(timeout=30_000)
+    page.page.get_by_text("Invalid file type: report.rtf").wait_for(timeout=30_000)
+    upload.set_input_files([str(broken)])
+    page.page.get_by_text(
+        "Not added: broken.pdf is damaged or not a PDF that can be read."
+    ).wait_for(timeout=30_000)
     page.page.get_by_label("Replace it").check()  # even when asked to replace it …
     upload.set_input_files([str(binary)])
-    page.page.get_by_text("Not added: briefing.txt looks like a binary file").wait_for(
+    page.page.get_by_text("briefing.txt looks like a binary file").wait_for(
         timeout=30_000
     )
     assert (corpus / "briefing.txt").read_bytes() == BRIEFING.read_bytes()  # … it stays

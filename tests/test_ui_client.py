@@ -110,17 +110,20 @@ def test_twenty_concurrent_clients_each_get_their_own_answer(server: str) -> Non
 def test_upload_handler_refuses_wrong_types_and_oversized_files(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    from ui.app import MAX_UPLOAD_BYTES
+    from ui.app import MAX_TEXT_UPLOAD_BYTES
 
     tmp = tmp_path_factory.mktemp("uploads")
     corpus = tmp / "corpus"
     app = ChatApp(Assistant(store_dir=tmp / "store"), corpus)
-    pdf = tmp / "a.pdf"
+    rtf = tmp / "a.rtf"
+    rtf.write_bytes(b"{\\rtf1}")
+    pdf = tmp / "b.pdf"
     pdf.write_bytes(b"%PDF")
     big = tmp / "big.txt"
-    big.write_bytes(b"a" * (MAX_UPLOAD_BYTES + 1))
-    status, rows, _ = app.upload([str(pdf), str(big)])
-    assert "a.pdf: only .txt, .md and .html files can be added." in text_of(status)
+    big.write_bytes(b"a" * (MAX_TEXT_UPLOAD_BYTES + 1))
+    status, rows, _ = app.upload([str(rtf), str(pdf), str(big)])
+    assert "a.rtf: only .txt, .md, .html, .pdf and .docx files can be added." in text_of(status)
+    assert "b.pdf is not a PDF." in text_of(status)
     assert "big.txt: larger than the 5 MB limit." in text_of(status)
     assert rows == []
     assert not corpus.exists()

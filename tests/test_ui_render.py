@@ -94,3 +94,29 @@ def test_close_citations_share_one_window() -> None:
     assert view.count('class="gap"') == 2
     assert 'id="doc-1"' in view
     assert 'id="doc-2"' in view
+
+
+def test_the_document_view_marks_page_breaks_and_opens_at_the_cited_page() -> None:
+    pages = ["Page one text. " * 10, "Page two text. " * 10, "The cited sentence is here. "]
+    text = "\n\n".join(pages)
+    starts = [(0, 1), (len(pages[0]) + 2, 2), (len(pages[0]) + len(pages[1]) + 4, 3)]
+    quote_at = text.index("The cited")
+    cited = [citation(1, quote_at, quote_at + len("The cited sentence is here."), text)]
+    view = document_html("big.txt", text, cited, context=40, pages=starts)
+    # The window around the quote opens with the page it starts on, then marks page 3.
+    assert re.findall(r'data-page="(\d)"', view) == ["2", "3"]
+    assert view.index('data-page="3"') < view.index('<mark class="quote" id="doc-1">')
+    assert "page" not in document_html("big.txt", text, cited, context=40)
+
+
+def test_a_source_card_says_the_page_and_section() -> None:
+    from dataclasses import replace
+
+    from ui.render import citation_card
+
+    text = "Who pays for the repairs is still undecided."
+    card = citation_card(
+        replace(citation(1, 0, len(text), text), page=3, section=("Storm", "Open questions")),
+        show_scores=False,
+    )
+    assert "big.txt · page 3 · Storm › Open questions · paragraph 1 · chars 0–44" in card

@@ -110,6 +110,34 @@ def test_settings_refuse_counts_below_one(name: str, value: int) -> None:
         load_settings(**{name: value})
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "bounds"),
+    [
+        ("max_pages", 0, "1 and 100,000"),
+        ("max_pages", 100_001, "1 and 100,000"),
+        ("max_document_bytes", 0, "1 and 2,000,000,000"),
+        ("max_extracted_chars", 0, "1 and 200,000,000"),
+        ("parse_memory_mb", 100, "256 and 65,536"),
+    ],
+)
+def test_document_limits_are_settings_with_ranges(name: str, value: int, bounds: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{name} must be between {bounds}\. .* is {value}$"):
+        load_settings(**{name: value})
+
+
+@pytest.mark.parametrize("value", [0, -1, 3601])
+def test_parse_timeout_is_a_number_of_seconds_up_to_an_hour(value: float) -> None:
+    message = rf"parse_timeout must be .* at most 3600\. .* is {value}\.0$"
+    with pytest.raises(ConfigError, match=message):
+        load_settings(parse_timeout=value)
+
+
+def test_read_limits_come_from_the_settings() -> None:
+    limits = load_settings(max_pages=7, parse_timeout=2.5, max_file_bytes=9).read_limits()
+    assert (limits.max_pages, limits.timeout, limits.max_bytes) == (7, 2.5, 9)
+    assert limits.max_document_bytes == 50_000_000
+
+
 def test_settings_keep_sane_numbers_and_never_abstaining() -> None:
     settings = load_settings(
         abstain_threshold=-2.5, dense_weight=0, duplicate_threshold=1, answer_delta=0

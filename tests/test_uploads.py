@@ -74,8 +74,8 @@ def test_wrong_types_and_oversized_files_are_refused_before_anything_is_copied(
     tmp_path: Path,
 ) -> None:
     corpus = tmp_path / "corpus"
-    with pytest.raises(UploadError, match=r"^a.pdf: only \.txt, \.md and \.html files"):
-        stage_upload(upload_file(tmp_path, "a.pdf", b"%PDF"), corpus)
+    with pytest.raises(UploadError, match=r"^a.rtf: only \.txt, \.md, \.html, \.pdf and \.docx"):
+        stage_upload(upload_file(tmp_path, "a.rtf", b"{\\rtf1}"), corpus)
     big = upload_file(tmp_path, "big.txt", b"a" * 1001)
     with pytest.raises(UploadError, match=r"^big.txt: larger than the 0.001 MB limit\.$"):
         stage_upload(big, corpus, max_bytes=1000)

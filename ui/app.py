@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import logging
+import shutil
+import tempfile
 import threading
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
@@ -14,10 +17,10 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.app import Assistant
-from assistant.errors import AssistantError, LLMServerError
+from assistant.errors import AssistantError, LLMServerError, RefusedFilesError
 from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.offline import ensure_offline
-from assistant.types import Answer, Turn
+from assistant.types import Answer, IngestReport, Turn
 from assistant.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.validation import clean_question, recent_history
 from ui.login import ClientAddressMiddleware
@@ -44,7 +47,10 @@ EXAMPLES = (
     "How many guests attended the banquet in Pyongyang?",
     "What is the capital of France?",
 )
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Gradio's bound on any upload (a PDF or Word file); a text, Markdown or HTML file is held to
+# MAX_TEXT_UPLOAD_BYTES (each also to its setting).
+MAX_UPLOAD_BYTES = 50 * 1000 * 1000
+MAX_TEXT_UPLOAD_BYTES = 5 * 1024 * 1024
 CLASH_CHOICES = [
     ("Keep both (the new one is renamed, e.g. notes-2.txt)", "rename"),
     ("Replace it", "replace"),
@@ -162,14 +168,14 @@ class ChatApp:
             return ""
         source = answer.citations[0].source
         try:
-            text = self.assistant.document_text(
+            text, pages = self.assistant.document_view(
                 source,
                 around=[(c.start, c.end) for c in answer.citations if c.source == source],
                 context=DOCUMENT_CONTEXT,
             )
         except AssistantError:
             return ""
-        return document_html(source, text, answer.citations)
+        return document_html(source, text, answer.citations, pages=pages)
 
     def api_chat(
         self, question: str, history: list[dict[str, str]] | None
@@ -254,14 +260,19 @@ class ChatApp:
         return self._documents_update(status)
 
     def _add_uploads(self, files: Sequence[Path], on_clash: OnClash) -> str:
-        limit = min(MAX_UPLOAD_BYTES, self.assistant.settings.max_file_bytes)
+        settings = self.assistant.settings
+        limits = dataclasses.replace(
+            settings.read_limits(),
+            max_bytes=min(MAX_TEXT_UPLOAD_BYTES, settings.max_file_bytes),
+            max_document_bytes=min(MAX_UPLOAD_BYTES, settings.max_document_bytes),
+        )
         taken = {d.source for d in self.assistant.documents()}
         staged: list[StagedUpload] = []
         problems: list[str] = []
         for file in files:
             try:
                 upload = stage_upload(
-                    file, self.corpus_dir, on_clash=on_clash, taken=taken, max_bytes=limit
+                    file, self.corpus_dir, on_clash=on_clash, taken=taken, limits=limits
                 )
             except AssistantError as exc:
                 problems.append(str(exc))
@@ -311,6 +322,9 @@ class ChatApp:
         with self._changing:
             try:
                 report = self.assistant.ingest([self.corpus_dir], prune=True)
+            except RefusedFilesError as exc:  # the other files were indexed
+                done = exc.report.summary() if isinstance(exc.report, IngestReport) else ""
+                return self._documents_update(f"Re-indexed: {done}. Not read: {exc}")
             except AssistantError as exc:
                 return self._documents_update(f"Re-index failed: {exc}")
         return self._documents_update(f"Re-indexed: {report.summary()}")
@@ -329,6 +343,19 @@ class ChatApp:
             if candidate.is_file() and self.corpus_dir.resolve() in candidate.parents:
                 candidate.unlink()
         return self._documents_update(f"Removed {source} ({removed} chunks).")
+
+    def download(self, source: str | None) -> str | None:
+        """A copy of the file ``source`` was read from, as it was uploaded or put in the corpus
+        folder (None: no such file there)."""
+        if not source:
+            return None
+        root = self.corpus_dir.resolve()
+        candidate = (self.corpus_dir / source).resolve()
+        if not candidate.is_file() or root not in candidate.parents:
+            return None
+        copy = Path(tempfile.mkdtemp(prefix="download-")) / candidate.name
+        shutil.copyfile(candidate, copy)
+        return str(copy)
 
 
 def corpus_title(assistant: Assistant) -> str:
@@ -418,7 +445,7 @@ def build_app(
                     elem_id="on-clash",
                 )
                 uploads = gr.File(
-                    label="Add .txt, .md or .html documents (5 MB each)",
+                    label="Add .txt, .md, .html (5 MB each), .pdf or .docx documents (50 MB)",
                     file_count="multiple",
                     file_types=sorted(SUPPORTED_SUFFIXES),
                     elem_id="uploads",
@@ -431,6 +458,9 @@ def build_app(
                         elem_id="remove-choice",
                     )
                     remove = gr.Button("Remove document", variant="stop", elem_id="remove-document")
+                download = gr.File(
+                    label="Download the file as it was added", interactive=False, elem_id="download"
+                )
 
         _, whos_who = build_whos_who(assistant)
         demo.load(lambda: tables(assistant), None, whos_who, api_visibility="private")
@@ -454,6 +484,7 @@ def build_app(
         uploads.upload(app.upload, [uploads, on_clash], docs_outputs, api_visibility="private")
         reindex.click(app.reindex, None, docs_outputs, api_visibility="private")
         remove.click(app.remove, [choice], docs_outputs, api_visibility="private")
+        choice.change(app.download, [choice], [download], api_visibility="private")
         if app.admins:
             demo.load(app.permissions, None, [manage, read_only], api_visibility="private")
 

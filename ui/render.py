@@ -144,7 +144,7 @@ def citation_card(
     return (
         f'<div class="source-card" id="src-{citation.marker}" data-marker="{citation.marker}">'
         f'<div class="source-head"><span class="marker">[{citation.marker}]</span> '
-        f"{html.escape(citation.source)} · paragraph {citation.paragraph} · "
+        f"{html.escape(citation.source)} · {html.escape(citation.location())} · "
         f"chars {citation.start}–{citation.end}{_score(citation.score, show_scores)}</div>"
         f'<div class="source-text">{body}</div></div>'
     )
@@ -152,9 +152,11 @@ def citation_card(
 
 def passage_card(passage: Passage, rank: int, *, show_scores: bool) -> str:
     chunk = passage.chunk
+    page = chunk.page_at(chunk.start)
+    where = "" if page is None else f" · page {page}"
     return (
         f'<div class="source-card nearest" id="near-{rank}">'
-        f'<div class="source-head">{html.escape(chunk.source)} · paragraph {chunk.paragraph}'
+        f'<div class="source-head">{html.escape(chunk.source)}{where} · paragraph {chunk.paragraph}'
         f"{_score(passage.score, show_scores)}</div>"
         f'<div class="source-text">{html.escape(chunk.text)}</div></div>'
     )
@@ -210,13 +212,47 @@ def _word_edges(text: str, lo: int, hi: int, first: int, last: int) -> tuple[int
 _GAP = '<span class="gap" title="not shown">…</span>'
 
 
+def _page_break(page: int) -> str:
+    return f'<span class="page-break" data-page="{page}">page {page}</span>'
+
+
+def _with_pages(
+    text: str,
+    lo: int,
+    hi: int,
+    breaks: Sequence[tuple[int, int]],
+    *,
+    opened: bool = False,
+    closing: bool = False,
+) -> str:
+    """``text[lo:hi]`` escaped, a page mark where each page of ``breaks`` begins (``opened``:
+    not at ``lo``, which is marked already; ``closing``: at ``hi`` too, where a quote
+    begins, so that the mark stands before the quote)."""
+    parts: list[str] = []
+    pos = lo
+    for offset, page in breaks:
+        if lo + opened <= offset < hi + closing:
+            parts.append(html.escape(text[pos:offset]))
+            parts.append(_page_break(page))
+            pos = offset
+    parts.append(html.escape(text[pos:hi]))
+    return "".join(parts)
+
+
 def document_html(
-    source: str, text: str, citations: Sequence[Citation], *, context: int = DOCUMENT_CONTEXT
+    source: str,
+    text: str,
+    citations: Sequence[Citation],
+    *,
+    context: int = DOCUMENT_CONTEXT,
+    pages: Sequence[tuple[int, int]] = (),
 ) -> str:
     """The cited passages of one document, each cited span marked, with ``context``
     characters around them (``…`` where text is left out): bounded, whatever the size of
-    the document."""
+    the document. With ``pages`` (``(offset, page)`` where each page begins), each shown
+    stretch opens with the page it starts on and marks where the next pages begin."""
     spans = sorted((c.start, c.end, c.marker) for c in citations if c.source == source)
+    breaks = sorted(pages)
     shown: list[str] = []
     lo = hi = 0
     for window_lo, window_hi in _windows(spans, len(text), context):
@@ -227,16 +263,18 @@ def document_html(
         if not shown and lo > 0:
             shown.append("")  # a gap before the first window
         parts: list[str] = []
+        opening = [page for offset, page in breaks if offset <= lo]
+        if opening:
+            parts.append(_page_break(opening[-1]))
         pos = lo
         for start, end, marker in inside:
             if start < pos:
                 continue
-            parts.append(html.escape(text[pos:start]))
-            parts.append(
-                f'<mark class="quote" id="doc-{marker}">{html.escape(text[start:end])}</mark>'
-            )
+            parts.append(_with_pages(text, pos, start, breaks, opened=pos == lo, closing=True))
+            quote = _with_pages(text, start, end, breaks, opened=True)
+            parts.append(f'<mark class="quote" id="doc-{marker}">{quote}</mark>')
             pos = end
-        parts.append(html.escape(text[pos:hi]))
+        parts.append(_with_pages(text, pos, hi, breaks, opened=pos == lo))
         shown.append("".join(parts))
     if hi < len(text):
         shown.append("")  # a gap after the last window

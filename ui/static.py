@@ -15,6 +15,8 @@ mark.quote { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2p
 #document-view { max-height: 420px; overflow-y: auto; }
 .document-title { font-weight: 600; margin-bottom: 6px; }
 .document-text .gap { color: var(--body-text-color-subdued); padding: 0 4px; }
+.document-text .page-break { display: block; border-top: 1px dashed var(--border-color-primary);
+  margin: 6px 0 2px; font-size: .8em; color: var(--body-text-color-subdued); }
 """
 
 HEAD = """

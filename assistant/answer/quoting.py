@@ -12,14 +12,19 @@ def cite(
     sentences: Sequence[Sentence], chunks: Mapping[str, Chunk], scores: Sequence[float] = ()
 ) -> tuple[Citation, ...]:
     """One citation per sentence, numbered from 1 in order, each quoting the sentence inside
-    the chunk that holds it (the sentence alone when that chunk is gone)."""
+    the chunk that holds it, with its page and section (the sentence alone, with neither,
+    when that chunk is gone)."""
     citations = []
+    page: int | None
+    section: tuple[str, ...]
     for marker, sentence in enumerate(sentences, start=1):
         chunk = chunks.get(sentence.chunk)
         if chunk is None or not chunk.start <= sentence.start < sentence.end <= chunk.end:
             start, end, text = sentence.start, sentence.end, sentence.text
+            page, section = None, ()
         else:
             start, end, text = chunk.start, chunk.end, chunk.text
+            page, section = chunk.page_at(sentence.start), chunk.section
         citations.append(
             Citation(
                 marker=marker,
@@ -32,6 +37,8 @@ def cite(
                 passage_start=start,
                 passage_end=end,
                 passage_text=text,
+                page=page,
+                section=section,
             )
         )
     return tuple(citations)

@@ -89,6 +89,8 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
                 "end": c.passage_end,
                 "text": c.passage_text,
                 "score": c.score if math.isfinite(c.score) else None,
+                "page": c.page,
+                "section": list(c.section),
             }
             for c in answer.citations
         ],
