@@ -150,6 +150,11 @@ class Settings(BaseSettings):
         """inf ("always") as the string "inf": run files are strict JSON."""
         return "inf" if math.isinf(value) else value
 
+    @field_serializer("abstain_threshold", "bold_threshold", when_used="json")
+    def _threshold_as_json(self, value: float | None) -> float | str | None:
+        """-inf ("never refuse", "always bold") as the string "-inf": strict JSON."""
+        return "-inf" if value is not None and math.isinf(value) else value
+
     def read_limits(self) -> ReadLimits:
         """What one file may cost to read (see ``ReadLimits``)."""
         return ReadLimits(
