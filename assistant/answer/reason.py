@@ -61,7 +61,11 @@ class ReasonReader:
             return ABSTAINING
         best = candidates[0]
         cause = next(
-            (c for c in self._near(best, candidates) if self.gives_cause(c.text)),
+            (
+                c
+                for c in self._near(best, candidates)
+                if self.gives_cause(c.text, asked=_same(c, best))
+            ),
             None,
         )
         if cause is None:
@@ -102,9 +106,14 @@ class ReasonReader:
         ]  # fmt: skip
         return [*around, *others]
 
-    def gives_cause(self, sentence: str) -> bool:
-        """Does the sentence give a cause or a purpose?"""
-        return bool(_CAUSAL.search(sentence)) or self.parser.analyse(sentence).gives_cause
+    def gives_cause(self, sentence: str, *, asked: bool = False) -> bool:
+        """Does the sentence give a cause or a purpose? ``asked``: it is the sentence that
+        reports what is asked about, where an "as" clause gives the cause too ("Security
+        remains tight … as authorities brace for strikes")."""
+        if _CAUSAL.search(sentence):
+            return True
+        analysis = self.parser.analyse(sentence)
+        return analysis.gives_cause or (asked and analysis.as_clause)
 
     def _with_context(self, best: _Candidate, cause: _Candidate) -> list[_Candidate]:
         """The cause, the sentence it leans on (its "It" or "He"), and the best sentence when

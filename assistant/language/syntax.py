@@ -34,8 +34,11 @@ class Analysis:
     # Every proper name (a run of proper nouns, titles left out).
     names: tuple[Span, ...] = ()
     # Does a clause give a cause or a purpose ("after Sowande resigned", "since the gates
-    # opened", "as the river rose", "to keep beds free")?
+    # opened", "to keep beds free")?
     gives_cause: bool = False
+    # Is there a clause opened by "as" ("… as authorities brace for strikes"): a cause when
+    # it hangs on the very sentence asked about, too often mere time elsewhere.
+    as_clause: bool = False
 
     def role_of(self, name: Span) -> Span | None:
         """The role given to the noun phrase overlapping ``name`` (the first found)."""
@@ -137,10 +140,12 @@ def _analysis(doc: Any) -> Analysis:
     roles = []
     names = []
     cause = False
+    as_clause = False
     for token in doc:
-        if token.dep_ == "mark" and token.lower_ in _CAUSAL_MARKS and token.head.pos_ in {
-            "VERB", "AUX"
-        }:  # fmt: skip
+        clause = token.head.pos_ in {"VERB", "AUX"} or token.head.dep_ == "advcl"
+        if token.dep_ == "mark" and token.lower_ == "as" and clause:
+            as_clause = True
+        if token.dep_ == "mark" and token.lower_ in _CAUSAL_MARKS and clause:
             cause = True
         if token.lower_ == "to" and token.dep_ == "aux" and token.head.dep_ == "advcl":
             cause = True  # a purpose: "… opened the gates to prevent an overtopping"
@@ -155,7 +160,7 @@ def _analysis(doc: Any) -> Analysis:
         role = _role(token, name)
         if role is not None:
             roles.append((name, role))
-    return Analysis(tuple(subjects), tuple(roles), tuple(names), cause)
+    return Analysis(tuple(subjects), tuple(roles), tuple(names), cause, as_clause)
 
 
 def _name_span(token: Any) -> Span:
