@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -271,12 +272,13 @@ class Assistant:
 
     @cached_property
     def bold(self) -> BoldPolicy:
-        """The packaged bold model; its threshold replaced by the setting when given."""
-        from assistant.answer.bold import BoldPolicy
+        """When a short answer is shown (``bold_threshold=-inf``: always)."""
+        from assistant.answer.bold import ALWAYS, BoldPolicy
 
-        policy = BoldPolicy.packaged()
         threshold = self.settings.bold_threshold
-        return policy if threshold is None else policy.with_threshold(threshold)
+        if threshold is None:
+            return BoldPolicy()
+        return ALWAYS if math.isinf(threshold) else BoldPolicy(min_score=threshold)
 
     def preload(self) -> threading.Thread:
         """Start loading the ONNX models (embedder and cross-encoder) in a background thread,

@@ -177,7 +177,8 @@ def build_chain(
         if state.short is None:
             return None, ()
         values = features(state.question, state.short, state.citations, confidence)
-        return (state.short if bold.shows(values) else None), values
+        shown = bold.shows(state.question, state.short, state.citations, confidence)
+        return (state.short if shown else None), values
 
     def write_step(state: ChainState) -> ChainState:
         if writer is None or not state.write or state.abstained:

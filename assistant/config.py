@@ -51,8 +51,9 @@ class Settings(BaseSettings):
     # Confidence (the gate's log-odds) under which to refuse; None: the gate's own, or the
     # store's calibration.json (`assistant eval calibrate`).
     abstain_threshold: float | None = None
-    # The bold model's confidence under which a short answer is not shown; None: the
-    # packaged model's own (-inf: every short answer shown, as benchmarks/fit_bold.py asks).
+    # The cross-encoder score a short answer's sentence must reach for it to be shown in
+    # bold; None: the policy's own (assistant/answer/bold.py); -inf: every short answer
+    # shown (what benchmarks/fit_bold.py measures).
     bold_threshold: float | None = None
     answer_delta: float = 1.5
     max_answer_sentences: int = 3

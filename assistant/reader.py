@@ -382,6 +382,7 @@ def _short_of(citation: Citation, found: Found, text: str, kind: AnswerType) -> 
         end=citation.start + found.end,
         kind=kind.value,
         basis=found.basis,
+        rivals=found.rivals,
     )
 
 

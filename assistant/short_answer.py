@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer_types import AnswerType
 from assistant.entities import EntityRecognizer
@@ -90,6 +90,8 @@ class Found:
     start: int
     end: int
     basis: str = ""
+    # How many other spans of the kind asked for the sentences hold (a guess among several).
+    rivals: int = 0
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -230,7 +232,7 @@ def pick_span(
     if not scored:
         return None
     best = min(scored, key=lambda c: c.key)
-    return best.index, best.found
+    return best.index, replace(best.found, rivals=len(scored) - 1)
 
 
 # Words that only lead into the phrase that answers ("… for triggering instability").

@@ -181,6 +181,8 @@ class ShortAnswer:
     # by pattern), "phrase" (the words of the best sentence after the question's),
     # "verdict" (yes/no), "role" (what the documents call a person).
     basis: str = ""
+    # How many other spans of the kind asked for the cited sentences hold.
+    rivals: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

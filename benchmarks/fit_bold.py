@@ -1,97 +1,77 @@
-"""Fit the bold model (``assistant/answer/bold.py``) on the dev halves of every corpus, check
-it leave-one-corpus-out, and write it to ``assistant/answer/bold.json``.
+"""Choose the bold policy's thresholds (``assistant/answer/bold.py``) on the dev halves.
 
     python benchmarks/fit_bold.py [--suite eval/suite.json] [--cache DIR] [--precision 0.95]
-                                  [--dry-run]
 
 Every dev case is answered with every short answer shown (``bold_threshold=-inf``); each
-shown short answer gives the bold model's features and a label: right (token F1 of at least
-0.5 with an accepted answer) or not. An L2-regularised logistic regression is fitted on all
-corpora together; the threshold is the lowest whose pooled dev precision (right among shown)
-is at least ``--precision``, so as many right answers as possible stay bold. Leave-one-corpus-out
-repeats the fit without each corpus and reports that corpus's precision and coverage. Test
-halves are never read.
+shown short answer is right (token F1 of at least 0.5 with an accepted answer) or not. For
+each pair of thresholds (the cross-encoder score of the short answer's sentence, the gate's
+confidence) the policy's other rules are applied as they are, and the pooled dev precision
+(right among shown) and coverage (right answers kept) printed; the lowest pair whose pooled
+precision, and whose precision with each corpus left out, reach ``--precision`` is the
+choice (set it as ``BoldPolicy``'s defaults). Test halves are never read.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from assistant.answer.bold import FEATURES, PACKAGED_MODEL, BoldPolicy
+from assistant.answer.bold import BoldPolicy
 from assistant.config import load_settings
 from assistant.evaluation.suite import load_suite, run_suite
+from assistant.types import Citation, ShortAnswer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
-class Samples:
-    corpus: np.ndarray
-    x: np.ndarray
-    y: np.ndarray  # 1 = the short answer is right
+class Sample:
+    corpus: str
+    question: str
+    short: ShortAnswer
+    citations: tuple[Citation, ...]
+    confidence: float | None
+    right: bool
 
 
-def collect(suite_path: Path, cache: Path | None) -> Samples:
+def collect(suite_path: Path, cache: Path | None) -> list[Sample]:
     settings = load_settings(bold_threshold=-math.inf)
     results = run_suite(load_suite(suite_path), settings, split="dev", cache_dir=cache)
-    corpus, x, y = [], [], []
+    samples = []
     for result in results:
         for record in result.assistant.cases:
-            metrics = record["metrics"]
-            if not metrics.get("short_shown") or not record.get("short_features"):
+            short = record.get("short")
+            if not record["metrics"].get("short_shown") or not short:
                 continue
-            corpus.append(result.name)
-            x.append(record["short_features"])
-            y.append(1 if metrics.get("short_right") else 0)
-    return Samples(np.array(corpus), np.array(x, dtype=float), np.array(y))
+            citations = tuple(
+                Citation(
+                    c["marker"], c["source"], 0, c["quote_start"], c["quote_end"], c["quote"],
+                    c["score"] if c.get("score") is not None else -math.inf,
+                    c["start"], c["end"], c["text"],
+                )
+                for c in record["citations"]
+            )  # fmt: skip
+            gated = record["metrics"].get("confidence")
+            samples.append(
+                Sample(
+                    result.name,
+                    record["question"],
+                    ShortAnswer(**short),
+                    citations,
+                    gated if record.get("intent") in {"lookup", "reason"} else None,
+                    bool(record["metrics"].get("short_right")),
+                )  # fmt: skip
+            )
+    return samples
 
 
-def logistic(z: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
-    from scipy.optimize import minimize  # type: ignore[import-untyped]
-
-    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = params[:-1], params[-1]
-        margin = z @ w + b
-        p = 1.0 / (1.0 + np.exp(-margin))
-        value = float(np.mean(np.logaddexp(0.0, -np.where(y == 1, margin, -margin))))
-        value += 0.5 * l2 * float(w @ w) / len(y)
-        grad_margin = (p - y) / len(y)
-        grad = np.append(z.T @ grad_margin + l2 * w / len(y), grad_margin.sum())
-        return value, grad
-
-    result = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B")
-    return result.x[:-1], float(result.x[-1])
-
-
-def fit(x: np.ndarray, y: np.ndarray, precision: float) -> BoldPolicy:
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    coef, intercept = logistic((x - mean) / scale, y)
-    weights = coef / scale
-    bias = float(intercept - np.sum(coef * mean / scale))
-    confidence = x @ weights + bias
-    threshold = math.inf
-    for cut in sorted(set(confidence.tolist()), reverse=True):
-        shown = confidence >= cut
-        if shown.any() and y[shown].mean() >= precision:
-            threshold = cut  # lower and lower, while precision holds
-    if not math.isfinite(threshold):
-        threshold = float(confidence.max()) + 1.0  # nothing is sure enough: show none
-    return BoldPolicy(tuple(float(w) for w in weights), bias, round(threshold - 1e-6, 6))
-
-
-def rates(policy: BoldPolicy, x: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
-    """(precision of the shown, share of right ones still shown, how many shown)."""
-    shown = (x @ np.array(policy.weights) + policy.bias) >= policy.threshold
-    precision = float(y[shown].mean()) if shown.any() else float("nan")
-    kept = float(shown[y == 1].mean()) if (y == 1).any() else float("nan")
-    return precision, kept, int(shown.sum())
+def rates(policy: BoldPolicy, samples: list[Sample]) -> tuple[int, int, int]:
+    """(shown, right among shown, right in all)."""
+    shown = [s for s in samples if policy.shows(s.question, s.short, s.citations, s.confidence)]
+    return len(shown), sum(s.right for s in shown), sum(s.right for s in samples)
 
 
 def main() -> None:
@@ -99,32 +79,25 @@ def main() -> None:
     parser.add_argument("--suite", type=Path, default=ROOT / "eval" / "suite.json")
     parser.add_argument("--cache", type=Path, help="keep each corpus's store here")
     parser.add_argument("--precision", type=float, default=0.95)
-    parser.add_argument("--dry-run", action="store_true", help="print, do not write the model")
     args = parser.parse_args()
-
     samples = collect(args.suite, args.cache)
-    policy = fit(samples.x, samples.y, args.precision)
-    print(f"{len(samples.y)} short answers on the dev halves, {int(samples.y.sum())} right")
-    print(
-        "weights: "
-        + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, policy.weights, strict=True))
-    )
-    print(f"bias {policy.bias:+.3f}, threshold {policy.threshold:+.3f}")
-    print(f"\n{'corpus':14s} {'shown':>5s} {'precision':>9s} {'kept':>5s} | "
-          f"{'LOCO shown':>10s} {'LOCO precision':>14s} {'LOCO kept':>9s}")  # fmt: skip
-    for name in dict.fromkeys(samples.corpus.tolist()):
-        held = samples.corpus == name
-        precision, kept, shown = rates(policy, samples.x[held], samples.y[held])
-        loco = fit(samples.x[~held], samples.y[~held], args.precision)
-        lo_precision, lo_kept, lo_shown = rates(loco, samples.x[held], samples.y[held])
-        print(f"{name:14s} {shown:5d} {precision:9.2f} {kept:5.2f} | "
-              f"{lo_shown:10d} {lo_precision:14.2f} {lo_kept:9.2f}")  # fmt: skip
-    precision, kept, shown = rates(policy, samples.x, samples.y)
-    print(f"{'all':14s} {shown:5d} {precision:9.2f} {kept:5.2f}")
-    if not args.dry_run:
-        path = ROOT / "assistant" / "answer" / PACKAGED_MODEL
-        path.write_text(json.dumps(policy.to_dict(), indent=2) + "\n", encoding="utf-8")
-        print(f"\nwritten to {path}")
+    corpora = sorted({s.corpus for s in samples})
+    print(f"{len(samples)} short answers on the dev halves, {sum(s.right for s in samples)} right")
+    print(f"{'score':>5s} {'conf':>5s} {'shown':>5s} {'precision':>9s} {'kept':>5s}  worst LOCO")
+    chosen = None
+    for score, confidence in itertools.product([5, 6, 7, 8, 9, 10], [-1, 0, 0.5, 1, 2]):
+        policy = BoldPolicy(min_score=score, min_confidence=confidence)
+        shown, right, total = rates(policy, samples)
+        precision = right / shown if shown else math.nan
+        worst = min(
+            (r / n if n else 1.0)
+            for n, r, _ in (rates(policy, [s for s in samples if s.corpus == c]) for c in corpora)
+        )
+        print(f"{score:5.1f} {confidence:5.1f} {shown:5d} {precision:9.2f} "
+              f"{right / max(total, 1):5.2f}  {worst:.2f}")  # fmt: skip
+        if chosen is None and shown and precision >= args.precision and worst >= 0.8:
+            chosen = (score, confidence)
+    print(f"\nchosen (lowest score, then confidence, reaching {args.precision}): {chosen}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
                 "end": c.passage_end,
                 "text": c.passage_text,
                 "score": c.score if math.isfinite(c.score) else None,
+                "quote": c.quote,
+                "quote_start": c.start,
+                "quote_end": c.end,
                 "page": c.page,
                 "section": list(c.section),
             }
