@@ -55,16 +55,10 @@ def collect(suite_path: Path, cache: Path | None) -> list[Sample]:
                 for c in record["citations"]
             )  # fmt: skip
             gated = record["metrics"].get("confidence")
-            samples.append(
-                Sample(
-                    result.name,
-                    record["question"],
-                    ShortAnswer(**short),
-                    citations,
-                    gated if record.get("intent") in {"lookup", "reason"} else None,
-                    bool(record["metrics"].get("short_right")),
-                )  # fmt: skip
-            )
+            gate = gated if record.get("intent") in {"lookup", "reason"} else None
+            right = bool(record["metrics"].get("short_right"))
+            answer = ShortAnswer(**short)
+            samples.append(Sample(result.name, record["question"], answer, citations, gate, right))
     return samples
 
 
