@@ -79,7 +79,7 @@ def run_case(answer: Answer, case: EvalCase, latency_ms: float) -> dict[str, Any
         "answer": answer.text,
         "short": answer.short.to_dict() if answer.short else None,
         "intent": answer.intent,
-        "short_features": list(answer.short_features),
+        "short_features": [x if math.isfinite(x) else None for x in answer.short_features],
         "abstained": answer.abstained,
         "citations": [
             {
