@@ -62,6 +62,12 @@ def expected_type(question: str) -> AnswerType | None:
     return None
 
 
+# Measures asked for beside those ``expected_type`` knows (which the gate was fitted on).
+_MEASURE = re.compile(
+    r"\bhow (?:strong|fast|quick|hot|cold|warm|loud|severe|powerful|expensive|costly|heavy|"
+    r"wide|deep)\b",
+    re.IGNORECASE,
+)
 # Openers that add nothing to what is asked ("And did …", "So where …").
 _FILLER = re.compile(
     r"^\W*(?:(?:and|so|but|also|then|ok|okay|well)\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
@@ -178,6 +184,8 @@ def question_type(question: str) -> AnswerType:
         return AnswerType.LIST
     if _REASON.search(text):
         return AnswerType.REASON
+    if _MEASURE.search(text):
+        return AnswerType.NUMBER  # "how strong were the gusts …", beside "how many"
     noun_kind, several = _head_noun(text)
     if several:
         return AnswerType.LIST

@@ -5,6 +5,7 @@ inventory answerers on an in-memory library."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -288,38 +289,30 @@ def test_a_reason_reader_answers_only_why_questions() -> None:
 # --- bold -------------------------------------------------------------------------------------
 
 
-def role_policy(threshold: float) -> BoldPolicy:
-    """confidence = 1 for a role, 0 for anything else."""
-    return BoldPolicy(tuple(float(f == "role") for f in FEATURES), 0.0, threshold)
-
-
 def test_the_bold_policy_shows_a_composed_short_answer_it_is_sure_of() -> None:
     profile = QuotingAnswerer([DAM], role="Ambassador")
-    answer = ask("Who is Lena Aldous?", answerers={Intent.PROFILE: profile},
-                 bold=role_policy(0.5))  # fmt: skip
+    answer = ask("Who is Lena Aldous?", answerers={Intent.PROFILE: profile}, bold=BoldPolicy())
     assert answer.text == "**Ambassador** — Ambassador Lena Aldous visited the dam on Tuesday [1]."
     assert answer.short is not None
     assert answer.short.text == "Ambassador"
-    assert dict(zip(FEATURES, answer.short_features, strict=True))["role"] == 1.0
-    assert dict(zip(FEATURES, answer.short_features, strict=True))["gated"] == 0.0
+    facts = dict(zip(FEATURES, answer.short_features, strict=True))
+    assert math.isnan(facts["confidence"])  # not gated: an answerer's answer
 
 
-def test_the_bold_policy_drops_a_short_answer_below_its_threshold() -> None:
+def test_the_bold_policy_drops_a_short_answer_it_is_not_sure_of() -> None:
     profile = QuotingAnswerer([DAM], role="Ambassador")
-    answer = ask("Who is Lena Aldous?", answerers={Intent.PROFILE: profile},
-                 bold=role_policy(1.5))  # fmt: skip
+    answer = ask("Who is Ambassador Aldous?", answerers={Intent.PROFILE: profile},
+                 bold=BoldPolicy())  # fmt: skip
     assert answer.text == "Ambassador Lena Aldous visited the dam on Tuesday [1]."
     assert answer.short is None
     assert len(answer.short_features) == len(FEATURES)  # weighed, and not shown
 
 
-def test_the_bold_policy_weighs_a_look_ups_short_answer_with_the_gates_confidence() -> None:
-    gated = BoldPolicy(tuple(float(f == "gated") for f in FEATURES), 0.0, 0.5)
-    shown = ask("When were the dam gates opened?", bold=gated)
+def test_the_bold_policy_weighs_a_look_ups_short_answer_with_its_sentences_score() -> None:
+    shown = ask("When were the dam gates opened?", bold=BoldPolicy(min_score=0.0))
     assert shown.short is not None
     assert shown.text.startswith(f"**{shown.short.text}** — ")
-    assert dict(zip(FEATURES, shown.short_features, strict=True))["gated"] == 1.0
-    hidden = ask("When were the dam gates opened?", bold=gated.with_threshold(1.5))
+    hidden = ask("When were the dam gates opened?", bold=BoldPolicy(min_score=50.0))
     assert hidden.short is None
     assert hidden.text == "Engineers opened the dam gates on Monday [1]."
 

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.lexical import tokenize
 from assistant.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, ShortAnswer
 
@@ -87,10 +88,14 @@ class BoldPolicy:
         )
         sure = math.isnan(confidence_) or confidence_ >= self.min_confidence
         if short.basis == "role":
-            return not _CLAUSE_ROLE.search(short.text) and len(short.text.split()) <= 8
+            return (
+                not _CLAUSE_ROLE.search(short.text)
+                and len(short.text.split()) <= 8
+                and not asked  # "Colonel" for "Who is Colonel Fenwick?" tells nothing
+            )
         if short.basis == "verdict":
             if short.text == "No":
-                return sure and _names_decide(question, short, citations)
+                return sure and _clause_decides(question, short, citations)
             return sure and score >= self.min_score and bool(numbers_held)
         if short.basis not in {"entity", "pattern"} or short.kind not in KINDS:
             return False
@@ -101,17 +106,51 @@ class BoldPolicy:
             and rivals == 0
             and bool(numbers_held)
             and not asked
+            and _counts_what_is_asked(question, short, citations)
         )
 
 
-def _names_decide(question: str, short: ShortAnswer, citations: Sequence[Citation]) -> bool:
-    """Does the clause that decided a "No" name a name the question gives?"""
+def _span(short: ShortAnswer, citations: Sequence[Citation]) -> tuple[str, str] | None:
+    """The quote the short answer was read off, and the short answer's span in it."""
     cited = next((c for c in citations if c.marker == short.marker), None)
     if cited is None:
+        return None
+    return cited.quote, cited.quote[short.start - cited.start : short.end - cited.start]
+
+
+def _clause_decides(question: str, short: ShortAnswer, citations: Sequence[Citation]) -> bool:
+    """Is the clause that decided a "No" about what is asked: it names a name the question
+    gives and holds at least half of the question's words ("not Kim Jong Un" for "Did Kim
+    Jong Un go?"; not "It had no support for the WS-3 Pro" for "Will version 3.1 be the last
+    release for the WS-3?")?"""
+    found = _span(short, citations)
+    if found is None:
         return False
-    clause = cited.quote[short.start - cited.start : short.end - cited.start]
+    clause = found[1]
     names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
-    return bool(names & word_set(clause))
+    asked = set(tokenize(question))
+    held = asked & set(tokenize(clause))
+    return bool(names & word_set(clause)) and len(held) * 2 >= len(asked)
+
+
+# "How many schools …": the noun a count is of.
+_COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+)??(\w+)", re.IGNORECASE)
+
+
+def _counts_what_is_asked(
+    question: str, short: ShortAnswer, citations: Sequence[Citation]
+) -> bool:
+    """For "how many X", does the number count X (X within a few words of it: "280 people"
+    counts no schools)? True for any other question."""
+    match = _COUNTED.search(question)
+    found = _span(short, citations)
+    if match is None or found is None:
+        return True
+    wanted = set(tokenize(match.group(1)))
+    quote, span = found
+    at = quote.find(span)
+    around = quote[max(0, at - 30) : at + len(span) + 40] if at >= 0 else quote
+    return not wanted or bool(wanted & set(tokenize(around)))
 
 
 ALWAYS = BoldPolicy(always=True)
