@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.abstention import FEATURES
+from assistant.answer.bold import FEATURES as BOLD_FEATURES
+from assistant.answer.intent import Intent
 from assistant.evaluation import evaluate, load_cases
 from assistant.evaluation.dataset import DatasetError
 from tests.conftest import CORPUS, DEV_SET, ROOT
@@ -19,7 +21,7 @@ from tests.test_cli import run_cli
 DATA = ROOT / "tests" / "data"
 RUN_CASE_KEYS = {
     "id", "question", "answer", "short", "abstained", "citations", "retrieved", "latency_ms",
-    "metrics", "signals", "written", "fell_back", "dropped",
+    "metrics", "signals", "written", "fell_back", "dropped", "intent", "short_features",
 }  # fmt: skip
 
 
@@ -40,6 +42,10 @@ def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> No
         assert set(case) == RUN_CASE_KEYS
         # The abstention gate's inputs, recorded whenever the reader cited a sentence.
         assert case["signals"] is None or list(case["signals"]) == list(FEATURES)
+        # What the bold policy weighed, one value per feature, when it weighed a short answer.
+        assert len(case["short_features"]) in (0, len(BOLD_FEATURES))
+        assert case["short_features"] or not case["short"] or case["short"]["basis"] == "verdict"
+        assert case["intent"] in {intent.value for intent in Intent}
         for item in case["citations"] + case["retrieved"]:
             assert briefing[item["start"] : item["end"]] == item["text"]
     # The summary agrees with the per-case metrics it was computed from.

@@ -78,7 +78,7 @@ def test_a_place_question_gets_the_place_with_its_exact_document_span() -> None:
     draft = read("Where was the summit held?", SUMMIT, [5.0])
     assert draft.short == ShortAnswer(
         "Moscow", 1, SUMMIT.text.index("Moscow"), SUMMIT.text.index("Moscow") + 6, "place",
-        "entity",
+        "entity", rivals=1,
     )  # fmt: skip
     assert draft.text == SUMMIT.text[:-1] + " [1]."  # the draft text is the sentence alone
     assert (draft.score, draft.score_kind) == (5.0, CROSS_ENCODER_LOGIT)
@@ -237,6 +237,7 @@ def test_the_answer_reads_short_answer_first_then_the_cited_sentence() -> None:
         "end": answer.short.end,
         "kind": "place",
         "basis": "entity",
+        "rivals": 1,  # another place the sentence names, not given by the question
     }
     assert (answer.reader_score, answer.reader_score_kind) == (5.0, CROSS_ENCODER_LOGIT)
 
