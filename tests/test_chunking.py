@@ -9,6 +9,7 @@ from assistant.chunking import (
     MAX_CHUNK_CHARS,
     chunk_document,
     fold,
+    is_heading,
     normalize,
     paragraph_blocks,
     paragraph_spans,
@@ -129,6 +130,28 @@ def test_a_one_sentence_paragraph_that_ends_like_a_sentence_is_not_a_heading() -
     text = "Short and complete.\n\nNext paragraph here. And more."
     chunks = chunk_document(_doc(text), chunk_size=3, chunk_overlap=1)
     assert [c.text for c in chunks] == ["Short and complete.", "Next paragraph here. And more."]
+
+
+def test_a_sentence_glued_to_lower_case_words_is_text_not_a_heading() -> None:
+    # syntok ends no sentence before a lower-case word, so a sentence and the link text after
+    # it are one "sentence" that does not end like one: prose, all the same.
+    text = "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887. click me"
+    assert [len(split_sentences(text))] == [1]
+    assert not is_heading([text])
+    assert not is_heading(["It was approved in March! read more"])
+    assert [c.text for c in chunk_document(_doc(f"{text}\n\nNext one."), chunk_size=3,
+                                           chunk_overlap=1)] == [text, "Next one."]  # fmt: skip
+    # Titles stay titles, abbreviations (syntok's) included.
+    for title in ("Museum Opens at Mill", "Dr. Smith arrives in Leith", "## Version 2.1"):
+        assert is_heading([title]), title
+
+
+def test_a_hash_mark_makes_a_heading_only_as_markdown_writes_one() -> None:
+    assert is_heading(["# Brannoch Island"])
+    assert is_heading(["###### Deep?"])
+    assert is_heading(["#"])
+    assert not is_heading(["#1 on the list was Quillon Marr."])
+    assert not is_heading(["#hashtags were everywhere that year."])
 
 
 def test_a_markdown_heading_is_a_heading_even_as_a_question() -> None:
