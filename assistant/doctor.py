@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from assistant import probe
 from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
-from assistant.lexical import tokenize
+from assistant.lexical import one_line, tokenize
 from assistant.manifest import FileEntry
 from assistant.store import ChunkStore, read_only_message
 
@@ -108,7 +108,7 @@ def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
 def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
     """What is wrong with the lexical index ("" when nothing)."""
     try:
-        index = store.lexical()
+        index = store.lexical(repair=False)  # found, reported, then repaired by --repair
         index.check()
         indexed = index.sources()
         wanted = {s: e for s, e in entries.items() if e.state != "writing"}
@@ -127,7 +127,7 @@ def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
             if chunk_id in texts and tokens.get(chunk_id) != " ".join(tokenize(texts[chunk_id])):
                 return f"chunk {chunk_id[:12]}… is indexed under the words of another text"
     except Exception as exc:  # a damaged index file: reported, then rebuilt by --repair
-        return f"unreadable ({exc})"
+        return f"unreadable ({one_line(exc)})"
     return ""
 
 
