@@ -215,6 +215,18 @@ def parse_proxies(text: str | None) -> tuple[str, ...]:
     return tuple(proxies)
 
 
+def server_name(host: str) -> str:
+    """``--host`` as Gradio takes it and a URL shows it: an IPv6 address in brackets
+    ("::1" → "[::1]"; unbracketed, Gradio's own start-up request failed with a traceback)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[{address}]" if address.version == 6 else host
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logins = parse_auth(args)
     admins = parse_admins(args, logins)  # all three checked before the slow imports below
@@ -229,10 +241,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     bot = _assistant(args)
     demo = build_app(bot, corpus_dir=args.corpus, admins=admins)
     bot.warm_up()  # ready when the address is printed: the first question is not the slow one
-    print(f"Briefing Assistant on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    host = server_name(args.host)
+    print(f"Briefing Assistant on http://{host}:{args.port} (Ctrl-C stops it)", flush=True)
     trust_forwarded_for(proxies)  # the login throttle counts the socket's peer unless named
     demo.launch(
-        server_name=args.host,
+        server_name=host,
         server_port=args.port,
         auth=auth,
         quiet=True,

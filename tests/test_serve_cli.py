@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import EXIT_ERROR, build_parser, main, parse_admins, parse_auth, parse_proxies
+from assistant.cli import (
+    EXIT_ERROR,
+    build_parser,
+    main,
+    parse_admins,
+    parse_auth,
+    parse_proxies,
+    server_name,
+)
 
 
 def test_admin_needs_a_login(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,3 +66,12 @@ def test_serve_tells_uvicorn_to_believe_only_the_named_proxies(
     assert os.environ[FORWARDED_ALLOW_IPS] == ""
     trust_forwarded_for(("10.0.0.0/8", "::1"))
     assert os.environ[FORWARDED_ALLOW_IPS] == "10.0.0.0/8,::1"
+
+
+def test_an_ipv6_host_is_bracketed_for_gradio_and_the_printed_address() -> None:
+    assert server_name("::1") == "[::1]"
+    assert server_name("[::1]") == "[::1]"
+    assert server_name("0:0::1") == "[::1]"
+    assert server_name("127.0.0.1") == "127.0.0.1"
+    assert server_name("0.0.0.0") == "0.0.0.0"
+    assert server_name("localhost") == "localhost"
