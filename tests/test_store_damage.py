@@ -487,3 +487,18 @@ def test_ask_on_a_garbled_lexical_index_answers_without_a_traceback(
     assert "Xi Jinping" in run.stdout
     assert "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) <= 1, run.stderr  # the rebuild, in one line
+
+
+@pytest.mark.parametrize("damage", ["truncated vectors", "garbled index header"])
+def test_a_store_rebuilt_after_index_damage_answers_though_the_old_folder_stays(
+    store: Path, pristine: tuple[Path, Path], damage: str
+) -> None:
+    """Chroma leaves a damaged segment's folder behind when the collection is dropped: the
+    index check reads only the folders of the segments the database lists."""
+    DAMAGE[damage](store)
+    stale = _segment(store).name
+    assistant_for(store).ingest([pristine[1]], rebuild=True)
+    assert (store / stale).is_dir()  # still there, no longer a segment of the store
+    run = _cli(store, "doctor")
+    assert run.returncode == 0, run.stdout
+    assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
