@@ -6,19 +6,15 @@ only the sources whose digest changed, so adding or removing one file costs time
 to that file. Every catch-up is one SQLite transaction: a crash leaves the old index or the new
 one, never a mix; several processes may share the file (WAL, busy timeout).
 
-A damaged file (``is_damage``: garbled, truncated, not a database) is rebuilt whole from the
-store's texts (``LexicalIndex.rebuild``): into a file of its own first, then copied over the
-damaged one with SQLite's backup API, a write like any other, so every process that has the
-file open reads the rebuilt index next (none is left reading a file that was replaced).
+A damaged file (``is_damage``) is rebuilt whole from the store's texts, in place
+(``LexicalIndex.rebuild``, see ``assistant.index.follow.rebuild_in_place``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 import re
-import secrets
 import sqlite3
 import threading
 from collections import Counter
@@ -27,7 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.index.follow import FOLLOW_SCHEMA, SyncReport, catch_up, generation_of
+from assistant.index.follow import (
+    FOLLOW_SCHEMA,
+    SyncReport,
+    catch_up,
+    check_file,
+    generation_of,
+    rebuild_in_place,
+)
 from assistant.index.follow import transaction as _transaction
 from assistant.manifest import FileEntry
 
@@ -94,31 +97,6 @@ def tokenize(text: str) -> list[str]:
 
 # Reads texts of chunk ids from the chunk store; ids it does not have are left out.
 FetchTexts = Callable[[Sequence[str]], Mapping[str, str]]
-
-# SQLite's primary result codes for a damaged file (a busy, full or read-only one is not).
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-def is_damage(exc: BaseException) -> bool:
-    """Whether ``exc`` says the index file is damaged — garbled or truncated pages, not a
-    database at all, not an index of ours — rather than busy, full or not writable."""
-    if not isinstance(exc, sqlite3.DatabaseError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is None:  # raised here: an unknown version, a failed check
-        return type(exc) is sqlite3.DatabaseError
-    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-
-
-def _not_a_database(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == _SQLITE_NOTADB
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception's message as one line (SQLite's checks report one problem a line)."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return "; ".join(lines[:2]) + (f" (and {len(lines) - 2} more)" if len(lines) > 2 else "")
 
 
 class LexicalIndex:
@@ -254,16 +232,7 @@ class LexicalIndex:
     def check(self) -> None:
         """Raise ``sqlite3.DatabaseError`` when the file is damaged (one problem a line)."""
         with self._lock:
-            db = self._connect()
-            found = [
-                line
-                for (row,) in db.execute("PRAGMA quick_check").fetchall()
-                for line in str(row).splitlines()
-                if line.strip() and not line.startswith("*** in database")
-            ]
-            if found != ["ok"]:
-                raise sqlite3.DatabaseError("quick_check: " + "\n".join(found or ["?"]))
-            db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+            check_file(self._connect(), "fts")
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -291,48 +260,20 @@ class LexicalIndex:
     def rebuild(
         self, generation: str | None, entries: Mapping[str, FileEntry], fetch: FetchTexts
     ) -> SyncReport | None:
-        """Index ``entries`` afresh (None ``generation``: record none, the next use catches
-        up), whatever the file holds now, damaged or not. The index is built in a file of
-        its own beside this one, then copied over it with SQLite's backup API, under the
-        file's write lock like any write: processes that have it open read the new index on
-        their next read. A file whose very header is gone (no process can read it) is
-        replaced instead, its journal removed first so that nothing replays into the new one."""
+        """Index ``entries`` afresh, in place (``rebuild_in_place``), whatever the file holds
+        now, damaged or not (None ``generation``: empty, recording none; the next use catches
+        up)."""
         self.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_builds(self.path)
-        build = self.path.with_name(f".{self.path.name}.build-{os.getpid()}-{secrets.token_hex(4)}")
-        try:
-            fresh = LexicalIndex(build)
+
+        def build(into: Path) -> SyncReport | None:
+            fresh = LexicalIndex(into)
             try:
                 fresh._connect()
-                report = None if generation is None else fresh.sync(generation, entries, fetch)
+                return None if generation is None else fresh.sync(generation, entries, fetch)
             finally:
                 fresh.close()
-            self._install(build)
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{build}{suffix}").unlink(missing_ok=True)
-        return report
 
-    def _install(self, build: Path) -> None:
-        with self._lock:
-            source = sqlite3.connect(build)
-            try:
-                target = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-                try:
-                    source.backup(target)
-                    return
-                except sqlite3.DatabaseError as exc:
-                    if not _not_a_database(exc):
-                        raise
-                finally:
-                    target.close()
-            finally:
-                source.close()
-            logger.warning("lexical index %s is not a database: replacing the file", self.path)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            os.replace(build, self.path)
+        return rebuild_in_place(self.path, build)
 
     def clear(self) -> None:
         with self._lock:
@@ -341,24 +282,6 @@ class LexicalIndex:
                 for table in ("chunk", "source", "fts"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("DELETE FROM meta WHERE key = 'generation'")
-
-
-def _remove_abandoned_builds(path: Path) -> None:
-    """Builds beside ``path`` left by processes that ended during a rebuild."""
-    for build in path.parent.glob(f".{path.name}.build-*"):
-        pid = build.name.split(".build-", 1)[1].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            build.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process
-    return True
 
 
 def _record_size(db: sqlite3.Connection) -> None:

@@ -24,7 +24,8 @@ from assistant.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
-from assistant.lexical import LexicalIndex, is_damage, one_line
+from assistant.index.follow import is_damage, one_line
+from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
 from assistant.manifest import FileEntry, Manifest, entries_from_records
 from assistant.offline import ensure_offline

@@ -416,16 +416,17 @@ def test_doctor_names_a_garbled_lexical_index_in_one_line_and_repair_says_it_onc
     assert found.returncode == 1
     lines = found.stdout.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "ok       database and vector index", "ok       files", "DAMAGED  lexical index"
+        "ok       database and vector index", "ok       files", "DAMAGED  lexical index",
+        "ok       sentence index",
     ]  # fmt: skip
-    assert lines[-1].endswith("→ run 'assistant doctor --repair'")
+    assert lines[2].endswith("→ run 'assistant doctor --repair'")
     repaired = _cli(store, "doctor", "--repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "Traceback" not in repaired.stderr
     out = repaired.stdout.strip().splitlines()
-    assert out[:2] == lines[:2]
+    assert out[:4] == lines
     assert [line for line in out if "DAMAGED" in line] == [lines[2]]
-    assert out[3:] == ["repaired: rebuilt the lexical index"]
+    assert out[4:] == ["repaired: rebuilt the lexical index"]
     assert _cli(store, "doctor").returncode == 0
 
 
@@ -502,3 +503,60 @@ def test_a_store_rebuilt_after_index_damage_answers_though_the_old_folder_stays(
     run = _cli(store, "doctor")
     assert run.returncode == 0, run.stdout
     assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
+
+
+# --- the sentence index (what reader's questions read), damaged the same ways --------------
+
+
+def garble_sentence_pages(path: Path) -> int:
+    """Random bytes over every page of the sentence index's sentences and mentions (the file
+    checkpointed first; its header and schema stay readable). Returns the pages garbled."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            p
+            for (p,) in db.execute(
+                "SELECT pageno FROM dbstat WHERE name IN ('sentence', 'mention')"
+            )
+        ]
+    rng = random.Random(5)
+    with path.open("r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(rng.randbytes(size))
+    return len(pages)
+
+
+def test_a_garbled_sentence_index_is_rebuilt_by_the_read_that_meets_it(store: Path) -> None:
+    path = store / "sentences" / "briefings.sqlite3"
+    assert garble_sentence_pages(path) >= 20
+    inode = path.stat().st_ino
+    sentences = assistant_for(store).library.sentences("zz-lighthouse.txt")
+    assert [s.text for s in sentences] == [
+        "The lighthouse keeper is Isobel Marr.", "She lights the lamp at dusk."
+    ]  # fmt: skip
+    assert path.stat().st_ino == inode  # rebuilt in place: a server reading it follows
+    assert all(f.ok for f in assistant_for(store).diagnose())
+
+
+@pytest.mark.parametrize("damage", ["pages", "header"])
+def test_doctor_names_a_damaged_sentence_index_and_repair_rebuilds_it(
+    store: Path, damage: str
+) -> None:
+    path = store / "sentences" / "briefings.sqlite3"
+    if damage == "pages":
+        garble_sentence_pages(path)
+    else:
+        garble_random_pages(path, 1, count=0)  # checkpointed
+        _garble(path, 0, 100)
+    found = _cli(store, "doctor")
+    assert found.returncode == 1
+    lines = found.stdout.strip().splitlines()
+    assert lines[-1].startswith("DAMAGED  sentence index: unreadable (")
+    assert lines[-1].endswith("→ run 'assistant doctor --repair'")
+    repaired = _cli(store, "doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "Traceback" not in repaired.stderr
+    assert repaired.stdout.strip().splitlines()[-1] == "repaired: rebuilt the sentence index"
+    assert _cli(store, "doctor").returncode == 0

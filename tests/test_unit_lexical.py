@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import lexical
+from assistant.index import follow
 from assistant.lexical import LexicalIndex, candidate_terms
 from assistant.manifest import FileEntry
 
@@ -95,13 +96,13 @@ def test_damage_is_told_apart_from_a_busy_or_read_only_file(tmp_path: Path) -> N
             busy.execute("BEGIN IMMEDIATE")
         busy.close()
         holder.execute("ROLLBACK")
-    assert not lexical.is_damage(locked.value)
+    assert not follow.is_damage(locked.value)
     path.write_bytes(b"not a database at all" * 300)
     with pytest.raises(sqlite3.DatabaseError) as garbage:
         LexicalIndex(path).generation  # noqa: B018
-    assert lexical.is_damage(garbage.value)
-    assert lexical.is_damage(sqlite3.DatabaseError("unknown lexical index version fts9"))
-    assert not lexical.is_damage(OSError("disk full"))
+    assert follow.is_damage(garbage.value)
+    assert follow.is_damage(sqlite3.DatabaseError("unknown lexical index version fts9"))
+    assert not follow.is_damage(OSError("disk full"))
 
 
 def test_a_rebuild_writes_over_the_same_file_that_others_have_open(tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_a_rebuild_writes_over_the_same_file_that_others_have_open(tmp_path: Pat
 def test_a_message_of_many_lines_is_summed_up_in_one() -> None:
     """SQLite's quick_check reports one problem a line, a hundred of them for 20 garbled
     pages: ``doctor`` shows the first two and how many more."""
-    assert lexical.one_line(ValueError("first\nsecond\n\nthird\nfourth")) == (
+    assert follow.one_line(ValueError("first\nsecond\n\nthird\nfourth")) == (
         "first; second (and 2 more)"
     )
-    assert lexical.one_line(ValueError("only")) == "only"
+    assert follow.one_line(ValueError("only")) == "only"
