@@ -176,6 +176,9 @@ def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
     def lexical_random_pages(store: Path) -> None:
         d.garble_random_pages(store / "lexical" / "briefings.sqlite3", 2)
 
+    def sentence_pages(store: Path) -> None:
+        d.garble_sentence_pages(store / "sentences" / "briefings.sqlite3")
+
     return {
         "chroma.sqlite3 truncated to half": (d.truncate_database, "rebuild"),
         "chroma.sqlite3 garbled": (d.garble_database, "rebuild"),
@@ -187,6 +190,7 @@ def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
         "lexical index garbled": (lexical_garbled, "none"),
         "lexical index: FTS5 pages garbled (file opens)": (lexical_index_pages, "none"),
         "lexical index: 20 random pages garbled": (lexical_random_pages, "doctor"),
+        "sentence index: its pages garbled": (sentence_pages, "doctor"),
         "lexical rows swapped": (lexical_swapped, "doctor"),
         "a file's chunks deleted": (missing_chunks, "doctor+ingest"),
         "manifest collection dropped": (manifest_dropped, "ingest"),
@@ -451,6 +455,19 @@ def _garbled_live(url: str, store: Path) -> Row:
                any(ANSWER not in a for a in (served, asked.stdout, again)))  # fmt: skip
 
 
+def _sentences_live(url: str, store: Path) -> Row:
+    from tests.test_store_damage import garble_sentence_pages
+
+    question = "Which countries are mentioned?"
+    _chat(url, question)  # the server has the sentence index open
+    pages = garble_sentence_pages(store / "sentences" / "briefings.sqlite3")
+    served = _chat(url, question)
+    doctor = _cli("--store", str(store), "doctor")
+    seen = f"{pages} pages garbled: server {served[:40]}; doctor rc {doctor.returncode}"
+    return Row("sentence index garbled under a running server", seen, doctor.returncode != 0,
+               "Traceback" in doctor.stderr, "Russia" not in served)  # fmt: skip
+
+
 def _settings(store: Path) -> list[Row]:
     rows = []
     for variable, value in (("ASSISTANT_DENSE_K", "5000000000"),
@@ -484,7 +501,7 @@ def serve_part(work: Path) -> list[Row]:
     try:
         wait_until_serving(url, 300)
         rows = [_forged(url), _spread(url), _before_login(url), _linked(url)]
-        rows.append(_garbled_live(url, store))
+        rows += [_garbled_live(url, store), _sentences_live(url, store)]
     finally:
         server.terminate()
         _, err = server.communicate(timeout=60)
