@@ -256,12 +256,19 @@ def heading_flags(chunk: Chunk) -> tuple[bool, ...]:
     """Which of ``chunk``'s sentences are headings, as ``chunk_document`` placed them: whole
     one-line paragraphs carried in front of the paragraph after them, or a chunk of headings
     alone. A paragraph's own last sentence is never one, whatever it looks like ("… It was
-    rebuilt in 1887" without its full stop)."""
+    rebuilt in 1887" without its full stop), nor is a list item ("- Restore power first")."""
     texts = chunk.sentence_texts()
     leading = 0
-    while leading < len(texts) and is_heading([texts[leading]]):
+    while leading < len(texts) and is_heading([texts[leading]]) and not _list_item(chunk, leading):
         leading += 1
     return (True,) * leading + (False,) * (len(texts) - leading)
+
+
+def _list_item(chunk: Chunk, index: int) -> bool:
+    """Whether sentence ``index`` of ``chunk`` is a list item: only its marker stands before it
+    on its line (a chunk opening with an item opens with its marker)."""
+    line = chunk.text[: chunk.sentences[index].start - chunk.start].rsplit("\n", 1)[-1]
+    return bool(line) and _marker_only(line)
 
 
 @dataclass(frozen=True, slots=True)

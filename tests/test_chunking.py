@@ -9,6 +9,7 @@ from assistant.chunking import (
     MAX_CHUNK_CHARS,
     chunk_document,
     fold,
+    heading_flags,
     is_heading,
     normalize,
     paragraph_blocks,
@@ -222,3 +223,24 @@ def test_chunks_of_long_sentences_close_early_and_headings_that_do_not_fit_stand
     chunks = chunk_document(_doc(long_first), chunk_size=5, chunk_overlap=1)
     assert [c.sentence_texts()[0][:12] for c in chunks] == ["## A heading", "word word wo"]
     assert [c.paragraph for c in chunks] == [1, 2]
+
+
+def test_headings_are_read_as_the_chunker_placed_them_never_a_list_item() -> None:
+    from assistant.structure import markdown_structure
+
+    raw = (
+        "## Plan\n\n- Restore power first\n- Open the bridge\n\n"
+        "The plan was agreed. It was revised in 1887\n\nCorran Point\n"
+    )
+    text, structure = markdown_structure(raw)
+    document = Document("p.md", text, content_hash(text), structure=structure)
+    flags = {
+        texts: heading_flags(chunk)
+        for chunk in chunk_document(document, chunk_size=5, chunk_overlap=1)
+        for texts in [chunk.sentence_texts()]
+    }
+    assert flags == {
+        ("## Plan", "Restore power first", "Open the bridge"): (True, False, False),
+        ("The plan was agreed.", "It was revised in 1887"): (False, False),
+        ("Corran Point",): (True,),  # a heading with nothing after it stands alone
+    }
