@@ -395,17 +395,18 @@ class Assistant:
         return None if found is None else sentence[found.start : found.end]
 
     def diagnose(self) -> list[Finding]:
-        """Check the store (database, vector index, files, lexical index); see ``doctor``."""
+        """Check the store (database, vector index, files, lexical and sentence indexes);
+        see ``doctor``."""
         from assistant.doctor import diagnose
 
-        return diagnose(self.store)
+        return diagnose(self.store, self.library)
 
     def repair(self) -> list[str]:
         """Repair what the store can repair by itself; returns what was done."""
         from assistant.doctor import repair
 
         with self._lock.writing():
-            return repair(self.store)
+            return repair(self.store, self.library)
 
     def document_text(
         self, source: str, *, around: Sequence[tuple[int, int]] = (), context: int = 2000

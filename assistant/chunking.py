@@ -16,10 +16,11 @@ from assistant.types import Chunk, Document, Span, Structure
 # Bumped whenever the same text would be cut into different chunks (2: headings join the
 # paragraph after them; 3: list items and table rows are sentences of their own, chunks carry
 # their heading path and pages; 4: a row's cells are joined by " · "; 5: a chunk opening with a
-# list item opens with its marker); cached evaluation
+# list item opens with its marker; 6: a line holding a sentence end before a lower-case word,
+# or starting "#1", is not a heading); cached evaluation
 # stores and the file records of every store are keyed by it (a changed loader changes the
 # text of files whose bytes did not change).
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
@@ -216,14 +217,58 @@ def chunk_id(source: str, text: str, occurrence: int) -> str:
 # A heading: a one-line paragraph of a few words that does not end like a sentence.
 _HEADING_MAX_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]\s*$")
+# A Markdown (ATX) heading: one to six "#" and then a space or nothing ("#1 on the list" and
+# "#hashtags" are text).
+_MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+# A sentence end (with its closing quotes or brackets) and the first letter after it.
+_STOP_THEN_LETTER = re.compile(r"[.!?…][\"'”’)\]]*\s+([^\W\d_])")
 
 
 def is_heading(sentences: list[str]) -> bool:
     """Is a paragraph a title or section heading: a Markdown heading ("## How often can rent
-    go up?"), or a short line that does not end like a sentence ("Museum Opens at Mill")?"""
+    go up?"), or a short line that does not end like a sentence ("Museum Opens at Mill") and
+    holds no sentence end inside ("… in 1887. click me" is a sentence and a link's text)?"""
     if len(sentences) != 1 or len(sentences[0].split()) > _HEADING_MAX_WORDS:
         return False
-    return sentences[0].startswith("#") or not _SENTENCE_END.search(sentences[0])
+    text = sentences[0]
+    if _MARKDOWN_HEADING.match(text):
+        return True
+    return not (_SENTENCE_END.search(text) or _holds_sentences(text))
+
+
+def _holds_sentences(text: str) -> bool:
+    """Whether ``text``, one sentence to syntok, is several once the case of the word after a
+    sentence end no longer counts. syntok ends no sentence before a lower-case word (so that
+    "approx. three" stays whole), which glues a sentence to link text or a fragment after it
+    ("… in 1887. click me"): read with that letter in capitals, syntok's own rules say whether
+    a sentence ends there ("Dr. Smith arrives" stays one)."""
+    lower = [m.start(1) for m in _STOP_THEN_LETTER.finditer(text) if m.group(1).islower()]
+    if not lower:
+        return False
+    letters = list(text)
+    for at in lower:
+        upper = letters[at].upper()
+        letters[at] = upper if len(upper) == 1 else letters[at]  # "ß" → "SS" would shift offsets
+    return len(split_sentences("".join(letters))) > 1
+
+
+def heading_flags(chunk: Chunk) -> tuple[bool, ...]:
+    """Which of ``chunk``'s sentences are headings, as ``chunk_document`` placed them: whole
+    one-line paragraphs carried in front of the paragraph after them, or a chunk of headings
+    alone. A paragraph's own last sentence is never one, whatever it looks like ("… It was
+    rebuilt in 1887" without its full stop), nor is a list item ("- Restore power first")."""
+    texts = chunk.sentence_texts()
+    leading = 0
+    while leading < len(texts) and is_heading([texts[leading]]) and not _list_item(chunk, leading):
+        leading += 1
+    return (True,) * leading + (False,) * (len(texts) - leading)
+
+
+def _list_item(chunk: Chunk, index: int) -> bool:
+    """Whether sentence ``index`` of ``chunk`` is a list item: only its marker stands before it
+    on its line (a chunk opening with an item opens with its marker)."""
+    line = chunk.text[: chunk.sentences[index].start - chunk.start].rsplit("\n", 1)[-1]
+    return bool(line) and _marker_only(line)
 
 
 @dataclass(frozen=True, slots=True)

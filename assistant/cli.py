@@ -195,26 +195,61 @@ def parse_admins(args: argparse.Namespace, logins: list[tuple[str, str]] | None)
     return admins
 
 
+def parse_proxies(text: str | None) -> tuple[str, ...]:
+    """``--forwarded-allow-ips``: comma-separated IP addresses or networks ("127.0.0.1",
+    "10.0.0.0/8", "::1") of the proxies whose X-Forwarded-For to believe; a host name or "*"
+    is refused (naming each proxy is the point)."""
+    import ipaddress
+
+    if text is None:
+        return ()
+    proxies = []
+    for item in (part.strip() for part in text.split(",")):
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise AssistantError(
+                f"--forwarded-allow-ips takes IP addresses or networks, not {item!r}."
+            ) from None
+        proxies.append(str(network) if "/" in item else str(network.network_address))
+    return tuple(proxies)
+
+
+def server_name(host: str) -> str:
+    """``--host`` as Gradio takes it and a URL shows it: an IPv6 address in brackets
+    ("::1" → "[::1]"; unbracketed, Gradio's own start-up request failed with a traceback)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[{address}]" if address.version == 6 else host
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logins = parse_auth(args)
-    admins = parse_admins(args, logins)  # both checked before the slow imports below
+    admins = parse_admins(args, logins)  # all three checked before the slow imports below
+    proxies = parse_proxies(args.forwarded_allow_ips)
     from assistant.extras import require_extra
 
     require_extra("ui")
     from ui.app import build_app, launch_options
-    from ui.login import PasswordLogin
+    from ui.login import PasswordLogin, trust_forwarded_for
 
     auth = PasswordLogin(logins) if logins else None
     bot = _assistant(args)
     demo = build_app(bot, corpus_dir=args.corpus, admins=admins)
     bot.warm_up()  # ready when the address is printed: the first question is not the slow one
-    print(f"Briefing Assistant on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    host = server_name(args.host)
+    print(f"Briefing Assistant on http://{host}:{args.port} (Ctrl-C stops it)", flush=True)
+    trust_forwarded_for(proxies)  # the login throttle counts the socket's peer unless named
     demo.launch(
-        server_name=args.host,
+        server_name=host,
         server_port=args.port,
         auth=auth,
         quiet=True,
-        **launch_options(),
+        **launch_options(login=auth is not None),
     )
     return EXIT_OK
 
@@ -481,6 +516,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--corpus", type=Path, default=Path("corpus"), help="folder uploads go to (corpus/)"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help=(
+            "comma-separated addresses or networks of your reverse proxies: only their "
+            "X-Forwarded-For is believed (default: none, the client is the socket's peer)"
+        ),
     )
     _mode_option(serve)
     serve.set_defaults(handler=cmd_serve)

@@ -3,7 +3,9 @@
 Checks, each reported in one line: Chroma's database opens and its vector index answers (in a
 child process, see ``assistant.probe``); every file the manifest lists has exactly its chunks
 and no file was left half-written; the lexical index holds, for every chunk id, the words of
-that chunk's text (order-sensitive: a row under the wrong id is caught).
+that chunk's text (order-sensitive: a row under the wrong id is caught); the sentence index
+(``assistant.index.sentences``, given a library) is readable and indexes the files the store
+lists, from the chunks it lists.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant import probe
 from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
+from assistant.index.follow import one_line
 from assistant.lexical import tokenize
 from assistant.manifest import FileEntry
 from assistant.store import ChunkStore, read_only_message
+
+if TYPE_CHECKING:
+    from assistant.answer.library import IndexedLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +48,10 @@ class Finding:
         return f"DAMAGED  {self.check}: {self.detail} → run '{self.repair}'"
 
 
-def diagnose(store: ChunkStore) -> list[Finding]:
-    """Every check's finding. The database and vector index are opened in a child process
-    first: when they are damaged, touching them here could crash this process."""
+def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[Finding]:
+    """Every check's finding (the sentence index's with ``library``). The database and
+    vector index are opened in a child process first: when they are damaged, touching them
+    here could crash this process."""
     if not store.chroma_url and (store.store_dir / "chroma.sqlite3").is_file():
         result = probe.finish(probe.start(store.store_dir, store.collection_name))
         if not result.ok and probe.read_only(result.problem):
@@ -60,11 +68,14 @@ def diagnose(store: ChunkStore) -> list[Finding]:
         return [Finding("database and vector index", False, str(exc), WRITABLE)]
     except StoreError as exc:
         return [Finding("database and vector index", False, str(exc), REBUILD)]
-    return [
+    findings = [
         Finding("database and vector index", True, f"{count} chunks, {len(entries)} files"),
         _files(store, entries),
         _lexical(store, entries),
     ]
+    if library is not None:
+        findings.append(_sentences(store, library, entries))
+    return findings
 
 
 def _chunk_ids_by_source(store: ChunkStore) -> dict[str, set[str]]:
@@ -108,7 +119,7 @@ def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
 def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
     """What is wrong with the lexical index ("" when nothing)."""
     try:
-        index = store.lexical()
+        index = store.lexical(repair=False)  # found, reported, then repaired by --repair
         index.check()
         indexed = index.sources()
         wanted = {s: e for s, e in entries.items() if e.state != "writing"}
@@ -127,7 +138,7 @@ def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
             if chunk_id in texts and tokens.get(chunk_id) != " ".join(tokenize(texts[chunk_id])):
                 return f"chunk {chunk_id[:12]}… is indexed under the words of another text"
     except Exception as exc:  # a damaged index file: reported, then rebuilt by --repair
-        return f"unreadable ({exc})"
+        return f"unreadable ({one_line(exc)})"
     return ""
 
 
@@ -138,7 +149,18 @@ def _lexical(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
     return Finding("lexical index", True, "agrees with the store, chunk by chunk")
 
 
-def repair(store: ChunkStore) -> list[str]:
+def _sentences(
+    store: ChunkStore, library: IndexedLibrary, entries: dict[str, FileEntry]
+) -> Finding:
+    problem = library.problem(entries)
+    if problem:
+        return Finding("sentence index", False, problem, REPAIR)
+    if not store.sentences_path.is_file():
+        return Finding("sentence index", True, "not built yet (the first reader's question does)")
+    return Finding("sentence index", True, "readable, indexes the files the store lists")
+
+
+def repair(store: ChunkStore, library: IndexedLibrary | None = None) -> list[str]:
     """Repair what the store can repair by itself; returns what was done. Files whose chunks
     are wrong are marked for the next ingest (their text lives in the corpus); a damaged
     database or vector index needs the corpus too (``ingest --rebuild``)."""
@@ -161,4 +183,7 @@ def repair(store: ChunkStore) -> list[str]:
         if lexical_problem(store, store.entries()):
             store.rebuild_lexical()
             done.append("rebuilt the lexical index")
+        if library is not None and library.problem(store.entries()):
+            library.rebuild()
+            done.append("rebuilt the sentence index")
     return done

@@ -5,6 +5,9 @@ the chunk ids it indexed and the manifest generation it last caught up with. Cat
 only the sources whose digest changed, so adding or removing one file costs time proportional
 to that file. Every catch-up is one SQLite transaction: a crash leaves the old index or the new
 one, never a mix; several processes may share the file (WAL, busy timeout).
+
+A damaged file (``is_damage``) is rebuilt whole from the store's texts, in place
+(``LexicalIndex.rebuild``, see ``assistant.index.follow.rebuild_in_place``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.index.follow import FOLLOW_SCHEMA, SyncReport, catch_up, generation_of
+from assistant.index.follow import (
+    FOLLOW_SCHEMA,
+    SyncReport,
+    catch_up,
+    check_file,
+    generation_of,
+    rebuild_in_place,
+)
 from assistant.index.follow import transaction as _transaction
 from assistant.manifest import FileEntry
 
@@ -220,13 +230,9 @@ class LexicalIndex:
         return out
 
     def check(self) -> None:
-        """Raise ``sqlite3.DatabaseError`` when the file is damaged."""
+        """Raise ``sqlite3.DatabaseError`` when the file is damaged (one problem a line)."""
         with self._lock:
-            db = self._connect()
-            result = db.execute("PRAGMA quick_check").fetchone()
-            if not result or result[0] != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {result[0] if result else '?'}")
-            db.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+            check_file(self._connect(), "fts")
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -250,6 +256,24 @@ class LexicalIndex:
                 "%d chunk(s) listed in the manifest are not in the store", len(report.missing)
             )
         return report
+
+    def rebuild(
+        self, generation: str | None, entries: Mapping[str, FileEntry], fetch: FetchTexts
+    ) -> SyncReport | None:
+        """Index ``entries`` afresh, in place (``rebuild_in_place``), whatever the file holds
+        now, damaged or not (None ``generation``: empty, recording none; the next use catches
+        up)."""
+        self.close()
+
+        def build(into: Path) -> SyncReport | None:
+            fresh = LexicalIndex(into)
+            try:
+                fresh._connect()
+                return None if generation is None else fresh.sync(generation, entries, fetch)
+            finally:
+                fresh.close()
+
+        return rebuild_in_place(self.path, build)
 
     def clear(self) -> None:
         with self._lock:

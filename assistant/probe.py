@@ -12,9 +12,11 @@ stored vectors are read and searched with.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -48,8 +50,11 @@ def files_problem(store_dir: Path, *, settle: float = 0.5) -> str | None:
 
 
 def _files_problem(store_dir: Path) -> str | None:
+    live = _vector_segments(store_dir)
     for header in sorted(Path(store_dir).glob("*/header.bin")):
         folder = header.parent
+        if live is not None and folder.name not in live:
+            continue  # a dropped collection's folder Chroma left behind: not read any more
         try:
             raw = header.read_bytes()
             fields = _HEADER.unpack_from(raw)
@@ -61,6 +66,21 @@ def _files_problem(store_dir: Path) -> str | None:
         if data < count * per_element or lengths < count * 4:
             return f"the vector index files in {folder.name} are shorter than their header says"
     return None
+
+
+def _vector_segments(store_dir: Path) -> frozenset[str] | None:
+    """The ids of the vector segments the store's database lists (their folders are the
+    index), read with Python's own sqlite3; None when it cannot be read (every folder is
+    then checked)."""
+    database = Path(store_dir) / "chroma.sqlite3"
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        ) as db:
+            rows = db.execute("SELECT id FROM segments WHERE scope = 'VECTOR'").fetchall()
+    except (sqlite3.Error, OSError):
+        return None
+    return frozenset(str(row[0]) for row in rows)
 
 
 def read_only(problem: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer_types import AnswerType, item_type, question_type
-from assistant.chunking import fold, is_heading
+from assistant.chunking import fold, heading_flags
 from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
 from assistant.entities import Entity, EntityRecognizer
@@ -431,9 +431,9 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
     context, never an answer."""
     found: dict[tuple[str, Span], _Candidate] = {}
     for passage in passages:
-        texts = passage.chunk.sentence_texts()
+        headings = heading_flags(passage.chunk)
         for index, score in enumerate(passage.sentence_scores):
-            if score is None or is_heading([texts[index]]):
+            if score is None or headings[index]:
                 continue
             key = (passage.chunk.source, passage.chunk.sentences[index])
             if key not in found:
@@ -469,7 +469,7 @@ def _lead_in(candidate: _Candidate) -> _Candidate | None:
     leans = passage.sentence_leans
     if index == 0 or index >= len(leans) or not leans[index]:
         return None
-    if is_heading([passage.chunk.sentence_texts()[index - 1]]):
+    if heading_flags(passage.chunk)[index - 1]:
         return None
     own = passage.sentence_scores[index - 1]
     return _Candidate(candidate.score if own is None else own, passage, index - 1)

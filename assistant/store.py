@@ -24,6 +24,7 @@ from assistant.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
+from assistant.index.follow import is_damage, one_line
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
 from assistant.manifest import FileEntry, Manifest, entries_from_records
@@ -206,6 +207,10 @@ class ChunkStore:
         # records as the write left them (None when they must be read back): the indexes
         # derived from the chunks beside the lexical one follow the store this way.
         self.followers: list[Callable[[str, Mapping[str, FileEntry] | None], object]] = []
+        # One lexical rebuild at a time in this process; ``_rebuilds`` counts them, so that a
+        # thread that met the damage before another thread's rebuild only tries again.
+        self._rebuilding = threading.Lock()
+        self._rebuilds = 0
 
     # -- connection -------------------------------------------------------------------------
 
@@ -533,48 +538,84 @@ class ChunkStore:
         ]  # fmt: skip
 
     def bm25_search(self, query: str, k: int) -> list[Hit]:
-        return [Hit(i, s) for i, s in self.lexical().search(query, k)]
+        rebuilds = self._rebuilds
+        index = self.lexical()
+        try:
+            hits = index.search(query, k)
+        except sqlite3.DatabaseError as exc:  # damaged where only a search reads
+            index = self._rebuild_lexical(exc, since=rebuilds)
+            try:
+                hits = index.search(query, k)
+            except sqlite3.DatabaseError as again:
+                raise StoreError(
+                    f"The lexical index at {self.lexical_path} is unreadable even after"
+                    f" rebuilding it ({one_line(again)})."
+                ) from None
+        return [Hit(i, s) for i, s in hits]
 
-    def lexical(self, entries: Mapping[str, FileEntry] | None = None) -> LexicalIndex:
+    def lexical(
+        self, entries: Mapping[str, FileEntry] | None = None, *, repair: bool = True
+    ) -> LexicalIndex:
         """The lexical index, caught up with the store (one cheap generation check when
         nothing changed; otherwise only the changed files are re-indexed). ``entries``: the
-        file records as they now are, when the caller knows (see ``changing``)."""
-        index = self._open_lexical()
+        file records as they now are, when the caller knows (see ``changing``). A damaged
+        index is rebuilt from the store's texts (``repair``; False: its error is raised, as
+        ``doctor`` wants to report it)."""
+        rebuilds = self._rebuilds
         generation = self.generation()
-        if index.generation != generation:
-            known = self.entries() if entries is None else entries
-            try:
-                index.sync(generation, known, self.texts)
-            except sqlite3.DatabaseError as exc:
-                logger.warning("lexical index %s unusable (%s): rebuilding", self.lexical_path, exc)
-                index = self._open_lexical(fresh=True)
-                index.sync(generation, known, self.texts)
+        index = self._lexical_index()
+        try:
+            if index.generation != generation:
+                index.sync(generation, self.entries() if entries is None else entries, self.texts)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            if not repair:
+                raise
+            index = self._rebuild_lexical(exc, since=rebuilds, entries=entries)
         return index
 
-    def _open_lexical(self, *, fresh: bool = False) -> LexicalIndex:
-        if fresh and self._lexical is not None:
-            self._lexical.close()
-            self._lexical = None
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.lexical_path}{suffix}").unlink(missing_ok=True)
+    def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
-            index = LexicalIndex(self.lexical_path)
-            try:
-                index.generation  # noqa: B018 - opens (and checks the version of) the file
-            except (sqlite3.DatabaseError, OSError) as exc:
-                if fresh:
-                    raise StoreError(
-                        f"Cannot write the lexical index at {self.lexical_path}: {exc}"
-                    ) from None
-                logger.warning("lexical index %s unusable (%s): rebuilding", self.lexical_path, exc)
-                index.close()
-                return self._open_lexical(fresh=True)
-            self._lexical = index
+            self._lexical = LexicalIndex(self.lexical_path)
             # Tidy the folder of the bm25s index this one replaced.
             shutil.rmtree(self._local_dir / "bm25", ignore_errors=True)
             shutil.rmtree(self._local_dir / "bm25-remote", ignore_errors=True)
         return self._lexical
+
+    def _rebuild_lexical(
+        self,
+        cause: BaseException | None,
+        *,
+        since: int | None = None,
+        entries: Mapping[str, FileEntry] | None = None,
+    ) -> LexicalIndex:
+        """Rebuild the lexical index from the store because of ``cause`` (None: asked to).
+        An error that is not damage (the file busy, not writable, the disk full) is one line;
+        so is a rebuild that fails. ``since``: the rebuild count when the caller met
+        ``cause``; another thread's rebuild since then is enough."""
+        where = self.lexical_path
+        if cause is not None and not is_damage(cause):
+            raise StoreError(f"Cannot use the lexical index at {where}: {one_line(cause)}.")
+        with self._rebuilding:
+            index = self._lexical_index()
+            if since is not None and self._rebuilds != since:
+                return index
+            if cause is not None:
+                logger.warning(
+                    "lexical index %s is damaged (%s): rebuilding it from the store",
+                    where, one_line(cause),
+                )  # fmt: skip
+            try:
+                index.rebuild(
+                    self.generation(), self.entries() if entries is None else entries, self.texts
+                )
+            except (sqlite3.DatabaseError, OSError) as exc:
+                reason = f" ({one_line(cause)})" if cause is not None else ""
+                raise StoreError(
+                    f"The lexical index at {where} is damaged{reason} and could not be rebuilt:"
+                    f" {one_line(exc)}."
+                ) from None
+            self._rebuilds += 1
+        return index
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -659,7 +700,12 @@ class ChunkStore:
             self._move_aside()
         self._client = self._collection = self._files = None
         self._check_state = "done"
-        self._open_lexical(fresh=True)
+        try:  # empty, whatever it held (the next use catches up with the new records)
+            self._lexical_index().rebuild(None, {}, self.texts)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(
+                f"Cannot write the lexical index at {self.lexical_path}: {one_line(exc)}."
+            ) from None
 
     def _move_aside(self) -> None:
         n = 1
@@ -675,5 +721,4 @@ class ChunkStore:
 
     def rebuild_lexical(self) -> None:
         """Index every file again from the store's texts."""
-        index = self._open_lexical(fresh=True)
-        index.sync(self.generation(), self.entries(), self.texts)
+        self._rebuild_lexical(None)

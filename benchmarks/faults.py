@@ -1,13 +1,16 @@
-"""Fault injection: kill -9 during ingest, damaged stores, hostile uploads — is anything lost,
-does any traceback reach the user, is any answer wrong?
+"""Fault injection: kill -9 during ingest, damaged stores, hostile uploads, a hostile client
+of `assistant serve` — is anything lost, does any traceback reach the user, is any answer
+(or any door) wrong?
 
-    .venv/bin/python benchmarks/faults.py            # all three parts (a few minutes)
+    .venv/bin/python benchmarks/faults.py            # all four parts (several minutes)
     .venv/bin/python benchmarks/faults.py --part kill
 
 Uses real Chroma stores in a temp folder and real processes (SIGKILL at named moments, see
 tests/crash_ingest.py); the embedder is the word-hashing one from there, so the figures are
-about the store, not the model. Prints one table per part and a total line; exit code 1 when
-any row lost data, showed a traceback or answered wrongly.
+about the store, not the model — except the serve part, which runs `assistant serve --auth`
+with the packaged models on a small real store and counts a door that opens (a login during
+a lockout, a route answering before login) as a wrong answer. Prints one table per part and
+a total line; exit code 1 when any row lost data, showed a traceback or answered wrongly.
 """
 
 from __future__ import annotations
@@ -167,6 +170,15 @@ def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
     def threshold_nan(store: Path) -> None:
         (store / "calibration.json").write_text('{"abstain_threshold": NaN}', encoding="utf-8")
 
+    def lexical_index_pages(store: Path) -> None:
+        d.garble_lexical_pages(store / "lexical" / "briefings.sqlite3")
+
+    def lexical_random_pages(store: Path) -> None:
+        d.garble_random_pages(store / "lexical" / "briefings.sqlite3", 2)
+
+    def sentence_pages(store: Path) -> None:
+        d.garble_sentence_pages(store / "sentences" / "briefings.sqlite3")
+
     return {
         "chroma.sqlite3 truncated to half": (d.truncate_database, "rebuild"),
         "chroma.sqlite3 garbled": (d.garble_database, "rebuild"),
@@ -176,6 +188,9 @@ def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
         "HNSW segment folder deleted": (d.delete_segment, "rebuild"),
         "lexical index deleted": (lexical_deleted, "none"),
         "lexical index garbled": (lexical_garbled, "none"),
+        "lexical index: FTS5 pages garbled (file opens)": (lexical_index_pages, "none"),
+        "lexical index: 20 random pages garbled": (lexical_random_pages, "doctor"),
+        "sentence index: its pages garbled": (sentence_pages, "doctor"),
         "lexical rows swapped": (lexical_swapped, "doctor"),
         "a file's chunks deleted": (missing_chunks, "doctor+ingest"),
         "manifest collection dropped": (manifest_dropped, "ingest"),
@@ -290,10 +305,216 @@ def render(title: str, rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# --- serve: a hostile client of `assistant serve --auth` (issue 21) -------------------------
+
+PASSWORD = "r1ght-horse"
+ZEPHYR = "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887."
+# Routes that answered before login on 81f78b5, and others; each must be 401 at once.
+BEFORE_LOGIN = (
+    "manifest.json", "openapi.json", "config", "robots.txt", "gradio_api/info",
+    "gradio_api/heartbeat/abcdef", "gradio_api/startup-events", "gradio_api/app_id",
+    "gradio_api/token", "gradio_api/user", "gradio_api/queue/data?session_hash=abcdef",
+    "no/such/route",
+)  # fmt: skip
+
+
+def _serve_corpus(folder: Path) -> Path:
+    """The briefing, 40 generated files (400 chunks: a lexical file of ~80 pages), the
+    planted keeper, and a sentence followed by link text as .txt and in an HTML page."""
+    import random
+
+    from tests.test_store_damage import WORDS
+
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "corpus" / "briefing.txt", folder / "briefing.txt")
+    rng = random.Random(7)
+    for f in range(40):
+        paragraphs = [
+            " ".join(
+                " ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + f" code {f}{p}{s}."
+                for s in range(5)
+            )
+            for p in range(10)
+        ]
+        (folder / f"doc{f:03d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    (folder / "zz-lighthouse.txt").write_text(
+        "The lighthouse keeper is Isobel Marr. She lights the lamp at dusk.", encoding="utf-8"
+    )
+    (folder / "zephyr.txt").write_text(f"{ZEPHYR} click me\n", encoding="utf-8")
+    (folder / "harbour.html").write_text(
+        "<html><body><h1>Harbour</h1><p>The harbour pilot is Ilse Varga. "
+        "<a href='https://example.org/'>read more</a></p></body></html>",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def _login(url: str, user: str, password: str, headers: dict[str, str] | None = None) -> Any:
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=30) as client:
+        return client.post(
+            "login", data={"username": user, "password": password}, headers=headers or {}
+        )
+
+
+def _forged(url: str) -> Row:
+    codes = [
+        _login(url, "alice", "wrong", {"X-Forwarded-For": f"10.9.9.{n}"}).status_code
+        for n in range(5)
+    ]
+    spellings = [{"X-Forwarded-For": "10.9.9.99"}, {"Forwarded": "for=10.9.9.9"},
+                 {"X-Real-IP": "10.9.9.9"}, {"X-Forwarded-For": "::1"}]  # fmt: skip
+    right = [_login(url, "alice", PASSWORD, h) for h in spellings]
+    waits = [int(r.headers.get("Retry-After", 0)) for r in right]
+    opened = any(r.status_code == 200 for r in right)
+    seen = f"5 wrong: {codes}; right password, 4 forged headers: " + ", ".join(
+        f"{r.status_code}/{w}s" for r, w in zip(right, waits, strict=True)
+    )
+    doubling = waits == [60, 120, 240, 480]
+    other = _login(url, "carol", PASSWORD).status_code  # another user (clears the address)
+    wrong = opened or not doubling or other != 200
+    return Row("forged X-Forwarded-For during a lockout", seen, False, False, wrong)
+
+
+def _spread(url: str) -> Row:
+    codes = [
+        _login(url, "bob", f"guess-{n}", {"X-Forwarded-For": f"10.0.{n}.1"}).status_code
+        for n in range(15)
+    ]
+    clear = _login(url, "carol", PASSWORD).status_code  # also clears this address's count
+    seen = f"15 wrong from 15 forged addresses: {codes.count(400)}x400, {codes.count(429)}x429"
+    return Row("wrong passwords from forged addresses", seen, False, False,
+               429 not in codes or clear != 200)  # fmt: skip
+
+
+def _before_login(url: str) -> Row:
+    import httpx
+
+    opened = []
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for path in BEFORE_LOGIN:
+            try:
+                status = client.get(path).status_code
+            except httpx.TimeoutException:
+                status = 0  # held open
+            if status != 401:
+                opened.append(f"{path} {status}")
+        page = client.get("")
+    leaked = "/chat" in page.text or page.status_code != 200
+    seen = f"{len(BEFORE_LOGIN) - len(opened)} of {len(BEFORE_LOGIN)} routes 401 at once" + (
+        f"; open: {', '.join(opened)}" if opened else ""
+    )
+    return Row("routes before login", seen, False, False, bool(opened) or leaked)
+
+
+def _chat(url: str, question: str) -> str:
+    from gradio_client import Client
+
+    client = Client(url, auth=("dave", PASSWORD), verbose=False)
+    return str(client.predict(question, api_name="/chat")["answer"])
+
+
+def _linked(url: str) -> Row:
+    answers = [
+        _chat(url, "Who rebuilt the Zephyr lighthouse?"),
+        _chat(url, "Who is the harbour pilot?"),
+    ]
+    wrong = "Quillon Marr" not in answers[0] or "Ilse Varga" not in answers[1]
+    return Row("a sentence followed by link text (.txt, .html)",
+               " / ".join(a[:45] for a in answers), False, False, wrong)  # fmt: skip
+
+
+def _garbled_live(url: str, store: Path) -> Row:
+    from tests.test_store_damage import garble_lexical_pages, garble_random_pages
+
+    path = store / "lexical" / "briefings.sqlite3"
+    _chat(url, QUESTION)  # the server has the index open
+    pages = garble_lexical_pages(path)
+    served = _chat(url, QUESTION)
+    asked = _cli("--store", str(store), "ask", QUESTION)
+    garble_random_pages(path, 2)  # and 20 random pages, as the issue's probe did
+    again = _chat(url, QUESTION)
+    repaired = _cli("--store", str(store), "doctor", "--repair")
+    doctor = _cli("--store", str(store), "doctor")
+    seen = (
+        f"{pages} FTS5 pages garbled: server {served[:14]} / ask {asked.stdout[:14]}; then 20"
+        f" random: server {again[:14]}; doctor --repair rc {repaired.returncode}"
+    )
+    return Row("lexical index garbled under a running server", seen, doctor.returncode != 0,
+               "Traceback" in asked.stderr + repaired.stderr + doctor.stderr,
+               any(ANSWER not in a for a in (served, asked.stdout, again)))  # fmt: skip
+
+
+def _sentences_live(url: str, store: Path) -> Row:
+    from tests.test_store_damage import garble_sentence_pages
+
+    question = "Which countries are mentioned?"
+    _chat(url, question)  # the server has the sentence index open
+    pages = garble_sentence_pages(store / "sentences" / "briefings.sqlite3")
+    served = _chat(url, question)
+    doctor = _cli("--store", str(store), "doctor")
+    seen = f"{pages} pages garbled: server {served[:40]}; doctor rc {doctor.returncode}"
+    return Row("sentence index garbled under a running server", seen, doctor.returncode != 0,
+               "Traceback" in doctor.stderr, "Russia" not in served)  # fmt: skip
+
+
+def _settings(store: Path) -> list[Row]:
+    rows = []
+    for variable, value in (("ASSISTANT_DENSE_K", "5000000000"),
+                            ("ASSISTANT_ONNX_THREADS", "100000")):  # fmt: skip
+        run = _cli("--store", str(store), "ask", QUESTION, env={variable: value})
+        line = run.stderr.strip()
+        one_line = len(line.splitlines()) == 1 and run.returncode == 1
+        named = variable in line and "store" not in line
+        rows.append(Row(f"{variable}={value}", line[:70], False, "Traceback" in line,
+                        not (one_line and named)))  # fmt: skip
+    return rows
+
+
+def serve_part(work: Path) -> list[Row]:
+    from tests.ui_server import free_port, wait_until_serving
+
+    corpus = _serve_corpus(work / "serve-corpus")
+    store = work / "serve-store"
+    ingest = _cli("--store", str(store), "ingest", "-q", str(corpus))
+    if ingest.returncode != 0:
+        return [Row("ingest for serve", ingest.stderr.strip()[:80], True, True, False)]
+    logins = work / "logins.txt"
+    logins.write_text("".join(f"{u}:{PASSWORD}\n" for u in ("alice", "bob", "carol", "dave")))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "--store", str(store), "serve", "--port",
+         str(port), "--auth-file", str(logins), "--corpus", str(corpus)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_serving(url, 300)
+        rows = [_forged(url), _spread(url), _before_login(url), _linked(url)]
+        rows += [_garbled_live(url, store), _sentences_live(url, store)]
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    if "Traceback" in err:
+        rows.append(Row("the server's own output", err.strip()[-80:], False, True, False))
+    return rows + _settings(store)
+
+
 PARTS: dict[str, Callable[[Path], list[Row]]] = {
     "kill": kill_part,
     "damage": damage_part,
     "uploads": uploads_part,
+    "serve": serve_part,
 }
 
 

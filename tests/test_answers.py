@@ -222,3 +222,30 @@ def test_preload_loads_both_onnx_models_in_the_background(briefing_store: Path) 
     assert embedder._session is not None
     assert reranker._session is not None
     assert "Xi Jinping" in fresh.ask("Who attended the parade?").text
+
+
+ZEPHYR = "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887."
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("zephyr.txt", f"{ZEPHYR} click me\n"),
+        (
+            "zephyr.html",
+            f"<html><body><h1>Zephyr</h1><p>{ZEPHYR} <a href='https://example.org/'>click me"
+            "</a></p><p>It stands on a cliff above the bay.</p></body></html>",
+        ),
+    ],
+)
+def test_a_sentence_followed_by_link_text_is_read(tmp_path: Path, name: str, text: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    fresh = Assistant(store_dir=tmp_path / "store")
+    fresh.ingest([corpus])
+    answer = fresh.ask("Who rebuilt the Zephyr lighthouse?")
+    assert not answer.abstained, answer.text
+    assert answer.short is not None
+    assert answer.short.text == "Quillon Marr"
+    assert answer.citations[0].quote.startswith(ZEPHYR)

@@ -9,6 +9,8 @@ from assistant.chunking import (
     MAX_CHUNK_CHARS,
     chunk_document,
     fold,
+    heading_flags,
+    is_heading,
     normalize,
     paragraph_blocks,
     paragraph_spans,
@@ -131,6 +133,28 @@ def test_a_one_sentence_paragraph_that_ends_like_a_sentence_is_not_a_heading() -
     assert [c.text for c in chunks] == ["Short and complete.", "Next paragraph here. And more."]
 
 
+def test_a_sentence_glued_to_lower_case_words_is_text_not_a_heading() -> None:
+    # syntok ends no sentence before a lower-case word, so a sentence and the link text after
+    # it are one "sentence" that does not end like one: prose, all the same.
+    text = "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887. click me"
+    assert [len(split_sentences(text))] == [1]
+    assert not is_heading([text])
+    assert not is_heading(["It was approved in March! read more"])
+    assert [c.text for c in chunk_document(_doc(f"{text}\n\nNext one."), chunk_size=3,
+                                           chunk_overlap=1)] == [text, "Next one."]  # fmt: skip
+    # Titles stay titles, abbreviations (syntok's) included.
+    for title in ("Museum Opens at Mill", "Dr. Smith arrives in Leith", "## Version 2.1"):
+        assert is_heading([title]), title
+
+
+def test_a_hash_mark_makes_a_heading_only_as_markdown_writes_one() -> None:
+    assert is_heading(["# Brannoch Island"])
+    assert is_heading(["###### Deep?"])
+    assert is_heading(["#"])
+    assert not is_heading(["#1 on the list was Quillon Marr."])
+    assert not is_heading(["#hashtags were everywhere that year."])
+
+
 def test_a_markdown_heading_is_a_heading_even_as_a_question() -> None:
     text = "## How often can rent go up?\n\nRent may rise once a year. Notice is two months."
     chunks = chunk_document(_doc(text), chunk_size=5, chunk_overlap=1)
@@ -199,3 +223,24 @@ def test_chunks_of_long_sentences_close_early_and_headings_that_do_not_fit_stand
     chunks = chunk_document(_doc(long_first), chunk_size=5, chunk_overlap=1)
     assert [c.sentence_texts()[0][:12] for c in chunks] == ["## A heading", "word word wo"]
     assert [c.paragraph for c in chunks] == [1, 2]
+
+
+def test_headings_are_read_as_the_chunker_placed_them_never_a_list_item() -> None:
+    from assistant.structure import markdown_structure
+
+    raw = (
+        "## Plan\n\n- Restore power first\n- Open the bridge\n\n"
+        "The plan was agreed. It was revised in 1887\n\nCorran Point\n"
+    )
+    text, structure = markdown_structure(raw)
+    document = Document("p.md", text, content_hash(text), structure=structure)
+    flags = {
+        texts: heading_flags(chunk)
+        for chunk in chunk_document(document, chunk_size=5, chunk_overlap=1)
+        for texts in [chunk.sentence_texts()]
+    }
+    assert flags == {
+        ("## Plan", "Restore power first", "Open the bridge"): (True, False, False),
+        ("The plan was agreed.", "It was revised in 1887"): (False, False),
+        ("Corran Point",): (True,),  # a heading with nothing after it stands alone
+    }

@@ -80,6 +80,26 @@ def test_user_errors_are_one_line_with_exit_1(briefing_store: Path, tmp_path: Pa
     assert not (tmp_path / "none").exists()
 
 
+def test_an_out_of_range_setting_is_named_not_blamed_on_the_store(briefing_store: Path) -> None:
+    for variable, value, name in [
+        ("ASSISTANT_DENSE_K", "5000000000", "dense_k"),
+        ("ASSISTANT_ONNX_THREADS", "100000", "onnx_threads"),
+        ("ASSISTANT_TOP_K", "1000000000", "top_k"),
+    ]:
+        os.environ[variable] = value
+        try:
+            result = run_cli("--store", str(briefing_store), "ask", "Who attended the parade?")
+        finally:
+            del os.environ[variable]
+        assert result.returncode == 1, result.stdout
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"error: Invalid setting: {name} must be "), lines[0]
+        assert f"({variable})" in lines[0]
+        assert value in lines[0]
+        assert "store" not in lines[0]
+
+
 def test_binary_file_ingest_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     blob = tmp_path / "blob.txt"
     blob.write_bytes(b"\x00\xff" * 100)

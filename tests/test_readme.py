@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import build_parser, route_eval
-from assistant.config import Settings
+from assistant.config import Settings, setting_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -469,6 +469,23 @@ def link_problems(path: Path) -> list[str]:
 
 CONFIGURATION = ROOT / "docs" / "configuration.md"
 _SETTING_ROW = re.compile(r"^\| `([A-Z0-9_]+)` \| ([^|]+) \|", re.MULTILINE)
+_RANGE_CELL = re.compile(r"^\| `([A-Z0-9_]+)` \| [^|]+ \| ([^|]+) \|", re.MULTILINE)
+
+
+def _range_problems(text: str) -> list[str]:
+    """A bounded setting's range cell names both of its field's bounds ("1 – 1,000")."""
+    cells = dict(_RANGE_CELL.findall(text))
+    problems = []
+    for name in Settings.model_fields:
+        low, high, _ = setting_bounds(name)
+        cell = cells.get(name.upper(), "")
+        for bound in (low, high):
+            if bound is None:
+                continue
+            written = str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+            if written not in cell.replace(",", ""):
+                problems.append(f"{name.upper()}: the range {cell.strip()!r} misses {written}")
+    return problems
 
 
 def _cell_value(cell: str) -> object:
@@ -505,7 +522,7 @@ def configuration_problems(text: str) -> list[str]:
         for name in documented
         if name not in Settings.model_fields and not name.startswith("assistant_")
     ]
-    return problems
+    return problems + _range_problems(text)
 
 
 # -- the README ---------------------------------------------------------------------------------
@@ -632,3 +649,4 @@ def test_configuration_checker_catches_a_wrong_or_missing_setting() -> None:
     assert configuration_problems(page.replace("| `TOP_K` | 5 |", "| `TOP_K` | 8 |"))
     assert configuration_problems(page.replace("| `TOP_K` |", "| `TOP_N` |"))
     assert configuration_problems(page.replace("`LLM_TIMEOUT`", "`LLM_DEADLINE`"))
+    assert configuration_problems(page.replace("| 1 – 1,000 |", "| > 0 |"))

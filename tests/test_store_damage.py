@@ -4,6 +4,7 @@ index lives in HNSW files; the word-hashing embedder of tests/crash_ingest.py.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -354,3 +355,208 @@ def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -
     assert "is read-only" in str(error)
     assert "--rebuild" not in str(error)
     assert "--rebuild" in str(store.damaged(RuntimeError("database disk image is malformed")))
+
+
+# --- a lexical index whose pages are garbled: the file opens, a search fails --------------
+
+
+def garble_lexical_pages(path: Path) -> int:
+    """Random bytes over every page of the FTS5 index's data (its ``fts_data`` table), the
+    file checkpointed first: the header, the schema and the small tables stay readable, so
+    the file opens and the damage shows only when a search reads the index. Returns the
+    number of pages garbled."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name = 'fts_data'")]
+    rng = random.Random(3)
+    with path.open("r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(rng.randbytes(size))
+    return len(pages)
+
+
+def garble_random_pages(path: Path, seed: int, count: int = 20) -> None:
+    """Random bytes over ``count`` random pages of the file, its first page kept (as the
+    issue's probe did: the file still opens)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    rng = random.Random(seed)
+    with path.open("r+b") as handle:
+        for page in rng.sample(range(1, path.stat().st_size // size), count):
+            handle.seek(page * size)
+            handle.write(rng.randbytes(size))
+
+
+def test_a_lexical_index_garbled_in_its_pages_is_rebuilt_by_the_question(store: Path) -> None:
+    path = store / "lexical" / "briefings.sqlite3"
+    assert garble_lexical_pages(path) >= 20
+    answer = assistant_for(store).ask("Who is the lighthouse keeper?")
+    assert "Isobel Marr" in answer.text
+    assert all(f.ok for f in assistant_for(store).diagnose())
+
+
+@pytest.mark.parametrize("damage", ["index pages", "random pages 2", "random pages 7", "header"])
+def test_doctor_names_a_garbled_lexical_index_in_one_line_and_repair_says_it_once(
+    store: Path, damage: str
+) -> None:
+    """``doctor`` reports what it finds (it does not rebuild on its way, as a question
+    does); ``--repair`` rebuilds."""
+    path = store / "lexical" / "briefings.sqlite3"
+    if damage == "index pages":
+        garble_lexical_pages(path)
+    elif damage == "header":
+        garble_random_pages(path, 1, count=0)  # checkpointed: all in the file
+        _garble(path, 0, 100)
+    else:
+        garble_random_pages(path, int(damage.split()[-1]))
+    found = _cli(store, "doctor")
+    assert found.returncode == 1
+    lines = found.stdout.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "ok       database and vector index", "ok       files", "DAMAGED  lexical index",
+        "ok       sentence index",
+    ]  # fmt: skip
+    assert lines[2].endswith("→ run 'assistant doctor --repair'")
+    repaired = _cli(store, "doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "Traceback" not in repaired.stderr
+    out = repaired.stdout.strip().splitlines()
+    assert out[:4] == lines
+    assert [line for line in out if "DAMAGED" in line] == [lines[2]]
+    assert out[4:] == ["repaired: rebuilt the lexical index"]
+    assert _cli(store, "doctor").returncode == 0
+
+
+_HOLDER = """
+import sys
+from pathlib import Path
+from tests.crash_ingest import assistant_for
+
+bot = assistant_for(Path(sys.argv[1]))
+for line in sys.stdin:
+    print(bot.ask(line.strip()).text, flush=True)
+"""
+
+
+def test_a_process_holding_the_index_open_answers_after_another_rebuilt_it(store: Path) -> None:
+    """Two processes share the lexical file: the one that meets the damage rebuilds it in
+    place (SQLite's backup API), and the other, its connection open all along, reads the
+    rebuilt index (not a file that is gone); then the other way round."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(store)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert holder.stdin is not None
+    assert holder.stdout is not None
+    try:
+
+        def held(question: str) -> str:
+            holder.stdin.write(question + "\n")
+            holder.stdin.flush()
+            return holder.stdout.readline()
+
+        assert "Isobel Marr" in held("Who is the lighthouse keeper?")
+        path = store / "lexical" / "briefings.sqlite3"
+        garble_lexical_pages(path)
+        inode = path.stat().st_ino
+        assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
+        assert path.stat().st_ino == inode  # the same file, rebuilt: no one is left behind
+        assert "Isobel Marr" in held("Who is the keeper of the lighthouse?")
+        garble_lexical_pages(path)
+        assert "Isobel Marr" in held("Who is the lighthouse keeper?")  # the holder rebuilds
+        assert "Isobel Marr" in assistant_for(store).ask("Who keeps the lighthouse?").text
+        assert all(f.ok for f in assistant_for(store).diagnose())
+    finally:
+        _, err = holder.communicate(timeout=120)  # closes its input: it ends
+    assert holder.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_ask_on_a_garbled_lexical_index_answers_without_a_traceback(
+    briefing_store: Path, tmp_path: Path
+) -> None:
+    """The CLI with the real models, on a real store."""
+    copy = tmp_path / "store"
+    shutil.copytree(briefing_store, copy)
+    garble_lexical_pages(copy / "lexical" / "briefings.sqlite3")
+    run = _cli(copy, "ask", "Who attended the parade?")
+    assert run.returncode == 0, run.stderr
+    assert "Xi Jinping" in run.stdout
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) <= 1, run.stderr  # the rebuild, in one line
+
+
+@pytest.mark.parametrize("damage", ["truncated vectors", "garbled index header"])
+def test_a_store_rebuilt_after_index_damage_answers_though_the_old_folder_stays(
+    store: Path, pristine: tuple[Path, Path], damage: str
+) -> None:
+    """Chroma leaves a damaged segment's folder behind when the collection is dropped: the
+    index check reads only the folders of the segments the database lists."""
+    DAMAGE[damage](store)
+    stale = _segment(store).name
+    assistant_for(store).ingest([pristine[1]], rebuild=True)
+    assert (store / stale).is_dir()  # still there, no longer a segment of the store
+    run = _cli(store, "doctor")
+    assert run.returncode == 0, run.stdout
+    assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
+
+
+# --- the sentence index (what reader's questions read), damaged the same ways --------------
+
+
+def garble_sentence_pages(path: Path) -> int:
+    """Random bytes over every page of the sentence index's sentences and mentions (the file
+    checkpointed first; its header and schema stay readable). Returns the pages garbled."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            p
+            for (p,) in db.execute(
+                "SELECT pageno FROM dbstat WHERE name IN ('sentence', 'mention')"
+            )
+        ]
+    rng = random.Random(5)
+    with path.open("r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(rng.randbytes(size))
+    return len(pages)
+
+
+def test_a_garbled_sentence_index_is_rebuilt_by_the_read_that_meets_it(store: Path) -> None:
+    path = store / "sentences" / "briefings.sqlite3"
+    assert garble_sentence_pages(path) >= 20
+    inode = path.stat().st_ino
+    sentences = assistant_for(store).library.sentences("zz-lighthouse.txt")
+    assert [s.text for s in sentences] == [
+        "The lighthouse keeper is Isobel Marr.", "She lights the lamp at dusk."
+    ]  # fmt: skip
+    assert path.stat().st_ino == inode  # rebuilt in place: a server reading it follows
+    assert all(f.ok for f in assistant_for(store).diagnose())
+
+
+@pytest.mark.parametrize("damage", ["pages", "header"])
+def test_doctor_names_a_damaged_sentence_index_and_repair_rebuilds_it(
+    store: Path, damage: str
+) -> None:
+    path = store / "sentences" / "briefings.sqlite3"
+    if damage == "pages":
+        garble_sentence_pages(path)
+    else:
+        garble_random_pages(path, 1, count=0)  # checkpointed
+        _garble(path, 0, 100)
+    found = _cli(store, "doctor")
+    assert found.returncode == 1
+    lines = found.stdout.strip().splitlines()
+    assert lines[-1].startswith("DAMAGED  sentence index: unreadable (")
+    assert lines[-1].endswith("→ run 'assistant doctor --repair'")
+    repaired = _cli(store, "doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "Traceback" not in repaired.stderr
+    assert repaired.stdout.strip().splitlines()[-1] == "repaired: rebuilt the sentence index"
+    assert _cli(store, "doctor").returncode == 0

@@ -6,7 +6,6 @@ import html
 import json
 import re
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -276,11 +275,13 @@ def test_the_server_refuses_changes_forged_by_a_user_who_is_not_an_admin(
 
 
 def test_login_locks_out_after_five_failures_even_the_right_password(tmp_path: Path) -> None:
-    from ui.login import LoginThrottle, PasswordLogin
+    """Through Gradio's own login form, on an injected clock (the lockout's timing)."""
+    from ui.login import PasswordLogin
 
+    now = [1000.0]
     corpus = briefing_corpus(tmp_path)
     bot = Assistant(store_dir=tmp_path / "store")
-    auth = PasswordLogin([("reader", "s3cret")], throttle=LoginThrottle(lockout=1.5))
+    auth = PasswordLogin([("reader", "s3cret")], lockout=2, clock=lambda: now[0])
     with running_app(bot, corpus, auth=auth) as url, httpx.Client(base_url=url) as client:
 
         def login(password: str) -> httpx.Response:
@@ -289,13 +290,13 @@ def test_login_locks_out_after_five_failures_even_the_right_password(tmp_path: P
         assert [login(f"guess-{i}").status_code for i in range(5)] == [400] * 5
         locked = login("s3cret")
         assert locked.status_code == 429
-        assert locked.json()["detail"] == "Too many failed logins: try again in 2 seconds."
-        assert locked.headers["Retry-After"] == "2"
+        assert locked.json()["detail"] == "Too many failed logins: try again in 4 seconds."
+        assert locked.headers["Retry-After"] == "4"  # 2, doubled by this refused try
         # The lockout is per user name and client address: another address may still log in.
         elsewhere = httpx.HTTPTransport(local_address="127.0.0.2")
         with httpx.Client(base_url=url, transport=elsewhere) as other:
             assert other.post("login", data={"username": "reader", "password": "s3cret"}).is_success
-        time.sleep(1.6)  # the lockout began before the refused attempt
+        now[0] += 4
         assert login("s3cret").status_code == 200
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chunking import MAX_CHUNK_CHARS, chunk_document, fold
-from assistant.config import load_settings
+from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError, InvalidQuestionError, UnsupportedFileError
 from assistant.loading import content_hash, html_to_text, read_document
 from assistant.types import Chunk, Document, Turn
@@ -106,7 +106,9 @@ def test_settings_from_the_environment_are_checked_too(
     ("name", "value"), [("onnx_threads", 0), ("max_file_bytes", 0), ("max_file_bytes", -5)]
 )
 def test_settings_refuse_counts_below_one(name: str, value: int) -> None:
-    with pytest.raises(ConfigError, match=rf"{name} must be greater than 0\. .* is {value}$"):
+    with pytest.raises(
+        ConfigError, match=rf"{name} must be a whole number between 1 and .* is {value}$"
+    ):
         load_settings(**{name: value})
 
 
@@ -121,13 +123,14 @@ def test_settings_refuse_counts_below_one(name: str, value: int) -> None:
     ],
 )
 def test_document_limits_are_settings_with_ranges(name: str, value: int, bounds: str) -> None:
-    with pytest.raises(ConfigError, match=rf"{name} must be between {bounds}\. .* is {value}$"):
+    message = rf"{name} must be a whole number between {bounds} .* is {value}$"
+    with pytest.raises(ConfigError, match=message):
         load_settings(**{name: value})
 
 
 @pytest.mark.parametrize("value", [0, -1, 3601])
 def test_parse_timeout_is_a_number_of_seconds_up_to_an_hour(value: float) -> None:
-    message = rf"parse_timeout must be .* at most 3600\. .* is {value}\.0$"
+    message = rf"parse_timeout must be .* at most 3600 .* is {value}\.0$"
     with pytest.raises(ConfigError, match=message):
         load_settings(parse_timeout=value)
 
@@ -136,6 +139,75 @@ def test_read_limits_come_from_the_settings() -> None:
     limits = load_settings(max_pages=7, parse_timeout=2.5, max_file_bytes=9).read_limits()
     assert (limits.max_pages, limits.timeout, limits.max_bytes) == (7, 2.5, 9)
     assert limits.max_document_bytes == 50_000_000
+
+
+def _numeric_settings() -> list[str]:
+    return [
+        name
+        for name, field in Settings.model_fields.items()
+        if field.annotation in (int, float, float | None)
+    ]
+
+
+def _limits(name: str) -> tuple[float | None, float | None]:
+    low = high = None
+    for rule in Settings.model_fields[name].metadata:
+        low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
+        low = getattr(rule, "gt", None) if getattr(rule, "gt", None) is not None else low
+        high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
+    return low, high
+
+
+# Numbers whose range is checked across fields or allows inf on purpose (tested above).
+_OWN_RULES = {"abstain_threshold", "bold_threshold", "rerank_context_margin"}
+
+
+@pytest.mark.parametrize("name", _numeric_settings())
+def test_every_numeric_setting_has_a_documented_range(name: str) -> None:
+    if name in _OWN_RULES:
+        assert Settings.model_fields[name].description, name
+        return
+    low, high = _limits(name)
+    assert low is not None, f"{name} has no lower bound"
+    assert high is not None, f"{name} has no upper bound"
+    assert Settings.model_fields[name].description, f"{name} is not described"
+
+
+@pytest.mark.parametrize("name", sorted(set(_numeric_settings()) - _OWN_RULES))
+def test_every_numeric_setting_is_refused_beyond_its_range_by_name(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    low, high = _limits(name)
+    assert low is not None
+    assert high is not None
+    whole = Settings.model_fields[name].annotation is int
+    variable = f"ASSISTANT_{name.upper()}"
+    for beyond in (high * 1000 + 1, low - 1):
+        value = str(int(beyond)) if whole else str(float(beyond))
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(ConfigError) as refused:
+            load_settings()
+        message = str(refused.value)
+        assert message.startswith(f"Invalid setting: {name} must be "), message
+        assert f"({variable}). " in message, message
+        assert message.endswith(f"Currently, {name} is {value}"), message
+    monkeypatch.delenv(variable)
+    # Both ends are accepted (a lowest given as gt is excluded; overlap stays under size).
+    others = {"chunk_size": {"chunk_overlap": 0}, "chunk_overlap": {"chunk_size": 50}}
+    excluded = any(getattr(r, "gt", None) is not None for r in Settings.model_fields[name].metadata)
+    for value in (high, low + 1 if excluded else low):
+        assert getattr(load_settings(**others.get(name, {}), **{name: value}), name) == value
+
+
+def test_the_store_and_model_numbers_have_sane_upper_limits() -> None:
+    assert _limits("dense_k")[1] == 1000
+    assert _limits("onnx_threads")[1] == 256
+    with pytest.raises(
+        ConfigError,
+        match=r"dense_k must be a whole number between 1 and 1,000"
+        r" \(ASSISTANT_DENSE_K\)\. Currently, dense_k is 5000000000$",
+    ):
+        load_settings(dense_k=5_000_000_000)
 
 
 def test_settings_keep_sane_numbers_and_never_abstaining() -> None:
@@ -148,7 +220,9 @@ def test_settings_keep_sane_numbers_and_never_abstaining() -> None:
 
 
 def test_settings_name_the_value_of_a_field_of_the_wrong_type() -> None:
-    with pytest.raises(ConfigError, match=r"^Invalid setting top_k: .* Currently, it is 'x'$"):
+    with pytest.raises(
+        ConfigError, match=r"^Invalid setting top_k: .*\(ASSISTANT_TOP_K\)\. Currently, it is 'x'$"
+    ):
         load_settings(top_k="x")
 
 
@@ -159,6 +233,18 @@ def test_a_non_finite_calibrated_threshold_is_refused(tmp_path: Path, value: str
     with pytest.raises(
         ConfigError, match=rf"gives abstain_threshold {shown}; it must be a finite number"
     ):
+        load_settings(store_dir=tmp_path).threshold()
+
+
+def test_a_threshold_beyond_the_log_odds_range_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"abstain_threshold must be a finite number between -100"
+        r" and 100, .*\(ASSISTANT_ABSTAIN_THRESHOLD\)\. .* is 1000000000\.0$",
+    ):
+        load_settings(abstain_threshold=1e9)
+    (tmp_path / "calibration.json").write_text('{"abstain_threshold": -1e300}')
+    with pytest.raises(ConfigError, match="it must be a finite number between -100 and 100"):
         load_settings(store_dir=tmp_path).threshold()
 
 

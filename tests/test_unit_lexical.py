@@ -3,11 +3,13 @@ very many chunks does not pick candidates when the question has a rarer one."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from assistant import lexical
+from assistant.index import follow
 from assistant.lexical import LexicalIndex, candidate_terms
 from assistant.manifest import FileEntry
 
@@ -72,3 +74,63 @@ def test_tokens_are_stemmed_and_leave_out_stop_and_question_words() -> None:
     ]  # fmt: skip
     assert lexical.tokenize("There is no such thing as THE parade") == ["thing", "parad"]
     assert lexical.tokenize("") == []
+
+
+def _indexed(path: Path, texts: dict[str, str]) -> LexicalIndex:
+    index = LexicalIndex(path)
+    entries = {
+        f"{i}.txt": FileEntry(f"{i}.txt", f"h{i}", (chunk_id,), "complete")
+        for i, chunk_id in enumerate(texts)
+    }
+    index.sync("g1", entries, lambda ids: {i: texts[i] for i in ids})
+    return index
+
+
+def test_damage_is_told_apart_from_a_busy_or_read_only_file(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    _indexed(path, {"a": "The lighthouse keeper lights the lamp."}).close()
+    with sqlite3.connect(path, isolation_level=None) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing
+        busy = sqlite3.connect(path, timeout=0, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError) as locked:
+            busy.execute("BEGIN IMMEDIATE")
+        busy.close()
+        holder.execute("ROLLBACK")
+    assert not follow.is_damage(locked.value)
+    path.write_bytes(b"not a database at all" * 300)
+    with pytest.raises(sqlite3.DatabaseError) as garbage:
+        LexicalIndex(path).generation  # noqa: B018
+    assert follow.is_damage(garbage.value)
+    assert follow.is_damage(sqlite3.DatabaseError("unknown lexical index version fts9"))
+    assert not follow.is_damage(OSError("disk full"))
+
+
+def test_a_rebuild_writes_over_the_same_file_that_others_have_open(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    texts = {"a": "The lighthouse keeper lights the lamp.", "b": "Ferries ran until 1932."}
+    other = _indexed(path, texts)  # another reader, its connection open
+    assert [i for i, _ in other.search("ferries", 5)] == ["b"]
+    inode = path.stat().st_ino
+    entries = {"new.txt": FileEntry("new.txt", "h", ("c",), "complete")}
+    LexicalIndex(path).rebuild("g2", entries, lambda ids: {"c": "Trams crossed from 1905."})
+    assert path.stat().st_ino == inode
+    assert other.generation == "g2"
+    assert [i for i, _ in other.search("trams", 5)] == ["c"]
+    assert other.search("ferries", 5) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "index.sqlite3", "index.sqlite3-shm", "index.sqlite3-wal"
+    ]  # fmt: skip
+    # A file that is no database at all is replaced.
+    other.close()
+    path.write_bytes(b"garbage" * 2000)
+    LexicalIndex(path).rebuild("g3", entries, lambda ids: {"c": "Trams crossed from 1905."})
+    assert [i for i, _ in LexicalIndex(path).search("trams", 5)] == ["c"]
+
+
+def test_a_message_of_many_lines_is_summed_up_in_one() -> None:
+    """SQLite's quick_check reports one problem a line, a hundred of them for 20 garbled
+    pages: ``doctor`` shows the first two and how many more."""
+    assert follow.one_line(ValueError("first\nsecond\n\nthird\nfourth")) == (
+        "first; second (and 2 more)"
+    )
+    assert follow.one_line(ValueError("only")) == "only"

@@ -247,3 +247,28 @@ def test_a_heading_is_never_an_answer() -> None:
         request([make_passage(chunk, [9.0, 2.0])])
     )
     assert quotes(draft) == ["Rent may rise once a year."]
+
+
+def test_the_last_sentence_of_a_paragraph_is_read_even_without_a_full_stop() -> None:
+    # Only the chunker's headings (paragraphs of their own, in front of a paragraph) are
+    # context: a paragraph's last sentence that merely lacks its full stop is text.
+    chunk = make_chunk("The lighthouse was built in 1850. It was rebuilt by Quillon Marr in 1887")
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(
+        request([make_passage(chunk, [1.0, 8.0])])
+    )
+    assert quotes(draft) == ["It was rebuilt by Quillon Marr in 1887"]
+
+
+def test_a_sentence_followed_by_lower_case_link_text_is_read() -> None:
+    chunk = make_chunk("The Zephyr lighthouse was rebuilt by Quillon Marr in 1887. click me")
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(request([make_passage(chunk, [8.0])]))
+    assert quotes(draft) == [chunk.text]
+
+
+def test_a_chunk_of_headings_alone_answers_nothing() -> None:
+    chunk = make_chunk("Corran Point Lighthouse\n\nKeepers and Lamps")
+    assert len(chunk.sentences) == 2
+    draft = ExtractiveReader(delta=1.5, max_sentences=3).read(
+        request([make_passage(chunk, [8.0, 7.0])])
+    )
+    assert draft.abstained

@@ -202,7 +202,8 @@ def test_settings_for_the_cross_encoder_are_checked() -> None:
         ):
             load_settings(rerank_context_margin=value)
     with pytest.raises(
-        ConfigError, match=r"^Invalid setting: rerank_batch_size must be at least 0 .*is -1$"
+        ConfigError,
+        match=r"^Invalid setting: rerank_batch_size must be a whole number between 0 and .*is -1$",
     ):
         load_settings(rerank_batch_size=-1)
 

@@ -11,12 +11,14 @@ import numpy as np
 import pytest
 
 import assistant.index.centrality as centrality_module
+from assistant.chunking import chunk_document
 from assistant.index.centrality import MAX_GRAPH, centrality, tfidf
 from assistant.index.follow import SyncReport
-from assistant.index.sentences import SentenceIndex, not_prose
+from assistant.index.sentences import SentenceIndex, layout
+from assistant.loading import content_hash
 from assistant.manifest import FileEntry, State
-from assistant.types import Chunk, Span
-from tests.fakes import GazetteerRecognizer, make_chunk
+from assistant.types import Chunk, Document, Span
+from tests.fakes import NO_ENTITIES, GazetteerRecognizer, make_chunk
 
 NER = GazetteerRecognizer(
     {
@@ -208,11 +210,13 @@ def test_overlapping_chunks_share_their_sentences(index: SentenceIndex) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "layout"),
+    ("text", "layout_"),
     [
         ("## Timeline", True),
         ("# Port of Holmvik", True),
-        ("Museum Opens at Mill", True),  # a title: a short line not ending like a sentence
+        # a title is a heading where the chunker placed it (a paragraph of its own), not
+        # wherever it stands: see test_headings_are_the_ones_the_chunker_placed below
+        ("Museum Opens at Mill", False),
         ("| Gate | Status |", True),
         ("|---|---|", True),
         ("| North gate | open | 2 cranes |", True),
@@ -233,8 +237,8 @@ def test_overlapping_chunks_share_their_sentences(index: SentenceIndex) -> None:
         ("Is the harbour open?", False),
     ],
 )
-def test_not_prose(text: str, layout: bool) -> None:
-    assert not_prose(text) is layout
+def test_layout(text: str, layout_: bool) -> None:
+    assert layout(text) is layout_
 
 
 def test_headings_and_table_rows_are_flagged_without_centrality_or_mentions(
@@ -398,3 +402,57 @@ def test_an_index_of_an_unknown_version_raises_a_database_error(tmp_path: Path) 
         db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (SCHEMA_VERSION,))
     db.close()
     assert SentenceIndex(path, NER).sources() == ["port.txt"]
+
+
+# --- headings as the chunker placed them; a rebuild in place ------------------------------
+
+
+def _chunks(text: str, source: str = "doc.txt") -> list[Chunk]:
+    document = Document(source, text, content_hash(text))
+    return chunk_document(document, chunk_size=5, chunk_overlap=1)
+
+
+def _index(path: Path, chunks: list[Chunk], generation: str = "g1") -> SentenceIndex:
+    index = SentenceIndex(path, NO_ENTITIES)
+    by_id = {c.id: c for c in chunks}
+    entry = FileEntry(chunks[0].source, "h", tuple(by_id), "complete")
+    index.sync(generation, {entry.source: entry}, lambda ids: {i: by_id[i] for i in ids})
+    return index
+
+
+def test_headings_are_the_ones_the_chunker_placed_not_every_short_line(tmp_path: Path) -> None:
+    text = (
+        "Corran Point Lighthouse\n\n"
+        "The lighthouse was built in 1850. It was rebuilt by Quillon Marr in 1887\n\n"
+        "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887. click me\n\n"
+        "## Keepers\n\n| Name | Years |\n|---|---|"
+    )
+    index = _index(tmp_path / "s.sqlite3", _chunks(text))
+    shown = {s.text: s.heading for s in index.sentences("doc.txt")}
+    assert shown == {
+        "Corran Point Lighthouse": True,
+        "The lighthouse was built in 1850.": False,
+        "It was rebuilt by Quillon Marr in 1887": False,  # a paragraph's own last sentence
+        "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887. click me": False,
+        "## Keepers": True,
+        "| Name | Years |\n|---|---|": True,  # layout
+    }
+
+
+def test_a_rebuild_writes_over_the_same_file_that_others_have_open(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    old = _chunks("Ferries ran until 1932.", "old.txt")
+    other = _index(path, old)  # another reader, its connection open
+    assert other.sources() == ["old.txt"]
+    inode = path.stat().st_ino
+    new = _chunks("Trams crossed from 1905.", "new.txt")
+    entry = FileEntry("new.txt", "h2", (new[0].id,), "complete")
+    SentenceIndex(path, NO_ENTITIES).rebuild(
+        "g2", {"new.txt": entry}, lambda ids: {new[0].id: new[0]}
+    )
+    assert path.stat().st_ino == inode
+    assert other.generation == "g2"
+    assert [s.text for s in other.sentences("new.txt")] == ["Trams crossed from 1905."]
+    assert other.sources() == ["new.txt"]
+    other.check()
+    assert other.digests() == {"new.txt": entry.digest}

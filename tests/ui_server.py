@@ -48,7 +48,7 @@ def running_app(
         prevent_thread_lock=True,
         quiet=True,
         auth=auth,
-        **launch_options(),
+        **launch_options(login=auth is not None),
     )
     url = f"http://127.0.0.1:{port}/"
     wait_until_serving(url, 60)

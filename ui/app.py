@@ -23,6 +23,7 @@ from assistant.offline import ensure_offline
 from assistant.types import Answer, IngestReport, Turn
 from assistant.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.validation import clean_question, recent_history
+from ui.gate import LoginRequiredMiddleware
 from ui.login import ClientAddressMiddleware
 from ui.render import (
     DOCUMENT_CONTEXT,
@@ -499,8 +500,9 @@ def build_app(
     return demo
 
 
-def launch_options() -> dict[str, Any]:
-    """Arguments for ``demo.launch``: local theme assets, our CSS/script, no sharing."""
+def launch_options(*, login: bool = False) -> dict[str, Any]:
+    """Arguments for ``demo.launch``: local theme assets, our CSS/script, no sharing. With
+    ``login`` (``auth=`` given to launch), nothing but the login page answers before it."""
     return {
         "css": CSS,
         "head": HEAD,
@@ -509,6 +511,12 @@ def launch_options() -> dict[str, Any]:
         "max_file_size": MAX_UPLOAD_BYTES,
         "footer_links": ["api"],
         "enable_monitoring": False,
-        # Tells the login throttle (ui/login.py) which address each attempt comes from.
-        "app_kwargs": {"middleware": [Middleware(ClientAddressMiddleware)]},
+        "app_kwargs": {
+            "middleware": [
+                # Refuses every request but the login page's without a session (ui/gate.py).
+                Middleware(LoginRequiredMiddleware, required=login),
+                # Tells the login throttle (ui/login.py) which address each attempt is from.
+                Middleware(ClientAddressMiddleware),
+            ]
+        },
     }

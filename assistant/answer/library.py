@@ -3,7 +3,8 @@ with their place and centrality, named entities, and the chunks that hold them.
 
 ``IndexedLibrary`` keeps the sentence index (``assistant.index.sentences``) caught up with the
 store before each read: one generation check when nothing changed, the changed files
-re-indexed otherwise, and the whole index rebuilt from the store when its file is damaged.
+re-indexed otherwise, and the whole index rebuilt from the store, in place, when its file is
+found damaged (catching up or reading: ``assistant.index.follow.rebuild_in_place``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 from assistant.entities import EntityRecognizer
 from assistant.errors import StoreError
+from assistant.index.follow import is_damage, one_line
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
 from assistant.manifest import FileEntry
 from assistant.types import Chunk
@@ -56,6 +57,7 @@ class IndexedLibrary:
         self.recognizer = recognizer
         self._index: SentenceIndex | None = None
         self._lock = threading.Lock()
+        self._rebuilds = 0  # rebuilds so far: a thread that met the damage before one skips
         # This process's writes are indexed as they land (at ingest), from the records the
         # writer knows; another process's, on this library's next read.
         store.followers.append(self.follow)
@@ -67,25 +69,75 @@ class IndexedLibrary:
     def follow(self, generation: str, entries: Mapping[str, FileEntry] | None) -> SentenceIndex:
         """Catch up with ``generation``; ``entries``: its file records, when known."""
         with self._lock:
-            if self._index is None:
-                self._index = SentenceIndex(self.store.sentences_path, self.recognizer)
+            index = self._sentence_index()
             try:
-                if self._index.generation != generation:
+                if index.generation != generation:
                     known = self.store.entries() if entries is None else entries
-                    self._index.sync(generation, known, self._fetch)
-            except sqlite3.DatabaseError as exc:
-                logger.warning("sentence index %s unusable (%s): rebuilding", self._index.path, exc)
-                self._index = self._fresh()
-                known = self.store.entries() if entries is None else entries
-                self._index.sync(generation, known, self._fetch)
-            return self._index
+                    index.sync(generation, known, self._fetch)
+            except (sqlite3.DatabaseError, OSError) as exc:
+                self._rebuild(exc, generation, entries)
+            return index
 
-    def _fresh(self) -> SentenceIndex:
-        assert self._index is not None
-        self._index.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self._index.path}{suffix}").unlink(missing_ok=True)
-        return SentenceIndex(self.store.sentences_path, self.recognizer)
+    def _sentence_index(self) -> SentenceIndex:
+        if self._index is None:
+            self._index = SentenceIndex(self.store.sentences_path, self.recognizer)
+        return self._index
+
+    def rebuild(self) -> None:
+        """Index every file again from the store (``doctor --repair``)."""
+        with self._lock:
+            self._rebuild(None, self.store.generation(), None)
+
+    def _rebuild(
+        self,
+        cause: BaseException | None,
+        generation: str,
+        entries: Mapping[str, FileEntry] | None,
+    ) -> None:
+        """Rebuild the index in place because of ``cause`` (None: asked to); an error that is
+        not damage (busy, not writable, disk full), or a rebuild that fails, is one line.
+        Called holding ``_lock``."""
+        index = self._sentence_index()
+        if cause is not None and not is_damage(cause):
+            raise StoreError(f"Cannot use the sentence index at {index.path}: {one_line(cause)}.")
+        if cause is not None:
+            logger.warning(
+                "sentence index %s is damaged (%s): rebuilding it from the store",
+                index.path, one_line(cause),
+            )  # fmt: skip
+        known = self.store.entries() if entries is None else entries
+        try:
+            index.rebuild(generation, known, self._fetch)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            reason = f" ({one_line(cause)})" if cause is not None else ""
+            raise StoreError(
+                f"The sentence index at {index.path} is damaged{reason} and could not be"
+                f" rebuilt: {one_line(exc)}."
+            ) from None
+        self._rebuilds += 1
+
+    def problem(self, entries: Mapping[str, FileEntry]) -> str:
+        """What is wrong with the sentence index ("" when nothing; ``doctor``): a damaged
+        file, or files indexed from other chunks than the store's records list. Not built
+        yet, or behind the store (caught up at the next reader's question), is not wrong."""
+        if not self.store.sentences_path.is_file():
+            return ""
+        with self._lock:
+            index = self._sentence_index()
+            try:
+                index.check()
+                if index.generation != self.store.generation():
+                    return ""
+                indexed = index.digests()
+            except Exception as exc:  # a damaged file: reported, then rebuilt by --repair
+                return f"unreadable ({one_line(exc)})"
+        wanted = {s: e.digest for s, e in entries.items() if e.state != "writing"}
+        if set(indexed) != set(wanted):
+            return f"indexes {len(indexed)} files, the manifest lists {len(wanted)}"
+        for source, digest in wanted.items():
+            if indexed[source] != digest:
+                return f"{source} is indexed with other chunks than the store has"
+        return ""
 
     def _fetch(self, ids: Sequence[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
@@ -112,11 +164,18 @@ class IndexedLibrary:
         return self._fetch(list(dict.fromkeys(ids)))
 
     def _read(self, read: Callable[[SentenceIndex], T]) -> T:
+        rebuilds = self._rebuilds
         index = self.current()
         try:
             return read(index)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError as exc:  # damaged where only a read looks
+            with self._lock:
+                if self._rebuilds == rebuilds:  # no other thread rebuilt it meanwhile
+                    self._rebuild(exc, self.store.generation(), None)
+        try:
+            return read(index)
+        except sqlite3.DatabaseError as again:
             raise StoreError(
-                f"The sentence index at {index.path} is damaged ({exc}); run 'assistant doctor"
-                " --repair'."
+                f"The sentence index at {index.path} is unreadable even after rebuilding it"
+                f" ({one_line(again)})."
             ) from None

@@ -19,10 +19,18 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.chunking import is_heading
+from assistant.chunking import heading_flags
 from assistant.entities import Entity, EntityRecognizer, entities_of
 from assistant.index.centrality import centrality
-from assistant.index.follow import FOLLOW_SCHEMA, SyncReport, catch_up, generation_of, transaction
+from assistant.index.follow import (
+    FOLLOW_SCHEMA,
+    SyncReport,
+    catch_up,
+    check_file,
+    generation_of,
+    rebuild_in_place,
+    transaction,
+)
 from assistant.manifest import FileEntry
 from assistant.types import Chunk
 
@@ -135,14 +143,46 @@ class SentenceIndex:
         with self._lock:
             return catch_up(self._connect(), generation, entries, drop=_drop, add=add)
 
+    def rebuild(
+        self, generation: str, entries: Mapping[str, FileEntry], fetch: FetchChunks
+    ) -> SyncReport | None:
+        """Index ``entries`` afresh, in place (``rebuild_in_place``), whatever the file holds
+        now, damaged or not."""
+        self.close()
+
+        def build(into: Path) -> SyncReport | None:
+            fresh = SentenceIndex(into, self.recognizer)
+            try:
+                return fresh.sync(generation, entries, fetch)
+            finally:
+                fresh.close()
+
+        return rebuild_in_place(self.path, build)
+
+    def check(self) -> None:
+        """Raise ``sqlite3.DatabaseError`` when the file is damaged (one problem a line)."""
+        with self._lock:
+            check_file(self._connect(), "sentence_words")
+
+    def digests(self) -> dict[str, str]:
+        """Indexed source → digest of the chunk ids it was indexed from."""
+        with self._lock:
+            rows = self._connect().execute("SELECT name, digest FROM source").fetchall()
+        return {str(n): str(d) for n, d in rows}
+
     def _insert(self, db: sqlite3.Connection, source: str, chunks: Sequence[Chunk]) -> None:
         """Index the distinct sentences of one document's chunks (overlapping chunks share
         sentences), their centrality and their named entities."""
         seen: dict[int, tuple[int, int, int, str, str]] = {}
+        titles: dict[int, bool] = {}  # a heading as the chunker placed it (where first seen)
         items: set[int] = set()
         for chunk in chunks:
-            for span, text in zip(chunk.sentences, chunk.sentence_texts(), strict=True):
+            flags = heading_flags(chunk)
+            for span, text, title in zip(
+                chunk.sentences, chunk.sentence_texts(), flags, strict=True
+            ):
                 seen.setdefault(span.start, (span.start, span.end, chunk.paragraph, chunk.id, text))
+                titles.setdefault(span.start, title)
                 # What stands before it on its line: nothing (it opens with the marker) or the
                 # marker alone (a loader that leaves markers out of sentences).
                 before = chunk.text[: span.start - chunk.start].rsplit("\n", 1)[-1]
@@ -150,7 +190,9 @@ class SentenceIndex:
                     items.add(span.start)
         rows = [seen[start] for start in sorted(seen)]
         texts = [" ".join(text.split()) for *_, text in rows]
-        headings = [not_prose(text) for text in texts]
+        headings = [
+            titles[start] or layout(text) for (start, *_), text in zip(rows, texts, strict=True)
+        ]
         prose = [i for i, heading in enumerate(headings) if not heading]
         weights = [0.0] * len(rows)
         for i, weight in zip(prose, centrality([texts[i] for i in prose]), strict=True):
@@ -298,10 +340,11 @@ _LAYOUT = re.compile(
 )
 
 
-def not_prose(text: str) -> bool:
-    """Is a "sentence" a heading or title ("## Timeline", "Museum Opens at Mill") or a piece
-    of a table rather than prose?"""
-    return bool(_LAYOUT.search(text)) or is_heading([text])
+def layout(text: str) -> bool:
+    """Is a "sentence" a Markdown heading ("## Timeline"), a piece of a table or a byline
+    rather than prose? (Titles without a mark, "Museum Opens at Mill", are headings as the
+    chunker placed them: ``assistant.chunking.heading_flags``.)"""
+    return bool(_LAYOUT.search(text))
 
 
 def _words(text: str) -> list[str]:
