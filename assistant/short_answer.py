@@ -115,12 +115,17 @@ def _given(text: str, question: str) -> bool:
 
 def _candidates(
     sentence: str, kind: AnswerType, recognizer: EntityRecognizer
-) -> list[tuple[int, int, int]]:
+) -> tuple[list[tuple[int, int, int]], int]:
     """(start, end, label rank) of every span that could answer ``kind``: entities of its
     labels (for an amount, not a date that is only a year, day or month), else numbers or
-    dates found by pattern."""
+    dates found by pattern; and how many more spans could answer it though not offered (a
+    place after "at"/"of" for a who-question — "at the request of the United States" —, a
+    number the recognizer missed beside one it found: "holds 2,300 people in a building meant
+    for 800"), which make a picked span less sure."""
     labels = LABELS.get(kind, ())
     spans: list[tuple[int, int, int]] = []
+    found: list[tuple[int, int]] = []
+    unoffered = 0
     cursor = 0
     for entity in recognizer.entities(sentence):
         at = sentence.find(entity.text, cursor)
@@ -130,19 +135,27 @@ def _candidates(
                 continue
         else:
             cursor = at + len(entity.text)
+        found.append((at, at + len(entity.text)))
         if entity.label not in labels:
             continue
         if kind in _AGENTS and entity.label in PLACE_LABELS and WHERE.search(sentence[:at]):
+            unoffered += 1
             continue
         if kind is AnswerType.NUMBER and entity.label in _WHEN and _DATE.fullmatch(entity.text):
             continue
         spans.append((at, at + len(entity.text), labels.index(entity.label)))
-    if spans:
-        return spans
     pattern = _NUMBER if kind is AnswerType.NUMBER else _DATE if kind is AnswerType.DATE else None
+    if spans:
+        if kind is AnswerType.NUMBER:
+            unoffered += sum(
+                1
+                for m in _NUMBER.finditer(sentence)
+                if not any(a < m.end() and m.start() < b for a, b in found)
+            )
+        return spans, unoffered
     if pattern is None:
-        return []
-    return [(m.start(), m.end(), len(labels)) for m in pattern.finditer(sentence)]
+        return [], unoffered
+    return [(m.start(), m.end(), len(labels)) for m in pattern.finditer(sentence)], unoffered
 
 
 _WHEN = frozenset({"DATE", "TIME"})
@@ -178,7 +191,8 @@ def _spans_of(
     said: str,
     stems: frozenset[str],
     recognizer: EntityRecognizer,
-) -> list[_Scored]:
+) -> tuple[list[_Scored], int]:
+    """The sentence's scored spans, and how many more could answer though not offered."""
     words = _words(sentence)
     # Distances are counted in words: the indices of the question's words in the sentence.
     anchors = [i for i, (_, _, stem) in enumerate(words) if stem and stem in stems]
@@ -187,8 +201,9 @@ def _spans_of(
         return next((i for i, (_, end, _) in enumerate(words) if offset < end), len(words))
 
     clauses = _clauses(sentence)
+    spans, unoffered = _candidates(sentence, kind, recognizer)
     scored = []
-    for start, end, rank in _candidates(sentence, kind, recognizer):
+    for start, end, rank in spans:
         text = sentence[start:end].strip(" ,.;:")
         if not text or _given(text, said):
             continue
@@ -204,7 +219,7 @@ def _spans_of(
         key = (overlap, -support, rank, _distance(first, last, anchors), index, offset)
         basis = "pattern" if rank == len(LABELS.get(kind, ())) else "entity"
         scored.append(_Scored(key, index, Found(text, offset, offset + len(text), basis)))
-    return scored
+    return scored, unoffered
 
 
 def pick_span(
@@ -224,15 +239,16 @@ def pick_span(
         return None
     said = questions[0]  # what the user said; the borrowed context may hold the answer
     stems = _question_stems(" ".join(questions))
-    scored = [
-        candidate
-        for index, sentence in enumerate(sentences)
-        for candidate in _spans_of(index, sentence, kind, said, stems, recognizer)
-    ]
+    scored: list[_Scored] = []
+    unoffered = 0
+    for index, sentence in enumerate(sentences):
+        spans, missed = _spans_of(index, sentence, kind, said, stems, recognizer)
+        scored += spans
+        unoffered += missed
     if not scored:
         return None
     best = min(scored, key=lambda c: c.key)
-    return best.index, replace(best.found, rivals=len(scored) - 1)
+    return best.index, replace(best.found, rivals=len(scored) - 1 + unoffered)
 
 
 # Words that only lead into the phrase that answers ("… for triggering instability").

@@ -108,6 +108,15 @@ def test_a_no_is_bold_when_its_clause_is_about_what_is_asked() -> None:
     assert not shows(no, "Did Kim Jong Un meet Xi Jinping in Moscow in May?", cited=cited)
 
 
+def test_a_yes_is_never_bold() -> None:
+    # The sentence holds every word of the question, yet the 2 million were the EU's.
+    quote = "The EU pledged 2 million euros and Japan 500,000 dollars."
+    cited = (citation(1, 12.0, quote),)
+    yes = replace(short("Yes", "verdict", "yes/no", quote=quote), start=0, end=len(quote))
+    assert not shows(yes, "Did Japan pledge 2 million euros?", cited=cited, confidence=5.0)
+    assert ALWAYS.shows("Did Japan pledge 2 million euros?", yes, cited, 5.0)
+
+
 def test_a_role_is_bold_when_it_is_a_noun_phrase_the_question_does_not_say() -> None:
     role = replace(short("Ambassador", "role", "role"), start=0, end=10)
     assert shows(role, "Who is Dorothy Shea?", confidence=None)

@@ -22,6 +22,8 @@ from assistant.answer.intent import LOOKUP, Intent, Kind, Reading, normalise, re
         ("Can you summerize the breifing for me?", "summarize the briefing"),
         ("Explain to me why the gates opened.", "why the gates opened."),
         ("Do you know what Shea said?", "what Shea said?"),
+        ("Who is Noor Haddad? 🌊", "Who is Noor Haddad?"),
+        ("What did the US say? 🙏🏽 ", "What did the US say?"),
     ],
 )
 def test_normalise_drops_fillers_unwraps_embedded_questions_and_mends_cue_words(
@@ -408,3 +410,8 @@ def test_inventory_wins_over_overview_and_overview_over_statements() -> None:
 def test_a_long_subject_is_not_a_subject() -> None:
     long = "What did the man who came from the far north and sold the boats yesterday say?"
     assert read_intent(long) == LOOKUP
+
+
+def test_a_symbol_after_the_question_is_not_part_of_its_subject() -> None:
+    assert read_intent("Who is Noor Haddad? 🌊").subject == "Noor Haddad"
+    assert read_intent("What did the US say? 🙏").intent is Intent.STATEMENTS

@@ -287,6 +287,15 @@ def test_a_form_of_address_is_no_role(tmp_path: Path) -> None:
     alone.library.close()
 
 
+def test_a_role_is_given_without_whose_it_is(tmp_path: Path) -> None:
+    made = People({"a.txt": "Rajesh Menon, our chief operating officer, will lead it."}, tmp_path)
+    short = made.answer("Who is Rajesh Menon?").draft.short
+    assert short is not None
+    assert short.text == "chief operating officer"
+    assert made.library.documents["a.txt"][short.start : short.end] == short.text
+    made.library.close()
+
+
 def test_the_role_sentence_is_always_quoted(tmp_path: Path) -> None:
     text = (
         "Lena Aldous opened the clinic in Holmvik. Lena Aldous hired nurses in Holmvik. "

@@ -31,6 +31,9 @@ NER = GazetteerRecognizer(
         "1891": "DATE",
         "eleven hours": "TIME",
         "2024": "DATE",
+        "2,300": "CARDINAL",
+        "Switzerland": "GPE",
+        "the United States": "GPE",
     }
 )
 SUMMIT = "Russia and China denounce sanctions on North Korea after a summit in Moscow on Thursday."
@@ -119,6 +122,23 @@ def test_numbers_and_dates_are_found_by_pattern_when_the_ner_has_none() -> None:
 def test_a_duration_is_an_amount_but_a_bare_year_is_not() -> None:
     sentence = "In 2024 the walk took eleven hours."
     assert pick("How long did the walk take?", [sentence], AnswerType.NUMBER) == (0, "eleven hours")
+
+
+def test_spans_not_offered_still_count_as_rivals() -> None:
+    # The recognizer found 2,300 but not 800: the pick is the same, and it is not alone.
+    crowded = "The centre holds 2,300 people in a building meant for 800."
+    found = pick_span(["How many people is the centre meant for?"], [crowded],
+                      AnswerType.NUMBER, NER)  # fmt: skip
+    assert found is not None
+    assert (found[1].text, found[1].rivals) == ("2,300", 1)
+    alone = pick_span(["How many people does it hold?"], ["The centre holds 2,300 people."],
+                      AnswerType.NUMBER, NER)  # fmt: skip
+    assert alone is not None and alone[1].rivals == 0
+    # A place after "of" is not offered to a who-question, yet it may be the one who did it.
+    talks = "The talks were convened by Switzerland at the request of the United States."
+    who = pick_span(["Who requested the talks?"], [talks], AnswerType.PERSON, NER)
+    assert who is not None
+    assert (who[1].text, who[1].rivals) == ("Switzerland", 1)
 
 
 def test_no_kind_no_span() -> None:

@@ -13,7 +13,9 @@ docs/evaluation.md). So a short answer is shown only when all of these hold:
   the passage (an answer about 2024 to a question about 2023 is none); the answer shares no
   word with the question;
 - or a "No" read off a clause that names what the question names ("…, not Kim Jong Un"), the
-  gate confident in it; a "Yes" that meets the name-and-number conditions above;
+  gate confident in it. A "Yes" is never bold: a sentence holding the question's words does
+  not show that they hold together ("Did Japan pledge 2 million euros?" beside "The EU
+  pledged 2 million euros and Japan 500,000 dollars"), where a "No" is said in so many words;
 - or a role the documents give a person ("Ambassador"): a noun phrase, no clause, no figure.
 
 A phrase picked from the best sentence ("the words after the question's") is never bold.
@@ -35,7 +37,7 @@ from assistant.types import Citation, ShortAnswer
 KINDS = frozenset({"number", "date", "person", "place", "organization"})
 # What the policy read of a short answer, recorded in run files (``Answer.short_features``).
 FEATURES: tuple[str, ...] = ("confidence", "score", "top", "rivals", "numbers_held", "asked")
-_CLAUSE_ROLE = re.compile(r"^(?:who|which|that|whose|whom|where|when)\b|\d", re.IGNORECASE)
+_CLAUSE_ROLE = re.compile(r"\b(?:who|which|that|whose|whom|where|when)\b|\d", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
@@ -94,9 +96,7 @@ class BoldPolicy:
                 and not asked  # "Colonel" for "Who is Colonel Fenwick?" tells nothing
             )
         if short.basis == "verdict":
-            if short.text == "No":
-                return sure and _clause_decides(question, short, citations)
-            return sure and score >= self.min_score and bool(numbers_held)
+            return short.text == "No" and sure and _clause_decides(question, short, citations)
         if short.basis not in {"entity", "pattern"} or short.kind not in KINDS:
             return False
         return (

@@ -90,11 +90,16 @@ _TRAILING_PLEASE = re.compile(
 )
 
 
+# Emoji and other symbols that end a question, and the spaces before them.
+_SYMBOLS_AT_END = re.compile(r"(?:\s*[^\w\s?.!,;:'\")\]])+\s*$")
+
+
 def normalise(question: str) -> str:
     """The question as the patterns read it: one space between words, straight apostrophes,
     leading fillers and politeness gone, an embedded question unwrapped, cue words spelt
     right. Case is kept (a capital marks a name)."""
     text = " ".join(question.translate(_APOSTROPHES).split())
+    text = _SYMBOLS_AT_END.sub("", text)  # "What did the US say? 🙏"
     for _ in range(3):  # "Hi, could you please tell me who …"
         before = text
         text = _LEAD.sub("", text)
@@ -427,7 +432,14 @@ def _topic(text: str) -> str:
     return _strip_doc(match.group("t")) if match else ""
 
 
+def _trailing_gone(text: str) -> str:
+    return re.sub(r"[^\w)\]]+$", "", text.strip())
+
+
 def _clean_subject(text: str) -> str:
+    """The subject without its article and whatever trails it that is no word: punctuation,
+    an emoji ("Who is Noor Haddad? 🌊")."""
+    text = _trailing_gone(text)
     return re.sub(r"^(?:the|a|an)\b\s*", "", text.strip(" ,.;:?!\"'")).strip()
 
 
@@ -506,7 +518,7 @@ def _read_profile(text: str) -> Reading | None:
         match = pattern.search(text)
         if match is None:
             continue
-        subject = match.group("x").strip(" ,.;:?!\"'")
+        subject = _trailing_gone(match.group("x")).strip(" ,.;:?!\"'")
         if not subject or len(subject.split()) > 7 or _NOT_A_NAME.search(subject):
             continue
         if _PROFILE_NOT.search(subject):

@@ -205,11 +205,23 @@ class ProfileAnswerer(_Answerer):
                 continue
             role = self.parser.analyse(item.sentence.text).role_of(item.span)
             if role is not None:
-                text = item.sentence.text[role.start : role.end]
-                if all(w.lower() in HONORIFICS for w in text.split()):
+                # "our Chief Operating Officer": the role, without whose it is.
+                start = role.start + _whose_length(item.sentence.text[role.start : role.end])
+                text = item.sentence.text[start : role.end]
+                if not text or all(w.lower() in HONORIFICS for w in text.split()):
                     continue  # "Dr", "Prof Sir": a form of address, not a role
-                return item, fold(text), role.start, role.end
+                return item, fold(text), start, role.end
         return None
+
+
+_WHOSE = re.compile(r"(?:our|their|its|his|her|my|your)\s+", re.IGNORECASE)
+
+
+def _whose_length(role: str) -> int:
+    """How long the possessive that opens a role is ("our " of "our Chief Operating
+    Officer"); 0 when none does."""
+    match = _WHOSE.match(role)
+    return match.end() if match else 0
 
 
 class StatementsAnswerer(_Answerer):
