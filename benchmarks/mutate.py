@@ -155,7 +155,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("chat-reader-shows-password", "assistant/chat_reader.py",
       "where=shown_url(url),",
       "where=url,"),
-    M("cli-llm-options-ignored", "assistant/cli.py",
+    M("cli-llm-options-ignored", "assistant/cli/common.py",
       '    if any(v is not None for v in given.values()) and getattr(args, "mode", None) != "llm":',
       "    if False:"),
     # --- reader.py ---------------------------------------------------------------------------
