@@ -312,3 +312,23 @@ def test_a_kind_with_nothing_to_list_is_refused_by_name(tmp_path: Path) -> None:
 
 def test_without_a_kind_the_answerer_cannot_tell(inventory: InventoryAnswerer) -> None:
     assert ask(inventory, None) is None
+
+
+def test_a_question_naming_one_document_lists_that_document_only(tmp_path: Path) -> None:
+    library = InMemoryLibrary(
+        {"memo_harbour.txt": "Oliver Fenwick flew to Holmvik.", "news.txt": "Xi Jinping spoke."},
+        tmp_path,
+        NER,
+    )
+    answerer = InventoryAnswerer(library, world_gazetteer())
+    question = "Which people are mentioned in the memo?"
+    reading = Reading(Intent.INVENTORY, kind=Kind.PEOPLE)
+    composed = answerer.answer(Request(question, question, question, (), reading))
+    assert composed is not None
+    assert composed.lead == "memo_harbour.txt names one person:"
+    assert [c.source for c in composed.draft.citations] == ["memo_harbour.txt"]
+    everyone = "Which people are mentioned?"
+    composed = answerer.answer(Request(everyone, everyone, everyone, (), reading))
+    assert composed is not None
+    assert len(composed.draft.citations) == 2
+    library.close()

@@ -12,7 +12,8 @@ import pytest
 
 from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import Intent, Reading, read_intent
-from assistant.answer.overview import OverviewAnswerer, OverviewPolicy, named_document
+from assistant.answer.overview import OverviewAnswerer, OverviewPolicy
+from assistant.answer.scope import named_document
 from assistant.index.centrality import tfidf
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder

@@ -133,7 +133,8 @@ def test_spans_not_offered_still_count_as_rivals() -> None:
     assert (found[1].text, found[1].rivals) == ("2,300", 1)
     alone = pick_span(["How many people does it hold?"], ["The centre holds 2,300 people."],
                       AnswerType.NUMBER, NER)  # fmt: skip
-    assert alone is not None and alone[1].rivals == 0
+    assert alone is not None
+    assert alone[1].rivals == 0
     # A place after "of" is not offered to a who-question, yet it may be the one who did it.
     talks = "The talks were convened by Switzerland at the request of the United States."
     who = pick_span(["Who requested the talks?"], [talks], AnswerType.PERSON, NER)

@@ -23,6 +23,7 @@ from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import Kind
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
+from assistant.answer.scope import document_named, titles
 from assistant.citations import with_marker
 from assistant.index.sentences import Mention, Sentence
 from assistant.language.gazetteer import Gazetteer
@@ -80,11 +81,17 @@ class InventoryAnswerer:
         kind = request.reading.kind
         if kind is None:
             return None
-        items = self.items(kind)
+        sources = self.library.sources()
+        # "… mentioned in the memo": that document's items only.
+        source = (
+            document_named(request.question, sources, titles(self.library, sources))
+            if len(sources) > 1
+            else None
+        )
+        items = self.items(kind, source)
+        name = "The documents name" if source is None else f"{source} names"
         if not items:
-            return Composed(
-                Draft("", (), abstained=True), lead=f"The documents name no {_PLURAL[kind]}."
-            )
+            return Composed(Draft("", (), abstained=True), lead=f"{name} no {_PLURAL[kind]}.")
         shown = items[: self.max_items]
         chunks = self.library.chunks([i.sentence.chunk for i in shown])
         citations = cite([i.sentence for i in shown], chunks)
@@ -92,11 +99,11 @@ class InventoryAnswerer:
             with_marker(i.text, c.marker) for i, c in zip(shown, citations, strict=True)
         )
         if len(items) == 1:
-            lead = f"The documents name one {_ONE[kind]}:"
+            lead = f"{name} one {_ONE[kind]}:"
         elif len(shown) < len(items):
-            lead = f"The documents name {len(items)} {_PLURAL[kind]}; the first {len(shown)}:"
+            lead = f"{name} {len(items)} {_PLURAL[kind]}; the first {len(shown)}:"
         else:
-            lead = f"The documents name {len(items)} {_PLURAL[kind]}:"
+            lead = f"{name} {len(items)} {_PLURAL[kind]}:"
         return Composed(
             Draft(text, citations, abstained=False),
             passages(citations, chunks),
@@ -104,18 +111,22 @@ class InventoryAnswerer:
             layout="list",
         )
 
-    def items(self, kind: Kind) -> list[Item]:
-        """Every item of ``kind``, each at its first mention, in order of first mention."""
-        return [item for item, _ in self.counted(kind)]
+    def items(self, kind: Kind, source: str | None = None) -> list[Item]:
+        """Every item of ``kind`` (in ``source`` only, when given), each at its first mention,
+        in order of first mention."""
+        return [item for item, _ in self.counted(kind, source)]
 
-    def counted(self, kind: Kind) -> list[tuple[Item, int]]:
-        """Every item of ``kind`` at its first mention, with how many times it is named, in
-        order of first mention."""
+    def counted(self, kind: Kind, source: str | None = None) -> list[tuple[Item, int]]:
+        """Every item of ``kind`` (in ``source`` only, when given) at its first mention, with
+        how many times it is named, in order of first mention."""
         pick = _PICKERS[kind]
         found: dict[object, Item] = {}
         counts: Counter[object] = Counter()
+        mentions = voted(self.library.mentions())
+        if source is not None:
+            mentions = [m for m in mentions if m.sentence.source == source]
         # A picker gives every mention, the one to show first for its item.
-        for item in pick(self, voted(self.library.mentions())):
+        for item in pick(self, mentions):
             found.setdefault(item.key, item)
             counts[item.key] += 1
         ordered = sorted(found.values(), key=lambda i: (i.sentence.source, i.start))

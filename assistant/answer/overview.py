@@ -26,12 +26,11 @@ from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import asks_what_is_open
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
+from assistant.answer.scope import KIND_OF_DOCUMENT, heading_text, named_document, titles
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
-from assistant.language.lexicon import NUMBER_WORDS
-from assistant.lexical import tokenize
 from assistant.reader import Draft
 from assistant.rerank import Reranker
 from assistant.similarity import REFRAIN_WORDS, shared_run
@@ -107,26 +106,15 @@ class OverviewAnswerer:
             if len(sources) == 1:
                 return self._document(sources[0])
             # "Summarize the briefing" among several documents: the one that is a briefing.
-            for noun in _KIND_OF_DOCUMENT.findall(request.question):
-                named = named_document(noun, sources, self._titles(sources), kind=True)
+            for noun in KIND_OF_DOCUMENT.findall(request.question):
+                named = named_document(noun, sources, titles(self.library, sources), kind=True)
                 if named is not None:
                     return self._document(named)
             return self._documents(sources)
-        named = named_document(topic, sources, self._titles(sources))
+        named = named_document(topic, sources, titles(self.library, sources))
         if named is not None:
             return self._document(named)
         return self._topic(topic)
-
-    def _titles(self, sources: Sequence[str]) -> dict[str, str]:
-        """Each document's title: its first line when that is a heading."""
-        if len(sources) > 200:
-            return {}
-        titles = {}
-        for source in sources:
-            first = next(iter(self.library.sentences(source)), None)
-            if first is not None and first.heading and first.position == 0:
-                titles[source] = _heading_text(first.text)
-        return titles
 
     # -- one document -----------------------------------------------------------------------
 
@@ -215,7 +203,7 @@ class OverviewAnswerer:
         parts = [part for sentences in documents.values() for part in _parts(sentences)]
         headings = list({(h.source, h.start): h for p in parts for h in p.headings}.values())
         if headings:
-            rated = self.reranker.score(topic, [_heading_text(h.text) for h in headings])
+            rated = self.reranker.score(topic, [heading_text(h.text) for h in headings])
             for heading, score in zip(headings, rated, strict=True):
                 scores[(heading.source, heading.start)] = score
         rating: dict[int, float] = {}
@@ -378,15 +366,6 @@ _OPEN_HEADING = re.compile(
 )
 
 
-# Words a question may use for one kind of document ("the briefing", "this FAQ").
-_KIND_OF_DOCUMENT = re.compile(
-    r"\b(briefing|article|story|report|memo|faq|manual|guide|handbook|biography|bio|memoir|"
-    r"letter|transcript|minutes|press release|newsletter|paper|essay|review|interview|"
-    r"profile|announcement|policy|contract|agreement|statement|speech|diary|journal)\b",
-    re.IGNORECASE,
-)
-
-
 def _refrain(sentence: Sentence, others: Sequence[Sentence]) -> bool:
     """Does the sentence share a run of ``REFRAIN_WORDS`` words with another (a templated
     refrain repeated through the document)?"""
@@ -416,7 +395,7 @@ _SUMMARY_HEADING = re.compile(
 def _summary_section(sentences: Sequence[Sentence]) -> list[Sentence]:
     """The prose of a section headed as a summary ("## Executive summary"), if any."""
     for heading in sentences:
-        if heading.heading and _SUMMARY_HEADING.match(_heading_text(heading.text)):
+        if heading.heading and _SUMMARY_HEADING.match(heading_text(heading.text)):
             return _section_body(sentences, heading)
     return []
 
@@ -433,58 +412,7 @@ def _section_body(sentences: Sequence[Sentence], heading: Sentence) -> list[Sent
     return body
 
 
-def _heading_text(text: str) -> str:
-    return text.lstrip("#").strip()
-
-
 def _level(text: str) -> int:
     """A Markdown heading's level (1 for "#"); 0 for any other text."""
     match = re.match(r"^\s*(#{1,6})\s", text)
     return len(match.group(1)) if match else 0
-
-
-def _name_words(text: str) -> set[str]:
-    """Content words of a document's name or a topic, numbers as numbers ("chapter-08" and
-    "chapter eight" alike)."""
-    words = set()
-    for word in re.findall(r"[a-z]+|\d+", text.lower()):
-        if word.isdigit():
-            words.add(str(int(word)))
-        elif word in NUMBER_WORDS:
-            words.add(str(NUMBER_WORDS[word]))
-        else:
-            words.update(tokenize(word))
-    return words - {"md", "txt", "html", "htm", "pdf", "docx"}
-
-
-# Words that say what kind of document a topic names, not which ("article", "story").
-_DOCUMENT_NOUNS = frozenset(
-    tokenize("article articles story stories document documents briefing report page entry piece")
-)
-
-
-def named_document(
-    topic: str,
-    sources: Sequence[str],
-    titles: Mapping[str, str] | None = None,
-    *,
-    kind: bool = False,
-) -> str | None:
-    """The document ``topic`` names: the one whose name (or title) is exactly its content
-    words ("the Holmvik article" → "holmvik.md" beside "holmvik-academy.md"), else the only
-    one whose name or title holds them all ("chapter eight" → "chapter-08.txt"); None when
-    none or several do. ``kind``: ``topic`` is a kind of document ("briefing"), matched as
-    it is; otherwise such words are left out of it ("the Holmvik article": Holmvik)."""
-    wanted = _name_words(topic) if kind else _name_words(topic) - _DOCUMENT_NOUNS
-    if not wanted:
-        return None
-    titles = titles or {}
-
-    def names(source: str) -> list[set[str]]:
-        return [_name_words(source), _name_words(titles.get(source, ""))]
-
-    exact = [s for s in sources if any(wanted == words for words in names(s))]
-    if len(exact) == 1:
-        return exact[0]
-    found = [s for s in sources if any(wanted <= words for words in names(s) if words)]
-    return found[0] if len(found) == 1 else None
