@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import logging
-import math
-import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from assistant.abstention import AbstentionPolicy, LogisticGate
 from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
-from assistant.entities import EntityRecognizer, SpacyRecognizer
+from assistant.entities import EntityRecognizer
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
-from assistant.preloading import load_in_background
+from assistant.preloading import load_in_background, warm
 from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
-from assistant.rerank import OnnxCrossEncoder, Reranker
+from assistant.rerank import Reranker
 from assistant.store import ChunkStore, SourceInfo, store_for
-from assistant.types import Answer, Chunk, IngestReport, Named
+from assistant.types import Answer, IngestReport, Named
 from assistant.vector_space import MODEL_NAME, default_space_id
 
 if TYPE_CHECKING:
@@ -35,52 +33,14 @@ if TYPE_CHECKING:
     from assistant.chain import ChainState
     from assistant.doctor import Finding
     from assistant.embeddings import SentenceTransformerEmbedder
-    from assistant.language.syntax import Parser, SpacyParser
+    from assistant.language.syntax import Parser
     from assistant.retrieval import HybridRetriever
+from assistant.document_view import document_view
+from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker
+from assistant.streaming import streamed
 from assistant.validation import clean_question, parse_history
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-_models_lock = threading.Lock()
-_shared_models: dict[str, Any] = {}
-
-
-def _shared(key: str, make: Callable[[], T]) -> T:
-    """One instance per process under ``key``, made on first use."""
-    with _models_lock:
-        if key not in _shared_models:
-            _shared_models[key] = make()
-        model: T = _shared_models[key]
-        return model
-
-
-def shared_embedder() -> SentenceTransformerEmbedder:
-    """One embedding model per process, loaded on first use."""
-    from assistant.embeddings import SentenceTransformerEmbedder
-
-    return _shared("embedder", SentenceTransformerEmbedder)
-
-
-def shared_recognizer() -> SpacyRecognizer:
-    """One NER pipeline per process, loaded on first use."""
-    return _shared("recognizer", SpacyRecognizer)
-
-
-def shared_parser() -> SpacyParser:
-    """One parser (spaCy's tagger and dependency parser) per process, loaded on first use."""
-    from assistant.language.syntax import SpacyParser
-
-    return _shared("parser", SpacyParser)
-
-
-def shared_reranker(threads: int, batch_size: int = 4) -> OnnxCrossEncoder:
-    """One cross-encoder per process (and setting), loaded on first use."""
-    return _shared(
-        f"reranker-{threads}-{batch_size}",
-        lambda: OnnxCrossEncoder(threads=threads, batch_size=batch_size),
-    )
 
 
 def _place(store: ChunkStore) -> tuple[Path | str, str]:
@@ -224,20 +184,9 @@ class Assistant:
     @cached_property
     def answerers(self) -> dict[Intent, Answerer]:
         """One answerer per intent other than the look-up."""
-        from assistant.answer.intent import Intent
-        from assistant.answer.inventory import InventoryAnswerer
-        from assistant.answer.mentions import MentionFinder
-        from assistant.answer.overview import OverviewAnswerer
-        from assistant.answer.people import ProfileAnswerer, StatementsAnswerer
-        from assistant.language.gazetteer import gazetteer
+        from assistant.answer.registry import answerers
 
-        finder = MentionFinder(self.library, gazetteer(), self.parser)
-        return {
-            Intent.INVENTORY: InventoryAnswerer(self.library, gazetteer()),
-            Intent.OVERVIEW: OverviewAnswerer(self.library, self.retriever, self.reranker),
-            Intent.PROFILE: ProfileAnswerer(self.library, finder, self.reranker, self.parser),
-            Intent.STATEMENTS: StatementsAnswerer(self.library, finder, self.reranker, self.parser),
-        }
+        return answerers(self.library, self.retriever, self.reranker, self.parser)
 
     @cached_property
     def readers(self) -> dict[Intent, Reader]:
@@ -273,12 +222,9 @@ class Assistant:
     @cached_property
     def bold(self) -> BoldPolicy:
         """When a short answer is shown (``bold_threshold=-inf``: always)."""
-        from assistant.answer.bold import ALWAYS, BoldPolicy
+        from assistant.answer.registry import bold_policy
 
-        threshold = self.settings.bold_threshold
-        if threshold is None:
-            return BoldPolicy()
-        return ALWAYS if math.isinf(threshold) else BoldPolicy(min_score=threshold)
+        return bold_policy(self.settings.bold_threshold)
 
     def preload(self) -> threading.Thread:
         """Start loading the ONNX models (embedder and cross-encoder) in a background thread,
@@ -291,15 +237,7 @@ class Assistant:
         empty or damaged is left for the first question to report."""
         self.store.start_check()  # runs in a child process while the models load
         self.preload()
-        self.embedder.embed_query("warm-up")
-        self.reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
-        self.recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
-        self.parser.analyse("Ambassador Ada Lovelace said the warm-up was needed.")
-        from assistant.language.gazetteer import gazetteer
-        from assistant.language.vocabulary import english_words
-
-        gazetteer().country("UK")
-        english_words()
+        warm(self.embedder, self.reranker, self.recognizer, self.parser)
         _ = self.chain
         try:
             with self._lock.reading():
@@ -363,36 +301,10 @@ class Assistant:
         "organisations", "dates", "years", "money", "amounts"; all when ``kinds`` is None):
         each once, at its first mention, with how often it is named — a person with the role
         the documents give them. Built from the entity index made at ingest."""
-        from assistant.answer.intent import Kind
-        from assistant.answer.inventory import InventoryAnswerer
-        from assistant.language.gazetteer import gazetteer
+        from assistant.answer.named import named
 
-        wanted = [Kind(k) for k in kinds] if kinds is not None else list(Kind)
-        inventory = InventoryAnswerer(self.library, gazetteer())
-        out: dict[str, tuple[Named, ...]] = {}
         with self._lock.reading():
-            for kind in wanted:
-                rows = []
-                for item, count in inventory.counted(kind):
-                    at = item.start - item.sentence.start
-                    role = (
-                        self._role(item.sentence.text, at, len(item.text))
-                        if kind is Kind.PEOPLE
-                        else None
-                    )
-                    end = item.start + len(item.text)
-                    source, sentence = item.sentence.source, item.sentence.text
-                    rows.append(
-                        Named(kind.value, item.text, source, item.start, end, sentence, count, role)
-                    )
-                out[kind.value] = tuple(rows)
-        return out
-
-    def _role(self, sentence: str, at: int, length: int) -> str | None:
-        from assistant.types import Span
-
-        found = self.parser.analyse(sentence).role_of(Span(at, at + length))
-        return None if found is None else sentence[found.start : found.end]
+            return named(self.library, self.parser, kinds)
 
     def diagnose(self) -> list[Finding]:
         """Check the store (database, vector index, files, lexical and sentence indexes);
@@ -421,27 +333,7 @@ class Assistant:
     ) -> tuple[str, tuple[tuple[int, int], ...]]:
         """``document_text``, and ``(offset, page)`` where each page begins within the text
         fetched (the first sentence the chunks place on that page; empty without pages)."""
-        entry = self.store.entries().get(source) if around else None
-        if entry is None or entry.length < 0:
-            chunks = self.store.chunks_of(source)
-            length = max((c.end for c in chunks), default=0)
-        else:
-            length = entry.length
-            chunks = []
-            for lo, hi in _merged([(max(0, a - context), b + context) for a, b in around]):
-                chunks += self.store.chunks_between(source, lo, hi)
-        if not chunks:
-            raise StoreError(f"No document named {source!r} is in the store.")
-        pieces: list[str] = []
-        position = 0
-        for chunk in sorted(chunks, key=lambda c: c.start):
-            if chunk.end <= position:
-                continue
-            pieces.append("\n" * (chunk.start - position))
-            pieces.append(chunk.text[max(0, position - chunk.start) :])
-            position = chunk.end
-        pieces.append("\n" * (length - position))
-        return "".join(pieces), page_starts(chunks)
+        return document_view(self.store, source, around=around, context=context)
 
     # -- questions --------------------------------------------------------------------------
 
@@ -505,54 +397,4 @@ class Assistant:
                     yield text if index == 0 else f" {text}"
             yield answer
             return
-        yield from _streamed(lambda hear: self.ask(question, history, top_k=top_k, on_text=hear))
-
-
-_DONE = object()
-
-
-def _streamed(ask: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | Answer]:
-    """Run ``ask(hear)`` in a thread; yield what it hears, then its answer (or raise its
-    error)."""
-    pieces: queue.SimpleQueue[object] = queue.SimpleQueue()
-    outcome: list[Answer | BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(ask(pieces.put))
-        except BaseException as exc:  # handed to the caller's thread
-            outcome.append(exc)
-        finally:
-            pieces.put(_DONE)
-
-    worker = threading.Thread(target=run, name="assistant-stream", daemon=True)
-    worker.start()
-    while (item := pieces.get()) is not _DONE:
-        assert isinstance(item, str)
-        yield item
-    worker.join()
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    yield result
-
-
-def page_starts(chunks: Iterable[Chunk]) -> tuple[tuple[int, int], ...]:
-    """``(offset, page)`` of the first sentence of each page the chunks' sentences are on."""
-    first: dict[int, int] = {}
-    for chunk in chunks:
-        for sentence, page in zip(chunk.sentences, chunk.pages, strict=False):
-            if page and (page not in first or sentence.start < first[page]):
-                first[page] = sentence.start
-    return tuple(sorted((offset, page) for page, offset in first.items()))
-
-
-def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching spans joined, in order."""
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
+        yield from streamed(lambda hear: self.ask(question, history, top_k=top_k, on_text=hear))

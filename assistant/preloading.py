@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +29,17 @@ def load_in_background(name: str, *models: Callable[[], object]) -> threading.Th
     thread = threading.Thread(target=load, name=name)
     thread.start()
     return thread
+
+
+def warm(embedder: Any, reranker: Any, recognizer: Any, parser: Any) -> None:
+    """Run each model once (and load the word lists), so that the first question costs what
+    the next ones do."""
+    from assistant.language.gazetteer import gazetteer
+    from assistant.language.vocabulary import english_words
+
+    embedder.embed_query("warm-up")
+    reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
+    recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
+    parser.analyse("Ambassador Ada Lovelace said the warm-up was needed.")
+    gazetteer().country("UK")
+    english_words()

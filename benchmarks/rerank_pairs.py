@@ -35,9 +35,10 @@ from pathlib import Path
 
 from figures import percentile
 
-from assistant.app import Assistant, shared_reranker
+from assistant.app import Assistant
 from assistant.config import Settings, load_settings
 from assistant.evaluation.suite import corpus_assistant, load_suite, select, store_key
+from assistant.models import shared_reranker
 from assistant.offline import ensure_offline
 from assistant.rerank import OnnxCrossEncoder, Reranker
 

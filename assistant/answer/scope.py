@@ -23,7 +23,6 @@ def heading_text(text: str) -> str:
     return text.lstrip("#").strip()
 
 
-
 def titles(library: Library, sources: Sequence[str]) -> dict[str, str]:
     """Each document's title: its first line when that is a heading."""
     if len(sources) > 200:

@@ -1,0 +1,44 @@
+"""The answerers of reader's questions, one per intent, and the bold policy the settings ask
+for: built here for ``Assistant`` from its components."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from assistant.answer.bold import ALWAYS, BoldPolicy
+from assistant.answer.intent import Intent
+
+if TYPE_CHECKING:
+    from assistant.answer.compose import Answerer
+    from assistant.answer.library import IndexedLibrary
+    from assistant.language.syntax import Parser
+    from assistant.rerank import Reranker
+    from assistant.retrieval import HybridRetriever
+
+
+def answerers(
+    library: IndexedLibrary, retriever: HybridRetriever, reranker: Reranker, parser: Parser
+) -> dict[Intent, Answerer]:
+    """One answerer per intent other than the look-up."""
+    from assistant.answer.inventory import InventoryAnswerer
+    from assistant.answer.mentions import MentionFinder
+    from assistant.answer.overview import OverviewAnswerer
+    from assistant.answer.people import ProfileAnswerer, StatementsAnswerer
+    from assistant.language.gazetteer import gazetteer
+
+    finder = MentionFinder(library, gazetteer(), parser)
+    return {
+        Intent.INVENTORY: InventoryAnswerer(library, gazetteer()),
+        Intent.OVERVIEW: OverviewAnswerer(library, retriever, reranker),
+        Intent.PROFILE: ProfileAnswerer(library, finder, reranker, parser),
+        Intent.STATEMENTS: StatementsAnswerer(library, finder, reranker, parser),
+    }
+
+
+def bold_policy(threshold: float | None) -> BoldPolicy:
+    """When a short answer is shown: the policy's own (None), always (-inf), or from a
+    cross-encoder score of ``threshold``."""
+    if threshold is None:
+        return BoldPolicy()
+    return ALWAYS if math.isinf(threshold) else BoldPolicy(min_score=threshold)
