@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 # Words that tell otherwise similar sentences apart: any with a digit ("2024", "48,000" →
@@ -11,6 +12,12 @@ _WORD = re.compile(r"\w+")
 _KEY_WORD = re.compile(r"\w*\d\w*|(?<=\W)[A-Z]\w*")
 
 
+# Sentences compared again and again (every candidate with every kept one, per question):
+# their word and fact sets are kept for the most recent ones.
+_CACHED = 8192
+
+
+@lru_cache(maxsize=_CACHED)
 def word_set(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
@@ -21,6 +28,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@lru_cache(maxsize=_CACHED)
 def key_terms(text: str) -> frozenset[str]:
     """Numbers and names: what makes "In 2024 the district served 51,000 residents." a
     different fact from "In 2023 the district served 48,000 residents."."""
@@ -39,11 +47,13 @@ _NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=_CACHED)
 def quantity_terms(text: str) -> frozenset[str]:
     """Numbers, in digits or in words."""
     return number_terms(text) | {m.group(0).lower() for m in _NUMBER_WORD.finditer(text)}
 
 
+@lru_cache(maxsize=_CACHED)
 def fact_terms(text: str) -> frozenset[str]:
     """What makes two similar sentences different facts: numbers (in digits or words), names,
     and negation ("n't" counted as "not")."""
@@ -72,6 +82,7 @@ def shared_run(a: str, b: str, length: int) -> bool:
 REFRAIN_WORDS = 7
 
 
+@lru_cache(maxsize=_CACHED)
 def number_terms(text: str) -> frozenset[str]:
     """The numbers among ``key_terms``: years, counts, amounts."""
     return frozenset(t for t in key_terms(text) if any(ch.isdigit() for ch in t))
