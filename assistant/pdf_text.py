@@ -178,16 +178,23 @@ def _has_images(document: object, count: int) -> bool:
     return False
 
 
+# Words a running header or footer has at most when it repeats but for its digits ("Report
+# 2024 · page 3"); a longer line is running only when it repeats word for word (a sentence
+# such as "The gauge read 4 metres on day 1." is body text however often its shape repeats).
+_RUNNING_WORDS = 8
+
+
 def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    words = " ".join(text.lower().split())
+    return re.sub(r"\d+", "#", words) if len(words.split()) <= _RUNNING_WORDS else words
 
 
 def drop_running_lines(pages: list[tuple[list[Line], float]]) -> list[list[Line]]:
     """Each page's lines without its running headers and footers and its page numbers.
 
     A running line is one of the two top or bottom lines of a page, in the page's top or
-    bottom band, whose text (digits aside) is in that band on at least half the pages, and on
-    two at least; a page number is such a line that is only a number, "Page 3", "3 of 12" or
+    bottom band, whose text (digits aside, for a line of at most ``_RUNNING_WORDS`` words) is
+    in that band on at least half the pages, and on two at least; a page number is such a line that is only a number, "Page 3", "3 of 12" or
     "- 3 -"."""
     bands: list[list[tuple[int, str]]] = []  # per page: (line index, key) of its band lines
     seen: Counter[str] = Counter()

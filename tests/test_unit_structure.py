@@ -238,6 +238,25 @@ def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
     assert [line.text for line in single[0]] == ["A title alone"]
 
 
+def test_a_sentence_that_repeats_but_for_its_digits_is_body_text() -> None:
+    pages = [
+        (
+            [
+                _line(f"The harbour gauge read {n + 3} metres at 6 o'clock on day {n}.", 800),
+                _line("Report 2024", 785),
+                _line(f"Body of page {n}.", 700),
+            ],
+            842.0,
+        )
+        for n in (1, 2, 3)
+    ]
+    kept = drop_running_lines(pages)
+    assert [[line.text for line in lines] for lines in kept] == [
+        [f"The harbour gauge read {n + 3} metres at 6 o'clock on day {n}.", f"Body of page {n}."]
+        for n in (1, 2, 3)
+    ]
+
+
 def test_paragraphs_are_rebuilt_from_line_gaps_and_markers() -> None:
     lines = [
         _line("The first paragraph runs over", 700),
