@@ -186,6 +186,10 @@ class _NeverClosedError(Exception):
         self.line, self.column = line, column
 
 
+# A sentence's end: its mark and any closing quotes or brackets, right at the end of the text.
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
 class _HtmlText(HTMLParser):
     """Streams the visible text of a page; ``deepest`` is the deepest tag nesting seen
     (a "<p>" left open before the next one counts as the next one's sibling)."""
@@ -317,6 +321,10 @@ class _HtmlText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._flush(keep=not self._not_text)
+        if tag == "a" and self._parts and _ENDS_SENTENCE.search(self._parts[-1]):
+            # "… in 1911.<a>click here</a>": the link's text starts after the sentence, not in
+            # it (read as one, "1911.click here" left the sentence unreadable).
+            self._append(" ")
         self._push(tag)
         if tag in _VOID_HTML_TAGS:
             self._end(tag)

@@ -322,3 +322,12 @@ def test_a_chunk_that_opens_with_a_list_item_opens_with_its_marker() -> None:
         ("Move people out.",),
         ("Restore power.",),
     ]
+
+
+def test_link_text_right_after_a_sentence_starts_after_it() -> None:
+    from assistant.loading import html_to_text
+
+    page = "<p>The weir was cleared by Oswin Tarrant in 1911.<a href=x>click here</a></p>"
+    assert html_to_text(page).strip() == "The weir was cleared by Oswin Tarrant in 1911. click here"
+    # inside a sentence a link runs on as the browser shows it
+    assert html_to_text("<p>See <a href=x>the map</a>.</p>").strip() == "See the map."
