@@ -194,8 +194,8 @@ def drop_running_lines(pages: list[tuple[list[Line], float]]) -> list[list[Line]
 
     A running line is one of the two top or bottom lines of a page, in the page's top or
     bottom band, whose text (digits aside, for a line of at most ``_RUNNING_WORDS`` words) is
-    in that band on at least half the pages, and on two at least; a page number is such a line that is only a number, "Page 3", "3 of 12" or
-    "- 3 -"."""
+    in that band on at least half the pages, and on two at least; a page number is such a
+    line that is only a number, "Page 3", "3 of 12" or "- 3 -"."""
     bands: list[list[tuple[int, str]]] = []  # per page: (line index, key) of its band lines
     seen: Counter[str] = Counter()
     for lines, height in pages:
