@@ -142,6 +142,27 @@ def test_one_password_tried_on_many_user_names_is_throttled_per_address() -> Non
     assert login.check("reader", "s3cret", "10.0.0.8") is True  # only that address
 
 
+def test_logging_in_to_an_account_of_ones_own_does_not_clear_the_address() -> None:
+    clock = Clock()
+    login = _login(clock)
+    for n in range(19):
+        assert login.check(f"user-{n}", "password1", "10.0.0.7") is False
+    assert login.check("reader", "s3cret", "10.0.0.7") is True  # the sprayer's own account
+    assert login.check("user-19", "password1", "10.0.0.7") is False  # the 20th: locked now
+    assert _refused(login, "user-20", "password1", "10.0.0.7") == 60
+
+
+def test_a_failure_free_hour_starts_the_count_again() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(max_failures=2, lockout=10, forget_after=3600, clock=clock)
+    throttle.failed(KEY)
+    clock.now += 3600
+    throttle.failed(KEY)
+    assert throttle.retry_after(KEY) == 0  # one failure in the last hour
+    throttle.failed(KEY)
+    assert throttle.retry_after(KEY) == 10
+
+
 def test_an_ipv6_host_is_one_address_across_its_slash_64() -> None:
     assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9")
     assert address_key("2001:db8:1:2::1") != address_key("2001:db8:1:3::1")

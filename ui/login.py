@@ -51,7 +51,8 @@ class _Failures:
 class LoginThrottle:
     """Counts failed logins per key. From the ``max_failures``-th failure in a row on, each
     failure locks the key for ``lockout`` seconds, doubled for every failure after that (at
-    most ``max_lockout``). A success clears the key; idle keys are forgotten."""
+    most ``max_lockout``). A success clears the key; so does ``forget_after`` seconds
+    without a failure (idle keys are forgotten)."""
 
     def __init__(
         self,
@@ -88,6 +89,9 @@ class LoginThrottle:
         with self._lock:
             self._forget_idle(now)
             record = self._failures.setdefault(key, _Failures())
+            quiet = now - record.last >= self.forget_after and record.locked_until <= now
+            if record.count and quiet:  # a failure-free ``forget_after``: start again
+                record.count = 0
             record.count += 1
             record.last = now
             beyond = record.count - self.max_failures
@@ -204,8 +208,11 @@ class PasswordLogin:
                     headers={"Retry-After": str(seconds)},
                 )
             if matches and expected is not None:
+                # A success speaks for its user name, not for the address: anyone with an
+                # account of their own must not clear the count of names tried from there.
                 for name, key in keys.items():
-                    self._throttles[name].succeeded(key)
+                    if name != "address":
+                        self._throttles[name].succeeded(key)
                 return True
             return False
 
