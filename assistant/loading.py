@@ -19,6 +19,7 @@ from assistant.errors import EmptyCorpusError, UnsupportedFileError
 from assistant.limits import ReadLimits
 from assistant.structure import markdown_structure, plain_structure
 from assistant.types import Document, Heading, Span, Structure
+from assistant.validation import printable_name
 
 logger = logging.getLogger(__name__)
 
@@ -399,7 +400,7 @@ def read_document(
     characters); text, Markdown and HTML here, up to ``limits.max_bytes`` (``max_bytes``
     when no limits are given)."""
     limits = limits or ReadLimits(max_bytes=max_bytes)
-    name = source or path.name
+    name = printable_name(source or path.name)  # as messages show it
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))

@@ -40,6 +40,19 @@ def _controls(text: str) -> str:
     return ", ".join(f"U+{ord(ch):04X}" for ch in list(found)[:3])
 
 
+def printable_name(name: str) -> str:
+    """A file name as one line of a message: control characters, line breaks and tabs
+    included, written as escapes ("bad\\nname\\x1b[31m.pdf"), so a name cannot forge a line
+    or colour a terminal."""
+    if not any(_is_control(ch) or ch in _LINE_SPACE for ch in name):
+        return name
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if _is_control(ch) or ch in _LINE_SPACE
+        else ch
+        for ch in name
+    )  # fmt: skip
+
+
 def _visible(ch: str) -> bool:
     """Not space and not an invisible format character (U+200B zero width space, U+2060
     word joiner, U+FEFF byte order mark, …)."""

@@ -21,6 +21,7 @@ from assistant.validation import (
     MAX_HISTORY_MESSAGES,
     clean_question,
     parse_history,
+    printable_name,
     recent_history,
 )
 
@@ -402,3 +403,14 @@ def test_chunking_a_long_paragraph_needs_memory_for_a_block_not_the_whole() -> N
     finally:
         tracemalloc.stop()
     assert peak < 60 * len(text)  # ~30 bytes a character; the whole paragraph at once: ~110
+
+
+def test_a_file_name_is_one_line_in_every_message(tmp_path: Path) -> None:
+    assert printable_name("bad\nname\x1b[31mred.pdf") == "bad\\nname\\x1b[31mred.pdf"
+    assert printable_name("née 2024.txt") == "née 2024.txt"
+    odd = tmp_path / "odd\nname\x1b.xyz"
+    odd.write_text("text", encoding="utf-8")
+    with pytest.raises(UnsupportedFileError) as refused:
+        read_document(odd)
+    assert "\n" not in str(refused.value)
+    assert "\x1b" not in str(refused.value)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
 from assistant.reader import DEFAULT_MODE
+from assistant.validation import printable_name
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -56,11 +57,12 @@ def format_answer(answer: Answer) -> str:
             lines.append("Closest passages:")
             for p in answer.passages:
                 snippet = " ".join(p.chunk.text.split())
-                lines.append(f"  - {p.chunk.source}, paragraph {p.chunk.paragraph}: {snippet}")
+                where = f"{printable_name(p.chunk.source)}, paragraph {p.chunk.paragraph}"
+                lines.append(f"  - {where}: {snippet}")
         return "\n".join(lines)
     for c in answer.citations:
         lines.append(
-            f"[{c.marker}] {c.source}, {c.location()}, chars {c.start}–{c.end}: "
+            f"[{c.marker}] {printable_name(c.source)}, {c.location()}, chars {c.start}–{c.end}: "
             f"\u201c{' '.join(c.quote.split())}\u201d"
         )
     if answer.fell_back:
