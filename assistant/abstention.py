@@ -1,12 +1,13 @@
 """Answer or refuse: a logistic model over signals that transfer across corpora.
 
 No single score transfers: the cross-encoder's logit for a right answer ranges from about −11
-to +8 depending on the genre and the question. So the decision combines signals, each cheap
-and available for every answer — the best sentence's score, how close the nearest passage is
-in embedding space, whether dense and lexical search agree on the answer's passage, how many of
+to +8 depending on the genre and the question. So the decision combines signals, each cheap and
+available for every answer — the best sentence's score, how close the nearest passage is in
+embedding space, whether dense and lexical search agree on the answer's passage, how many of
 the question's names and numbers the answer's passage holds, and whether the answer sentence
-holds the kind of answer asked for — in a logistic model fitted on the dev halves of every corpus of the evaluation suite
-(``benchmarks/fit_abstention.py``) and shipped as ``abstention.json`` beside this module.
+holds the kind of answer asked for — in a logistic model fitted on the dev halves of every
+corpus of the evaluation suite (``benchmarks/fit_abstention.py``) and shipped as
+``abstention.json`` beside this module.
 """
 
 from __future__ import annotations

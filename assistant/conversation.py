@@ -9,6 +9,7 @@ from assistant.citations import MARKER
 from assistant.coref import PERSONAL, substitute_personal
 from assistant.entities import EntityRecognizer, people, things
 from assistant.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.types import Turn
 
 # Words that point back into the conversation. "that" is left out: in questions it is mostly
@@ -24,7 +25,6 @@ _CONTINUATION = re.compile(
 )
 # A name or a number makes a short question stand on its own ("What is the capital of France?").
 _NAME_OR_NUMBER = re.compile(r"(?<=\s)[A-Z]|\d")
-_ELLIPTICAL_CONTENT_WORDS = 1
 
 
 def needs_context(question: str) -> bool:
@@ -32,7 +32,7 @@ def needs_context(question: str) -> bool:
     or "what about…", or almost no content of its own ("Why?", "Where exactly?")?"""
     if _REFERRING.search(question) or _CONTINUATION.search(question):
         return True
-    return len(tokenize(question)) <= _ELLIPTICAL_CONTENT_WORDS and not _NAME_OR_NUMBER.search(
+    return len(tokenize(question)) <= POLICY.elliptical_words and not _NAME_OR_NUMBER.search(
         question
     )
 

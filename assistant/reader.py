@@ -20,6 +20,7 @@ from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
 from assistant.entities import Entity, EntityRecognizer
 from assistant.errors import ConfigError
+from assistant.policy import POLICY
 from assistant.short_answer import (
     LABELS,
     PLACE_LABELS,
@@ -136,10 +137,10 @@ class ExtractiveReader:
         delta: float,
         max_sentences: int,
         recognizer: EntityRecognizer | None = None,
-        list_margin: float = 15.0,
-        reach_margin: float = 4.0,
-        list_sentences: int = 5,
-        list_chars: int = 600,
+        list_margin: float = POLICY.list_margin,
+        reach_margin: float = POLICY.reach_margin,
+        list_sentences: int = POLICY.list_sentences,
+        list_chars: int = POLICY.list_chars,
         gather: frozenset[AnswerType] | None = None,
         reach: bool = True,
     ) -> None:
@@ -284,7 +285,7 @@ class ExtractiveReader:
         named: set[str] = set()
         for candidate in chosen:
             named |= self._items(candidate.text, labels, said)
-        if len(named) >= 2:
+        if len(named) >= POLICY.list_named:
             return chosen  # the answer already names several: it is the list
         gathered = list(chosen)
         length = sum(len(c.text) for c in gathered)
@@ -477,7 +478,9 @@ def _lead_in(candidate: _Candidate) -> _Candidate | None:
 
 def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
-    if repeats(candidate.text, [c.text for c in chosen], 0.6, facts=quantity_terms):
+    if repeats(
+        candidate.text, [c.text for c in chosen], POLICY.repeat_overlap, facts=quantity_terms
+    ):
         return True
     chunk, index = candidate.passage.chunk, candidate.index
     if not leans_on_previous(chunk, index):

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from assistant.answer_types import AnswerType
 from assistant.entities import EntityRecognizer
 from assistant.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.similarity import key_terms, word_set
 
 # Entity labels that can answer each kind of question, best fitting first.
@@ -77,8 +78,6 @@ WHERE = re.compile(
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _AGENTS = frozenset({AnswerType.PERSON, AnswerType.ORGANIZATION})
-# "Yes" needs the best sentence to hold at least this share of the question's words.
-YES_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,16 +242,15 @@ _LEAD_WORDS = frozenset(
         "against into on in at through",
     )
 )
-# A phrase answer gets this many extra words' worth for following a word of the question
-# ("opposed NATO's presence …"): what a question asks about comes after what it names.
-FOLLOW_BONUS = 2
+# A phrase answer gets ``POLICY.follow_bonus`` extra words' worth for following a word of the
+# question ("opposed NATO's presence …"): what a question asks about comes after what it names.
 
 
 def gap_span(question: str, sentence: str) -> Found | None:
     """For a question that names no kind of answer ("What did Putin and Xi oppose in East
     Asia?"): the run of the sentence's words that are not the question's, within a clause,
     holding the most content words (a run right after a word of the question counts
-    ``FOLLOW_BONUS`` more, twice that after the question's last word the sentence holds),
+    ``POLICY.follow_bonus`` more, twice that after the question's last word the sentence holds),
     with its lead-in words ("for", "with", …) trimmed — "NATO's presence and any nuclear
     deployments". None when the sentence holds no word of the
     question, or no run a content word."""
@@ -281,7 +279,9 @@ def gap_span(question: str, sentence: str) -> Found | None:
             before = run[0] - 1
             follows = before in inside and asked[before]
             bonus = (
-                (2 * FOLLOW_BONUS if words[before][2] == final else FOLLOW_BONUS) if follows else 0
+                (2 * POLICY.follow_bonus if words[before][2] == final else POLICY.follow_bonus)
+                if follows
+                else 0
             )
             while run and _text(sentence, words, run[0]).lower() in _LEAD_WORDS:
                 run.pop(0)
@@ -335,7 +335,7 @@ def negated(question: str, sentence: str) -> Found | None:
 def affirmed(question: str, sentence: str, context: str = "") -> Found | None:
     """The stretch of ``sentence`` from the first to the last word of the question in it,
     when it (or, for names, its ``context``) holds every name and number of the question and
-    it holds at least ``YES_COVERAGE`` of its other words (what is asked about them:
+    it holds at least ``POLICY.yes_coverage`` of its other words (what is asked about them:
     "married" in "Was Marit Sollen ever married?"); None otherwise."""
     names = key_terms(question)
     numbers = {t for t in names if any(ch.isdigit() for ch in t)}
@@ -345,7 +345,7 @@ def affirmed(question: str, sentence: str, context: str = "") -> Found | None:
     predicate = stems - frozenset(tokenize(" ".join(names)))
     words = [(a, b, stem) for a, b, stem in _words(sentence) if stem and stem in stems]
     covered = {stem for _, _, stem in words} & predicate
-    if not words or (predicate and len(covered) / len(predicate) < YES_COVERAGE):
+    if not words or (predicate and len(covered) / len(predicate) < POLICY.yes_coverage):
         return None
     start, end = words[0][0], words[-1][1]
     return Found(sentence[start:end], start, end, "verdict")

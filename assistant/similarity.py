@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.policy import POLICY
+
 _WORD = re.compile(r"\w+")
 # Words that tell otherwise similar sentences apart: any with a digit ("2024", "48,000" →
 # "48", "000"), and capitalised words after the first ("… served Lake Varna …").
@@ -69,9 +71,6 @@ def shared_run(a: str, b: str, length: int) -> bool:
     return any(tuple(words_b[i : i + length]) in grams for i in range(len(words_b) - length + 1))
 
 
-REFRAIN_WORDS = 7
-
-
 def number_terms(text: str) -> frozenset[str]:
     """The numbers among ``key_terms``: years, counts, amounts."""
     return frozenset(t for t in key_terms(text) if any(ch.isdigit() for ch in t))
@@ -85,7 +84,7 @@ def repeats(
     facts: Callable[[str], frozenset[str]] = fact_terms,
 ) -> bool:
     """Is a sentence a near-repeat of one of ``others``: mostly the same words, or the same
-    run of ``REFRAIN_WORDS`` words (a templated refrain), and the same ``facts``? Retrieval
+    run of ``POLICY.refrain_words`` words (a templated refrain), and the same ``facts``? Retrieval
     counts numbers, names and negations as facts (never hide one); composing an answer counts
     only quantities (a refrain that adds "in Moscow on Thursday" is said once, a sentence with
     other figures is another fact).
@@ -93,6 +92,9 @@ def repeats(
     words, mine = word_set(text), facts(text)
     return any(
         mine == facts(other)
-        and (jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS))
+        and (
+            jaccard(words, word_set(other)) >= threshold
+            or shared_run(text, other, POLICY.refrain_words)
+        )
         for other in others
     )

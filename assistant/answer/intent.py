@@ -23,6 +23,7 @@ from enum import Enum
 from functools import lru_cache
 
 from assistant.language.vocabulary import is_word
+from assistant.policy import POLICY
 
 
 class Intent(Enum):
@@ -130,13 +131,13 @@ def _mend(word: str) -> str:
     """``word`` spelt as the nearest cue word when it is a near miss of one (one or two
     letters off in a word of five or more), else unchanged; punctuation around it kept."""
     match = re.fullmatch(r"(\W*)([A-Za-z]+)(\W*)", word)
-    if match is None or len(match.group(2)) < _MEND_LENGTH:
+    if match is None or len(match.group(2)) < POLICY.mend_length:
         return word
     lead, core, tail = match.groups()
     lower = core.lower()
     if lower in _CUE_SET or is_word(lower):
         return word  # a cue word, or another word spelt right ("criticism", "reached")
-    close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=_MEND_CUTOFF)
+    close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=POLICY.mend_cutoff)
     if not close or close[0].startswith(lower) or lower.startswith(close[0]):
         return word  # another form of the word ("point", "mentions"), not a misspelling
     mended = str(close[0])
@@ -144,11 +145,9 @@ def _mend(word: str) -> str:
 
 
 _CUE_SET = frozenset(_CUES)
-# A word is mended when it has this many letters at least and is this close to a cue word
-# (difflib's ratio): "summerize" 0.89, "breifing" 0.875 are mended; "reached" (0.857 from
-# "reacted") is not.
-_MEND_LENGTH = 6
-_MEND_CUTOFF = 0.87
+# A word is mended when it has ``POLICY.mend_length`` letters at least and is
+# ``POLICY.mend_cutoff`` close to a cue word (difflib's ratio): "summerize" 0.89, "breifing"
+# 0.875 are mended; "reached" (0.857 from "reacted") is not.
 
 # -- the intents ----------------------------------------------------------------------------
 

@@ -28,10 +28,11 @@ from assistant.index.sentences import Mention, Sentence
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.lexicon import NOT_PEOPLE, TITLES
 from assistant.language.names import bare, group_people, person_words, without_lead
+from assistant.policy import POLICY
 from assistant.reader import Draft
 
 # The most items an answer lists; the lead says how many there are in all.
-MAX_ITEMS = 30
+MAX_ITEMS = POLICY.max_items  # ``Policy.max_items``
 
 _PLURAL = {
     Kind.PEOPLE: "people", Kind.COUNTRIES: "countries", Kind.PLACES: "places",

@@ -26,6 +26,7 @@ from assistant.language.lexicon import TITLES
 from assistant.language.names import bare, person_words
 from assistant.language.syntax import Parser
 from assistant.lexical import STOPWORDS
+from assistant.policy import POLICY
 from assistant.types import Span
 
 _ASKS = re.compile(r"\?\s*[\"”’)]?\s*$|^\s*Q\s*[:.]", re.IGNORECASE)
@@ -33,8 +34,8 @@ _PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THEY = re.compile(r"\b(?:they|them|their|theirs)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]?\.?$|^[A-Z]{2,6}$")
-# The most sentences read for one subject.
-MAX_SENTENCES = 400
+# The most sentences read for one subject (``Policy.max_mentions``).
+MAX_SENTENCES = POLICY.max_mentions
 
 
 @dataclass(frozen=True, slots=True)
