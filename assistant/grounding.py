@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
-from assistant.lexical import STOPWORDS, _stemmer
+from assistant.language.lexicon import LIGHT_WORDS, STOPWORDS
+from assistant.lexical import _stemmer
 from assistant.policy import POLICY
 from assistant.short_answer import QUESTION_MARK
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
@@ -35,10 +36,6 @@ from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 # Numbers whole ("48,000" is not "48"; "-5" is not "5"), words with an apostrophe whole.
 _TOKEN = re.compile(r"[-]?\d[\d,]*(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)*")
 # Words a restatement may add, drop or change: they carry no claim of their own.
-LIGHT_WORDS = frozenset((
-    "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "am",
-    "has", "have", "had", "having", "do", "does", "did",
-))  # fmt: skip
 _APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ´`′‘", "'"))
 _DASHES = str.maketrans(dict.fromkeys("−–—‒﹣－", "-"))
 # "[1, 2]", "[1][2]", "[1] [2]" → the first number: the check finds the best passage anyway.

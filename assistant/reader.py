@@ -20,10 +20,10 @@ from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
 from assistant.entities import Entity, EntityRecognizer
 from assistant.errors import ConfigError
+from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
+from assistant.language.lexicon import DENIED_BEFORE
 from assistant.policy import POLICY
 from assistant.short_answer import (
-    LABELS,
-    PLACE_LABELS,
     WHERE,
     Found,
     gap_span,
@@ -84,17 +84,8 @@ class _NoEntities:
         return ()
 
 
-# Entity labels that make a sentence add an item to a list answer, by the kind of item.
-ITEM_LABELS: dict[AnswerType, frozenset[str]] = {
-    AnswerType.PERSON: frozenset({"PERSON", "ORG", "GPE"}),
-    AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC"}),
-    AnswerType.ORGANIZATION: frozenset({"ORG", "NORP", "FAC"}),
-    AnswerType.DATE: frozenset({"DATE", "TIME", "EVENT"}),
-    AnswerType.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
-}
-ANY_ITEM = frozenset().union(*ITEM_LABELS.values()) | {"PRODUCT", "WORK_OF_ART", "LAW"}
 # A name right after a negation is denied ("not Kim Jong Un").
-_DENIED = re.compile(r"\b(?:not|never|no|nor|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_DENIED = re.compile(DENIED_BEFORE, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +322,7 @@ class ExtractiveReader:
             return _short_of(ranked[index], found, word, kind)
         item = item_type(request.question) if kind is AnswerType.LIST else kind
         picked = None
-        if item in LABELS:
+        if item in SHORT_LABELS:
             questions = (request.question, request.query)
             picked = pick_span(questions, [c.quote for c in ranked], item, self.recognizer)
         phrased = kind in PHRASED or item in PHRASED or (kind is AnswerType.LIST and not item)

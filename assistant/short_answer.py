@@ -22,49 +22,36 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer_types import AnswerType
 from assistant.entities import EntityRecognizer
+from assistant.language.labels import PLACE_LABELS, SHORT_LABELS, WHEN_LABELS, AnswerType
+from assistant.language.lexicon import (
+    CONTENTLESS,
+    LEAD_WORDS,
+    MONTH_NAMES,
+    NEGATION_CUES,
+    SPELT_FIGURE,
+    WEEKDAY_NAMES,
+)
 from assistant.lexical import tokenize
 from assistant.policy import POLICY
 from assistant.similarity import key_terms, word_set
 
-# Entity labels that can answer each kind of question, best fitting first.
-# (The small English NER often mislabels a name: "the archaeologist Agnes Tullow" as a place,
-# "the Russian Embassy" as a country; so a person may be any name, a person's best.)
-LABELS: dict[AnswerType, tuple[str, ...]] = {
-    AnswerType.PERSON: ("PERSON", "ORG", "GPE", "LOC", "FAC"),
-    AnswerType.PLACE: ("GPE", "LOC", "FAC", "ORG"),
-    AnswerType.ORGANIZATION: ("ORG", "FAC", "GPE", "PERSON", "LOC"),
-    AnswerType.DATE: ("DATE", "TIME"),
-    AnswerType.NUMBER: ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
-    AnswerType.NAME: ("ORG", "PERSON", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"),
-}
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|billion|dozen"
-)
 # A figure in digits or words, with what it counts when a word follows ("4.31 metres").
 _NUMBER = re.compile(
     rf"(?:\b(?:over|about|around|nearly|almost|some|more than|less than|fewer than|up to)\s)?"
-    rf"(?:[$£€]\s?)?(?:\d[\d,.]*\d|\d|\b(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))*\b)"
+    rf"(?:[$£€]\s?)?(?:\d[\d,.]*\d|\d|\b(?:{SPELT_FIGURE})(?:[\s-](?:{SPELT_FIGURE}))*\b)"
     rf"(?:\s?%|\s(?:per ?cent|percent|million|billion|thousand))?",
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(?:(?:on |in )?(?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)(?: \d{1,2})?(?:,? \d{4})?|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|1\d{3}|20\d{2})\b",
+    rf"\b(?:(?:on |in )?(?:\d{{1,2}} )?(?:{MONTH_NAMES})(?: \d{{1,2}})?(?:,? \d{{4}})?|"
+    rf"{WEEKDAY_NAMES}|1\d{{3}}|20\d{{2}})\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
-# What turns a clause round. "only" alone restricts without denying, so it is no cue.
-NEGATION = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|absent|instead|"
-    r"declined|refused|failed|unable|denied|rather than|stayed away|kept away)\b|n['’]t\b",
-    re.IGNORECASE,
-)
+# What turns a clause round (``NEGATION_CUES``).
+NEGATION = re.compile(NEGATION_CUES, re.IGNORECASE)
 # Where a clause ends: punctuation, and conjunctions that start a new assertion.
 _CLAUSE_BREAK = re.compile(
     r",(?!\d)|[;:()—–]|\s-\s|\b(?:but|although|though|while|whereas|yet|however)\b", re.IGNORECASE
@@ -76,7 +63,6 @@ WHERE = re.compile(
     r"of|for|over)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _AGENTS = frozenset({AnswerType.PERSON, AnswerType.ORGANIZATION})
 
 
@@ -118,7 +104,7 @@ def _candidates(
     """(start, end, label rank) of every span that could answer ``kind``: entities of its
     labels (for an amount, not a date that is only a year, day or month), else numbers or
     dates found by pattern."""
-    labels = LABELS.get(kind, ())
+    labels = SHORT_LABELS.get(kind, ())
     spans: list[tuple[int, int, int]] = []
     cursor = 0
     for entity in recognizer.entities(sentence):
@@ -133,7 +119,11 @@ def _candidates(
             continue
         if kind in _AGENTS and entity.label in PLACE_LABELS and WHERE.search(sentence[:at]):
             continue
-        if kind is AnswerType.NUMBER and entity.label in _WHEN and _DATE.fullmatch(entity.text):
+        if (
+            kind is AnswerType.NUMBER
+            and entity.label in WHEN_LABELS
+            and _DATE.fullmatch(entity.text)
+        ):
             continue
         spans.append((at, at + len(entity.text), labels.index(entity.label)))
     if spans:
@@ -142,9 +132,6 @@ def _candidates(
     if pattern is None:
         return []
     return [(m.start(), m.end(), len(labels)) for m in pattern.finditer(sentence)]
-
-
-_WHEN = frozenset({"DATE", "TIME"})
 
 
 def _distance(first: int, last: int, anchors: Sequence[int]) -> int:
@@ -201,7 +188,7 @@ def _spans_of(
         # the Tarrow cooperative) is more likely what it is about than what it asks for.
         overlap = int(bool(word_set(text) & key_terms(said)))
         key = (overlap, -support, rank, _distance(first, last, anchors), index, offset)
-        basis = "pattern" if rank == len(LABELS.get(kind, ())) else "entity"
+        basis = "pattern" if rank == len(SHORT_LABELS.get(kind, ())) else "entity"
         scored.append(_Scored(key, index, Found(text, offset, offset + len(text), basis)))
     return scored
 
@@ -219,7 +206,7 @@ def pick_span(
     label, then nearest to a word of the question, then in the better-ranked sentence.
     ``questions``: the question as typed (what it gives), then its resolved forms (more
     words to be near); ``sentences``: best first."""
-    if kind not in LABELS or not questions:
+    if kind not in SHORT_LABELS or not questions:
         return None
     said = questions[0]  # what the user said; the borrowed context may hold the answer
     stems = _question_stems(" ".join(questions))
@@ -234,14 +221,6 @@ def pick_span(
     return best.index, replace(best.found, rivals=len(scored) - 1)
 
 
-# Words that only lead into the phrase that answers ("… for triggering instability").
-_LEAD_WORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "for by with like as to of that which who whom and or but such including about from "
-        "against into on in at through",
-    )
-)
 # A phrase answer gets ``POLICY.follow_bonus`` extra words' worth for following a word of the
 # question ("opposed NATO's presence …"): what a question asks about comes after what it names.
 
@@ -283,12 +262,14 @@ def gap_span(question: str, sentence: str) -> Found | None:
                 if follows
                 else 0
             )
-            while run and _text(sentence, words, run[0]).lower() in _LEAD_WORDS:
+            while run and _text(sentence, words, run[0]).lower() in LEAD_WORDS:
                 run.pop(0)
-            while run and _text(sentence, words, run[-1]).lower() in _LEAD_WORDS:
+            while run and _text(sentence, words, run[-1]).lower() in LEAD_WORDS:
                 run.pop()
             content = sum(
-                1 for j in run if words[j][2] and _text(sentence, words, j).lower() not in _FILLER
+                1
+                for j in run
+                if words[j][2] and _text(sentence, words, j).lower() not in CONTENTLESS
             )
             score = content + bonus
             if content and (best is None or score >= best[0]):  # a tie: the later run
@@ -305,12 +286,6 @@ def gap_span(question: str, sentence: str) -> Found | None:
 
 
 _CLOSING = {"“": "”", "‘": "’", '"': '"', "«": "»"}
-
-
-# Words that carry no content of their own (beyond the stop words).
-_FILLER = frozenset(
-    re.findall(r"\w+", "she he it they we you her him them his its their also then there still")
-)
 
 
 def _text(sentence: str, words: list[tuple[int, int, str]], index: int) -> str:

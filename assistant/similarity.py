@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.language.lexicon import NEGATION_WORDS, QUANTITY_WORDS
 from assistant.policy import POLICY
 
 _WORD = re.compile(r"\w+")
@@ -31,14 +32,8 @@ def key_terms(text: str) -> frozenset[str]:
 
 # Numbers spelt out, and the words that turn a statement round: "six pounds" is not "five
 # pounds", "no longer closed" is not "closed".
-_NUMBER_WORDS = (
-    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|"
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|once|twice"
-)
-_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(rf"\b(?:{QUANTITY_WORDS})\b", re.IGNORECASE)
+_NEGATION = re.compile(NEGATION_WORDS, re.IGNORECASE)
 
 
 def quantity_terms(text: str) -> frozenset[str]:

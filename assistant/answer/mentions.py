@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from assistant.answer.library import Library
 from assistant.index.sentences import Sentence
 from assistant.language.gazetteer import Gazetteer
-from assistant.language.lexicon import TITLES
+from assistant.language.lexicon import STOPWORDS, TITLES
 from assistant.language.names import bare, person_words
 from assistant.language.syntax import Parser
-from assistant.lexical import STOPWORDS
 from assistant.policy import POLICY
 from assistant.types import Span
 

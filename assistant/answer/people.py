@@ -22,7 +22,7 @@ from assistant.answer.quoting import cite, passages
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import substitute_personal
-from assistant.language.lexicon import HONORIFICS, REPORTING
+from assistant.language.lexicon import HONORIFICS, REPORTING, SAID_OR_DONE, SAYING
 from assistant.language.syntax import Parser
 from assistant.reader import Draft
 from assistant.rerank import Reranker
@@ -42,10 +42,6 @@ _ATTRIBUTED = re.compile(
 )
 _POSSESSIVE = re.compile(r"his|her|hers|their|theirs", re.IGNORECASE)
 _REPORTING = re.compile(REPORTING, re.IGNORECASE)
-# Verbs that ask what a subject said (a sentence must report speech), not what it did.
-_SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
-# Verbs that ask for anything a subject said or did, not one kind of it.
-_ANY = frozenset({"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,10 +233,10 @@ class StatementsAnswerer(_Answerer):
             return self._not_mentioned(subject) if subject.named else None
         question = request.resolved or request.question
         reading = request.reading
-        focused = bool(reading.topic) or reading.verb not in _ANY
+        focused = bool(reading.topic) or reading.verb not in SAID_OR_DONE
         # Anything the subject said or did: the sentences where it is the one acting. One
         # act, or a topic: any sentence about the subject that is about that.
-        saying = reading.verb in _SAYING
+        saying = reading.verb in SAYING
 
         def acts(item: Found) -> bool:
             places_of = places[(item.sentence.source, item.sentence.start)]

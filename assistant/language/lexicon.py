@@ -93,3 +93,97 @@ REPORTING = (
     r"complained|complains|acknowledged|acknowledges|according to|statement|remarks?|"
     r"comments?|speech|interview|testimony|quoted)\b|[\"“”]"
 )
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """``words`` as a regex alternation ("a|b|c"), in the order given."""
+    return "|".join(words)
+
+
+# -- numbers ----------------------------------------------------------------------------------
+# Three lists of number words, each as a regex alternation, share their pieces but not their
+# ends: merged, each would change answers (a "both" or "several" shown as a short answer; a
+# sentence with "first" hidden as a repeat of one with "second" no longer), so each keeps its
+# own and says what it is for.
+_UNITS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    "(?:thir|four|fif|six|seven|eigh|nine)teen"
+)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SCALES = "hundred|thousand|million|billion|dozen"
+_SCALES_PLURAL = "hundreds?|thousands?|millions?|billions?|dozens?"
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+# A figure spelt out, as a short answer may give it ("forty-two", "two hundred").
+SPELT_FIGURE = f"{_UNITS}|{_TENS}|{_SCALES}"
+# Any word that says how many: a sentence holding one holds an answer to "how many …?" (the
+# gate's ``type_match`` was fitted on this list).
+COUNT_WORDS = f"{_UNITS}|{_TENS}|{_SCALES_PLURAL}|half|both|several"
+# Words that make two similar sentences different facts ("six pounds" is not "five pounds",
+# the "first" is not the "second" time).
+QUANTITY_WORDS = f"zero|{_UNITS}|{_TENS}|{_SCALES_PLURAL}|half|{_ORDINALS}|once|twice"
+
+# -- negation ---------------------------------------------------------------------------------
+# Three negation lists, for three questions; the short answer's "No" was measured with its
+# own, a denied list item and a different fact with theirs, so none is widened to the union.
+# What turns a clause round (a "No"). "only" alone restricts without denying, so it is no cue.
+NEGATION_CUES = (
+    r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|absent|instead|"
+    r"declined|refused|failed|unable|denied|rather than|stayed away|kept away)\b|n['’]t\b"
+)
+# What denies the name right after it ("not Kim Jong Un", "never Moscow"), a word between.
+DENIED_BEFORE = r"\b(?:not|never|no|nor|without)\s+(?:\w+\s+)?$"
+# What makes a sentence another fact than a similar one ("no longer closed" is not "closed").
+NEGATION_WORDS = r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b"
+
+# -- the calendar -----------------------------------------------------------------------------
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+MONTH_ABBREVIATIONS = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SEASONS = ("spring", "summer", "autumn", "winter")
+RELATIVE_DAYS = ("today", "yesterday", "tomorrow")
+# Lower-case alternations of the above, for patterns that ignore case.
+MONTH_NAMES = alternation(tuple(m.lower() for m in MONTHS))
+WEEKDAY_NAMES = alternation(tuple(d.lower() for d in WEEKDAYS))
+
+# -- words without content of their own -------------------------------------------------------
+# Lucene's classic English stop set (the one bm25s used here before: importing that package
+# for these words cost every process 0.25 s), and question words.
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with",
+    "did", "does", "do", "what", "who", "whom", "which", "how",
+))  # fmt: skip
+# Words a restatement may add, drop or change: they carry no claim of their own (grounding).
+LIGHT_WORDS = frozenset((
+    "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "am",
+    "has", "have", "had", "having", "do", "does", "did",
+))  # fmt: skip
+# Words that carry no content of their own beyond the stop words (pronouns and adverbs a
+# phrase answer may hold without counting them).
+CONTENTLESS = _words("she he it they we you her him them his its their also then there still")
+# Words that only lead into the phrase that answers ("… for triggering instability").
+LEAD_WORDS = _words(
+    "for by with like as to of that which who whom and or but such including about from "
+    "against into on in at through"
+)
+# Auxiliary verbs: "which is …" names no noun; a yes/no question opens with one.
+AUXILIARIES = _words(
+    "is was are were did does do has have had can could will would should may might must"
+)
+# Small words inside a name that are not capitalised ("Bank of England", "Charles de Gaulle").
+NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
+
+# -- people -----------------------------------------------------------------------------------
+# Pronouns of a person (one of them, not "they"), and of several.
+PERSONAL_PRONOUNS = ("he", "she", "him", "her", "his", "hers")
+PLURAL_PRONOUNS = ("they", "them", "their", "theirs")
+# Verbs that ask what a subject said (a sentence must report speech), not what it did.
+SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
+# Verbs that ask for anything a subject said or did, not one kind of it.
+SAID_OR_DONE = frozenset(
+    {"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"}
+)
