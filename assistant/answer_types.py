@@ -15,6 +15,7 @@ from assistant.language.lexicon import (
     RELATIVE_DAYS,
     SEASONS,
     WEEKDAY_NAMES,
+    YES_NO_OPENERS,
     alternation,
 )
 
@@ -57,11 +58,7 @@ _FILLER = re.compile(
     r"^\W*(?:(?:and|so|but|also|then|ok|okay|well)\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
     re.IGNORECASE,
 )
-_YES_NO = re.compile(
-    r"^(?:did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
-    r"isn't|wasn't|didn't|doesn't|aren't|weren't)\b",
-    re.IGNORECASE,
-)
+_YES_NO = re.compile(rf"^(?:{YES_NO_OPENERS})\b", re.IGNORECASE)
 _CHOICE = re.compile(r"\bor\b", re.IGNORECASE)  # "Was it red or blue?" is no yes/no question
 _LIST = re.compile(
     r"^(?:list|name)\b|\b(?:who|what|which|where) all\b|\ball (?:the )?(?:\w+ )?(?:who|that)\b"

@@ -8,18 +8,14 @@ from collections.abc import Sequence
 from assistant.citations import MARKER
 from assistant.coref import PERSONAL, substitute_personal
 from assistant.entities import EntityRecognizer, people, things
+from assistant.language.lexicon import POINTING_BACK, POSSESSIVES, alternation
 from assistant.lexical import tokenize
 from assistant.policy import POLICY
 from assistant.types import Turn
 
-# Words that point back into the conversation. "that" is left out: in questions it is mostly
-# a relative pronoun ("the ship that sank"), not a reference.
-_REFERRING = re.compile(
-    r"\b(she|he|her|him|his|hers|they|them|their|theirs|it|its|there|this|these|those|"
-    r"the event|the same)\b",
-    re.IGNORECASE,
-)
-_POSSESSIVE = re.compile(r"\b(his|her|hers)\b", re.IGNORECASE)
+# Words that point back into the conversation (``POINTING_BACK``).
+_REFERRING = re.compile(rf"\b({POINTING_BACK})\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(rf"\b({alternation(POSSESSIVES)})\b", re.IGNORECASE)
 _CONTINUATION = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what else)\b", re.IGNORECASE
 )

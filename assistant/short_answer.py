@@ -25,10 +25,12 @@ from dataclasses import dataclass, replace
 from assistant.entities import EntityRecognizer
 from assistant.language.labels import PLACE_LABELS, SHORT_LABELS, WHEN_LABELS, AnswerType
 from assistant.language.lexicon import (
+    CLAUSE_CONJUNCTIONS,
     CONTENTLESS,
     LEAD_WORDS,
     MONTH_NAMES,
     NEGATION_CUES,
+    PLACE_PREPOSITIONS,
     SPELT_FIGURE,
     WEEKDAY_NAMES,
 )
@@ -53,16 +55,10 @@ _WORD = re.compile(r"\w+(?:['’]\w+)?")
 # What turns a clause round (``NEGATION_CUES``).
 NEGATION = re.compile(NEGATION_CUES, re.IGNORECASE)
 # Where a clause ends: punctuation, and conjunctions that start a new assertion.
-_CLAUSE_BREAK = re.compile(
-    r",(?!\d)|[;:()—–]|\s-\s|\b(?:but|although|though|while|whereas|yet|however)\b", re.IGNORECASE
-)
+_CLAUSE_BREAK = re.compile(rf",(?!\d)|[;:()—–]|\s-\s|\b(?:{CLAUSE_CONJUNCTIONS})\b", re.IGNORECASE)
 # A place right after a preposition is where something happened ("in Moscow"), not who did
 # it: no answer to a question for a person or an organisation.
-WHERE = re.compile(
-    r"\b(?:in|at|on|near|from|to|into|across|around|outside|inside|beyond|within|throughout|"
-    r"of|for|over)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
+WHERE = re.compile(rf"\b(?:{PLACE_PREPOSITIONS})\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENTS = frozenset({AnswerType.PERSON, AnswerType.ORGANIZATION})
 
 

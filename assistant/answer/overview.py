@@ -30,7 +30,7 @@ from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
-from assistant.language.lexicon import NUMBER_WORDS
+from assistant.language.lexicon import DOCUMENT_NOUNS, NUMBER_WORDS
 from assistant.lexical import tokenize
 from assistant.policy import POLICY
 from assistant.reader import Draft
@@ -462,9 +462,7 @@ def _name_words(text: str) -> set[str]:
 
 
 # Words that say what kind of document a topic names, not which ("article", "story").
-_DOCUMENT_NOUNS = frozenset(
-    tokenize("article articles story stories document documents briefing report page entry piece")
-)
+_DOCUMENT_NOUNS = frozenset(tokenize(DOCUMENT_NOUNS))
 
 
 def named_document(

@@ -22,15 +22,22 @@ from assistant.answer.quoting import cite, passages
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import substitute_personal
-from assistant.language.lexicon import HONORIFICS, REPORTING, SAID_OR_DONE, SAYING
+from assistant.language.lexicon import (
+    HONORIFICS,
+    PLURAL_POSSESSIVES,
+    POSSESSIVES,
+    PRONOUN_SUBJECTS,
+    REPORTING,
+    SAID_OR_DONE,
+    SAYING,
+    alternation,
+)
 from assistant.language.syntax import Parser
 from assistant.reader import Draft
 from assistant.rerank import Reranker
 from assistant.types import Citation, ShortAnswer
 
-_PRONOUN_SUBJECT = re.compile(
-    r"^(?:he|she|him|her|they|them|it|this|that|these|those|there)$", re.IGNORECASE
-)
+_PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)
 # Words before a name that make it the source of what follows ("According to the U.S., …",
 # "strong criticism from the U.S.").
 _ATTRIBUTED = re.compile(
@@ -40,7 +47,7 @@ _ATTRIBUTED = re.compile(
     r"of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"his|her|hers|their|theirs", re.IGNORECASE)
+_POSSESSIVE = re.compile(alternation(POSSESSIVES + PLURAL_POSSESSIVES), re.IGNORECASE)
 _REPORTING = re.compile(REPORTING, re.IGNORECASE)
 
 

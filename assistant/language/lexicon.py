@@ -177,13 +177,68 @@ AUXILIARIES = _words(
 # Small words inside a name that are not capitalised ("Bank of England", "Charles de Gaulle").
 NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
 
+# -- question words and small words of grammar -------------------------------------------------
+# What opens a yes/no question ("Did …", "Isn't …").
+YES_NO_OPENERS = (
+    r"did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
+    r"isn't|wasn't|didn't|doesn't|aren't|weren't"
+)
+# The auxiliaries between "what" and its subject in "what did X say" (not the modal ones a
+# yes/no question may open with: "what should X do" is not a question about statements).
+ASKING_AUXILIARIES = r"is|was|are|were|did|does|do|has|have|had|will|would|can|could"
+# Prepositions after a verb of saying that bring its topic ("said about China").
+ABOUT_WORDS = r"about|on|regarding|concerning|over|of|in|at|to|against|for|after|with"
+# Prepositions before a place that make it where something happened ("in Moscow").
+PLACE_PREPOSITIONS = (
+    r"in|at|on|near|from|to|into|across|around|outside|inside|beyond|within|throughout|"
+    r"of|for|over"
+)
+# Conjunctions that end a clause and start a new assertion.
+CLAUSE_CONJUNCTIONS = r"but|although|though|while|whereas|yet|however"
+# Words that open a clause of cause when the parser marks one (not "after the summit").
+CAUSAL_MARKS = frozenset({"because", "since", "after", "once"})
+# Words that say what kind of document a topic names, not which ("article", "story"); they
+# are stemmed where they are used.
+DOCUMENT_NOUNS = (
+    "article articles story stories document documents briefing report page entry piece"
+)
+
 # -- people -----------------------------------------------------------------------------------
-# Pronouns of a person (one of them, not "they"), and of several.
-PERSONAL_PRONOUNS = ("he", "she", "him", "her", "his", "hers")
+# Pronouns of a person (one of them, not "they"), and of several; the possessive ones.
+PERSONAL_PRONOUNS = ("she", "he", "her", "him", "his", "hers")
 PLURAL_PRONOUNS = ("they", "them", "their", "theirs")
+POSSESSIVES = ("his", "her", "hers")
+PLURAL_POSSESSIVES = ("their", "theirs")
+# Words by which a sentence leans on the one before it ("She also…", "…in that conflict").
+LEANING = r"she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there"
+# Words by which a question points back into the conversation. "that" is left out: in
+# questions it is mostly a relative pronoun ("the ship that sank"), not a reference.
+POINTING_BACK = (
+    r"she|he|her|him|his|hers|they|them|their|theirs|it|its|there|this|these|those|"
+    r"the event|the same"
+)
 # Verbs that ask what a subject said (a sentence must report speech), not what it did.
 SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
 # Verbs that ask for anything a subject said or did, not one kind of it.
 SAID_OR_DONE = frozenset(
     {"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"}
+)
+# A pronoun left as the subject of a question ("What did he say?"): no one to look up.
+PRONOUN_SUBJECTS = r"he|she|him|her|they|them|it|this|that|these|those|there"
+# The same without "these" and "those", for "who/what is …": "what are these?" is asked of
+# the documents, not of a person.
+PRONOUNS_ASKED_OF = r"he|she|him|her|they|them|it|this|that|there"
+# Verbs a question about what someone said or did asks with ("what did X say/announce/do").
+SAY_VERBS = (
+    r"say|said|says|saying|state|stated|claim|claimed|announce|announced|accuse|accused|"
+    r"charged|allege|alleged|argue|argued|propose|proposed|want|wanted|demand|demanded|"
+    r"ask|asked|urge|urged|call for|called for|warn|warned|promise|promised|pledge|pledged|"
+    r"report|reported|tell|told|think|thought|believe|believed|deny|denied|suggest|suggested|"
+    r"recommend|recommended|critici[sz]e|critici[sz]ed|praise|praised|condemn|condemned|"
+    r"demand|request|requested|insist|insisted|admit|admitted|confirm|confirmed|write|wrote|"
+    r"conclude|concluded|decide|decided|rule|ruled|advise|advised|promise|offer|offered|"
+    r"respond|responded|react|reacted|reply|replied|do|done|did|achieve|achieved|"
+    r"mention|mentioned|note|noted|explain|explained|describe|described|predict|predicted|"
+    r"estimate|estimated|add|added|insist|object|objected|oppose|opposed|reject|rejected|"
+    r"welcome|welcomed|blame|blamed|find|found|discover|discovered|show|showed|reveal|revealed"
 )
