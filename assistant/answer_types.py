@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from assistant.entities import EntityRecognizer
-from assistant.language.labels import HOLDS_LABELS
+from assistant.language.labels import HEAD_NOUNS, HOLDS_LABELS
 from assistant.language.labels import AnswerType as AnswerType  # re-exported: its old home
 from assistant.language.lexicon import (
     AUXILIARIES,
     COUNT_WORDS,
     MONTH_NAMES,
+    QUESTION_OPENERS,
     RELATIVE_DAYS,
     SEASONS,
     WEEKDAY_NAMES,
@@ -55,7 +56,7 @@ _MEASURE = re.compile(
 )
 # Openers that add nothing to what is asked ("And did …", "So where …").
 _FILLER = re.compile(
-    r"^\W*(?:(?:and|so|but|also|then|ok|okay|well)\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
+    rf"^\W*(?:(?:{QUESTION_OPENERS})\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(rf"^(?:{YES_NO_OPENERS})\b", re.IGNORECASE)
@@ -88,32 +89,6 @@ _WH_BE_NOUN = re.compile(
 )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_HEAD_NOUNS: dict[AnswerType, frozenset[str]] = {
-    AnswerType.DATE: _words("year date day month time century decade season weekday hour"),
-    AnswerType.NUMBER: _words(
-        "number percentage proportion population height level length depth width weight "
-        "distance speed temperature price cost amount total size capacity figure count "
-        "share sum fee average attendance"
-    ),
-    AnswerType.PLACE: _words(
-        "place country city town village island province region county state nation "
-        "continent river street hill mountain port harbour location district area"
-    ),
-    AnswerType.ORGANIZATION: _words(
-        "firm company organisation organization institution club team body party council "
-        "agency board charity business group union association society school university "
-        "newspaper station"
-    ),
-    AnswerType.PERSON: _words(
-        "person man woman people archaeologist engineer author writer architect director "
-        "leader official ambassador president minister mayor captain surgeon doctor "
-        "founder owner manager coach player judge head"
-    ),
-}
 # "What was the name of the man …": the noun after "name of" decides, else any named thing.
 _NAME_OF = re.compile(r"\bname of (?:the |a |an |his |her |their |its )?(\w+)", re.IGNORECASE)
 
@@ -141,7 +116,7 @@ def _head_noun(text: str) -> tuple[AnswerType | None, bool]:
     words = [w.lower() for w in match.groups() if w]
     words = words[: next((i for i, w in enumerate(words) if w in AUXILIARIES), len(words))]
     for word in words:
-        for kind, nouns in _HEAD_NOUNS.items():
+        for kind, nouns in HEAD_NOUNS.items():
             if word in nouns or word.removesuffix("s") in nouns:
                 return kind, match is wh and _plural(word) and not _OF_WHICH.search(text)
     several = match is wh and any(_plural(w) for w in words[:2]) and not _OF_WHICH.search(text)

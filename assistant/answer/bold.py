@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.language.lexicon import RELATIVES
 from assistant.lexical import tokenize
 from assistant.policy import POLICY
 from assistant.similarity import key_terms, number_terms, word_set
@@ -36,7 +37,7 @@ from assistant.types import Citation, ShortAnswer
 KINDS = frozenset({"number", "date", "person", "place", "organization"})
 # What the policy read of a short answer, recorded in run files (``Answer.short_features``).
 FEATURES: tuple[str, ...] = ("confidence", "score", "top", "rivals", "numbers_held", "asked")
-_CLAUSE_ROLE = re.compile(r"^(?:who|which|that|whose|whom|where|when)\b|\d", re.IGNORECASE)
+_CLAUSE_ROLE = re.compile(rf"^(?:{RELATIVES})\b|\d", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 

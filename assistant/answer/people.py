@@ -23,6 +23,7 @@ from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import substitute_personal
 from assistant.language.lexicon import (
+    ATTRIBUTING_NOUNS,
     HONORIFICS,
     PLURAL_POSSESSIVES,
     POSSESSIVES,
@@ -41,10 +42,7 @@ _PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)
 # Words before a name that make it the source of what follows ("According to the U.S., …",
 # "strong criticism from the U.S.").
 _ATTRIBUTED = re.compile(
-    r"(?:\baccording to|\b(?:criticism|statement|warning|call|calls|demand|proposal|"
-    r"accusation|comments?|remarks?|message|response|reaction|announcement|report|advice|"
-    r"evidence|testimony|ruling|verdict|complaint|appeal|offer|promise|pledge)s? (?:from|by|"
-    r"of))\s+(?:the\s+)?$",
+    rf"(?:\baccording to|\b(?:{ATTRIBUTING_NOUNS})s? (?:from|by|of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(alternation(POSSESSIVES + PLURAL_POSSESSIVES), re.IGNORECASE)

@@ -16,6 +16,10 @@ from __future__ import annotations
 from enum import Enum
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 class AnswerType(Enum):
     NUMBER = "number"
     DATE = "date"
@@ -62,6 +66,30 @@ ITEM_LABELS: dict[AnswerType, frozenset[str]] = {
     AnswerType.ORGANIZATION: frozenset({"ORG", "NORP", "FAC"}),
     AnswerType.DATE: frozenset({"DATE", "TIME", "EVENT"}),
     AnswerType.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
+}
+# Nouns after "which"/"what" that name the kind of answer ("which firm", "what year"); the
+# first kind whose nouns hold the word wins, so the order counts.
+HEAD_NOUNS: dict[AnswerType, frozenset[str]] = {
+    AnswerType.DATE: _words("year date day month time century decade season weekday hour"),
+    AnswerType.NUMBER: _words(
+        "number percentage proportion population height level length depth width weight "
+        "distance speed temperature price cost amount total size capacity figure count "
+        "share sum fee average attendance"
+    ),
+    AnswerType.PLACE: _words(
+        "place country city town village island province region county state nation "
+        "continent river street hill mountain port harbour location district area"
+    ),
+    AnswerType.ORGANIZATION: _words(
+        "firm company organisation organization institution club team body party council "
+        "agency board charity business group union association society school university "
+        "newspaper station"
+    ),
+    AnswerType.PERSON: _words(
+        "person man woman people archaeologist engineer author writer architect director "
+        "leader official ambassador president minister mayor captain surgeon doctor "
+        "founder owner manager coach player judge head"
+    ),
 }
 # Any item of a list whose kind the question does not say.
 ANY_ITEM = frozenset().union(*ITEM_LABELS.values()) | {"PRODUCT", "WORK_OF_ART", "LAW"}

@@ -178,6 +178,16 @@ AUXILIARIES = _words(
 NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
 
 # -- question words and small words of grammar -------------------------------------------------
+# Words that open a question and add nothing to what is asked ("And did …", "So where …").
+QUESTION_OPENERS = r"and|so|but|also|then|ok|okay|well"
+# Relative pronouns and adverbs: a role that opens with one is a clause ("who led the talks").
+RELATIVES = r"who|which|that|whose|whom|where|when"
+# Nouns of what someone says ("criticism from the U.S."): the name after them is the source.
+ATTRIBUTING_NOUNS = (
+    r"criticism|statement|warning|call|calls|demand|proposal|"
+    r"accusation|comments?|remarks?|message|response|reaction|announcement|report|advice|"
+    r"evidence|testimony|ruling|verdict|complaint|appeal|offer|promise|pledge"
+)
 # What opens a yes/no question ("Did …", "Isn't …").
 YES_NO_OPENERS = (
     r"did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
