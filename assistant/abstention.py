@@ -1,12 +1,13 @@
 """Answer or refuse: a logistic model over signals that transfer across corpora.
 
 No single score transfers: the cross-encoder's logit for a right answer ranges from about −11
-to +8 depending on the genre and the question. So the decision combines signals, each cheap
-and available for every answer — the best sentence's score, its margin over the runner-up,
-how close the nearest passage is in embedding space, whether dense and lexical search agree on
-the answer's passage, and how many of the question's content words the answer sentence holds —
-in a logistic model fitted on the dev halves of every corpus of the evaluation suite
-(``benchmarks/fit_abstention.py``) and shipped as ``abstention.json`` beside this module.
+to +8 depending on the genre and the question. So the decision combines signals, each cheap and
+available for every answer — the best sentence's score, how close the nearest passage is in
+embedding space, whether dense and lexical search agree on the answer's passage, how many of
+the question's names and numbers the answer's passage holds, and whether the answer sentence
+holds the kind of answer asked for — in a logistic model fitted on the dev halves of every
+corpus of the evaluation suite (``benchmarks/fit_abstention.py``) and shipped as
+``abstention.json`` beside this module.
 """
 
 from __future__ import annotations
@@ -22,12 +23,9 @@ from typing import Any, Protocol
 from assistant.answer_types import expected_type, holds_type
 from assistant.entities import EntityRecognizer
 from assistant.errors import ConfigError
-from assistant.lexical import tokenize
 from assistant.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, Passage
 
-# How far ahead of the runner-up a sentence can count; beyond it margins say nothing more.
-MARGIN_CAP = 5.0
 PACKAGED_MODEL = "abstention.json"
 
 
@@ -35,11 +33,9 @@ PACKAGED_MODEL = "abstention.json"
 class Signals:
     """What the gate sees of one answer."""
 
-    best: float  # cross-encoder score of the answer's first sentence
-    margin: float  # its lead over the best other distinct sentence, capped at MARGIN_CAP
+    best: float  # cross-encoder score of the answer's best-scoring sentence
     dense: float  # highest cosine similarity among the retrieved passages (0 when none)
     agreement: float  # 1 when dense and lexical search both found the answer's passage
-    coverage: float  # share of the question's content words found in the answer sentence
     key_coverage: float  # share of the question's numbers and names found in its passage
     number_coverage: float  # share of the question's numbers ("2024") found in its passage
     type_match: float  # 1 when the answer sentence holds the kind of answer asked for
@@ -52,14 +48,14 @@ class Signals:
 
 
 FEATURES: tuple[str, ...] = tuple(f.name for f in fields(Signals))
-
-
-def coverage(question: str, sentence: str) -> float:
-    """Share of the question's content words (stemmed, stop words out) in ``sentence``."""
-    wanted = set(tokenize(question))
-    if not wanted:
-        return 0.0
-    return len(wanted & set(tokenize(sentence))) / len(wanted)
+# The feature list of models written before issue 20 removed two signals whose fitted weight
+# was exactly 0.0 (the best sentence's margin over the runner-up, and the share of the
+# question's content words in it): such a model still loads when those weights are 0.0.
+LEGACY_FEATURES: tuple[str, ...] = (
+    "best", "margin", "dense", "agreement", "coverage", "key_coverage", "number_coverage",
+    "type_match",
+)  # fmt: skip
+REMOVED_FEATURES: tuple[str, ...] = ("margin", "coverage")
 
 
 def key_coverage(question: str, passage: str) -> float:
@@ -87,17 +83,11 @@ def answer_signals(
     recognizer: EntityRecognizer,
 ) -> Signals | None:
     """The signals of an answer, read off its best-scoring sentence; None without one.
-    ``questions``: the question as typed and its standalone form (coverage takes the better;
-    the kind of answer asked for comes from the question as typed)."""
+    ``questions``: the question as typed and its standalone form (each coverage takes the
+    better; the kind of answer asked for comes from the question as typed)."""
     if not citations:
         return None
     first = max(citations, key=lambda c: c.score)
-    scores = sorted(
-        (s for p in passages for s in p.sentence_scores if s is not None and math.isfinite(s)),
-        reverse=True,
-    )
-    runner_up = next((s for s in scores[1:]), None)
-    margin = MARGIN_CAP if runner_up is None else min(first.score - runner_up, MARGIN_CAP)
     home = next(
         (
             p
@@ -118,10 +108,8 @@ def answer_signals(
     )
     return Signals(
         best=first.score,
-        margin=max(margin, 0.0),
         dense=dense,
         agreement=agreement,
-        coverage=max((coverage(q, first.quote) for q in questions), default=0.0),
         key_coverage=max((key_coverage(q, lead_up) for q in questions), default=0.0),
         number_coverage=max((number_coverage(q, lead_up) for q in questions), default=0.0),
         type_match=float(
@@ -177,13 +165,13 @@ class LogisticGate:
     @classmethod
     def from_dict(cls, data: Any, where: str) -> LogisticGate:
         try:
-            if list(data["features"]) != list(FEATURES):
+            weights = tuple(float(w) for w in data["weights"])
+            features = list(data["features"])
+            if features == list(LEGACY_FEATURES) and len(weights) == len(LEGACY_FEATURES):
+                weights = _without_removed(weights, where)
+            elif features != list(FEATURES):
                 raise ConfigError(f"{where}: features {data['features']} are not {FEATURES}.")
-            return cls(
-                tuple(float(w) for w in data["weights"]),
-                float(data["bias"]),
-                float(data["threshold"]),
-            )
+            return cls(weights, float(data["bias"]), float(data["threshold"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where} is not a valid abstention model: {exc}.") from None
 
@@ -200,3 +188,17 @@ class LogisticGate:
         """The model fitted on the suite's dev halves, shipped with the package."""
         text = resources.files("assistant").joinpath(PACKAGED_MODEL).read_text(encoding="utf-8")
         return cls.from_dict(json.loads(text), PACKAGED_MODEL)
+
+
+def _without_removed(weights: tuple[float, ...], where: str) -> tuple[float, ...]:
+    """A legacy model's weights without those of ``REMOVED_FEATURES``, which must be 0.0 (so
+    the gate decides exactly as before); a model that weighed them must be fitted again."""
+    named = dict(zip(LEGACY_FEATURES, weights, strict=True))
+    weighed = [f for f in REMOVED_FEATURES if named[f] != 0.0]
+    if weighed:
+        raise ConfigError(
+            f"{where} weighs {', '.join(weighed)}, signals the gate no longer computes. "
+            "Fit it again (benchmarks/fit_abstention.py) over the features "
+            f"{', '.join(FEATURES)}."
+        )
+    return tuple(named[f] for f in FEATURES)

@@ -4,23 +4,21 @@ list, …), and whether a sentence holds one."""
 from __future__ import annotations
 
 import re
-from enum import Enum
 
 from assistant.entities import EntityRecognizer
-
-
-class AnswerType(Enum):
-    NUMBER = "number"
-    DATE = "date"
-    PERSON = "person"
-    PLACE = "place"
-    ORGANIZATION = "organization"
-    NAME = "name"  # a named thing of no kind listed here ("Which prize …?", "the name of …")
-    YES_NO = "yes/no"
-    LIST = "list"
-    REASON = "definition/reason"
-    OTHER = "other"
-
+from assistant.language.labels import HEAD_NOUNS, HOLDS_LABELS
+from assistant.language.labels import AnswerType as AnswerType  # re-exported: its old home
+from assistant.language.lexicon import (
+    AUXILIARIES,
+    COUNT_WORDS,
+    MONTH_NAMES,
+    QUESTION_OPENERS,
+    RELATIVE_DAYS,
+    SEASONS,
+    WEEKDAY_NAMES,
+    YES_NO_OPENERS,
+    alternation,
+)
 
 # First match wins: "how many years" asks for a number, "what year" for a date.
 _PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
@@ -32,22 +30,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\W*where\b", re.IGNORECASE), AnswerType.PLACE),
 )  # fmt: skip
 
-_LABELS: dict[AnswerType, frozenset[str]] = {
-    AnswerType.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}),
-    AnswerType.DATE: frozenset({"DATE", "TIME", "EVENT"}),
-    AnswerType.PERSON: frozenset({"PERSON", "ORG", "NORP", "GPE"}),
-    AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC", "ORG"}),
-}
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
-    r"dozens?|half|both|several)\b",
-    re.IGNORECASE,
-)
+_NUMBER = re.compile(rf"\d|\b({COUNT_WORDS})\b", re.IGNORECASE)
 _YEAR_OR_DAY = re.compile(
-    r"\b(1\d{3}|20\d{2})\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"spring|summer|autumn|winter|today|yesterday|tomorrow)\b",
+    rf"\b(1\d{{3}}|20\d{{2}})\b|\b({WEEKDAY_NAMES}|{MONTH_NAMES}|"
+    rf"{alternation(SEASONS)}|{alternation(RELATIVE_DAYS)})\b",
     re.IGNORECASE,
 )
 
@@ -70,14 +56,10 @@ _MEASURE = re.compile(
 )
 # Openers that add nothing to what is asked ("And did …", "So where …").
 _FILLER = re.compile(
-    r"^\W*(?:(?:and|so|but|also|then|ok|okay|well)\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
+    rf"^\W*(?:(?:{QUESTION_OPENERS})\b[\s,]*|(?:what|how) about [^,?]*,\s*)+",
     re.IGNORECASE,
 )
-_YES_NO = re.compile(
-    r"^(?:did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
-    r"isn't|wasn't|didn't|doesn't|aren't|weren't)\b",
-    re.IGNORECASE,
-)
+_YES_NO = re.compile(rf"^(?:{YES_NO_OPENERS})\b", re.IGNORECASE)
 _CHOICE = re.compile(r"\bor\b", re.IGNORECASE)  # "Was it red or blue?" is no yes/no question
 _LIST = re.compile(
     r"^(?:list|name)\b|\b(?:who|what|which|where) all\b|\ball (?:the )?(?:\w+ )?(?:who|that)\b"
@@ -107,35 +89,6 @@ _WH_BE_NOUN = re.compile(
 )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_AUXILIARY = _words(
-    "is was are were did does do has have had can could will would should may might must"
-)
-_HEAD_NOUNS: dict[AnswerType, frozenset[str]] = {
-    AnswerType.DATE: _words("year date day month time century decade season weekday hour"),
-    AnswerType.NUMBER: _words(
-        "number percentage proportion population height level length depth width weight "
-        "distance speed temperature price cost amount total size capacity figure count "
-        "share sum fee average attendance"
-    ),
-    AnswerType.PLACE: _words(
-        "place country city town village island province region county state nation "
-        "continent river street hill mountain port harbour location district area"
-    ),
-    AnswerType.ORGANIZATION: _words(
-        "firm company organisation organization institution club team body party council "
-        "agency board charity business group union association society school university "
-        "newspaper station"
-    ),
-    AnswerType.PERSON: _words(
-        "person man woman people archaeologist engineer author writer architect director "
-        "leader official ambassador president minister mayor captain surgeon doctor "
-        "founder owner manager coach player judge head"
-    ),
-}
 # "What was the name of the man …": the noun after "name of" decides, else any named thing.
 _NAME_OF = re.compile(r"\bname of (?:the |a |an |his |her |their |its )?(\w+)", re.IGNORECASE)
 
@@ -152,7 +105,7 @@ def _head_noun(text: str) -> tuple[AnswerType | None, bool]:
     question names no noun ("What did …")."""
     named = _NAME_OF.search(text)
     wh = _WH_NOUN.match(text)
-    if wh and wh.group(1).lower() in _AUXILIARY:
+    if wh and wh.group(1).lower() in AUXILIARIES:
         wh = None
     be = _WH_BE_NOUN.match(text)
     match = named or wh or be
@@ -161,9 +114,9 @@ def _head_noun(text: str) -> tuple[AnswerType | None, bool]:
     # The head noun is the first known one of up to three words ("which local sports
     # club"), else the first word.
     words = [w.lower() for w in match.groups() if w]
-    words = words[: next((i for i, w in enumerate(words) if w in _AUXILIARY), len(words))]
+    words = words[: next((i for i, w in enumerate(words) if w in AUXILIARIES), len(words))]
     for word in words:
-        for kind, nouns in _HEAD_NOUNS.items():
+        for kind, nouns in HEAD_NOUNS.items():
             if word in nouns or word.removesuffix("s") in nouns:
                 return kind, match is wh and _plural(word) and not _OF_WHICH.search(text)
     several = match is wh and any(_plural(w) for w in words[:2]) and not _OF_WHICH.search(text)
@@ -196,7 +149,7 @@ def question_type(question: str) -> AnswerType:
 
 def _auxiliary_after_wh(text: str) -> bool:
     wh = _WH_NOUN.match(text)
-    return wh is None or wh.group(1).lower() in _AUXILIARY
+    return wh is None or wh.group(1).lower() in AUXILIARIES
 
 
 def item_type(question: str) -> AnswerType | None:
@@ -238,7 +191,7 @@ def holds_type(
         return True
     if kind is AnswerType.DATE and any(new(m.group(0)) for m in _YEAR_OR_DAY.finditer(sentence)):
         return True
-    labels = _LABELS.get(kind)
+    labels = HOLDS_LABELS.get(kind)
     if labels is None:
         return True
     return any(e.label in labels and new(e.text) for e in recognizer.entities(sentence))

@@ -8,23 +8,19 @@ from collections.abc import Sequence
 from assistant.citations import MARKER
 from assistant.coref import PERSONAL, substitute_personal
 from assistant.entities import EntityRecognizer, people, things
+from assistant.language.lexicon import POINTING_BACK, POSSESSIVES, alternation
 from assistant.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.types import Turn
 
-# Words that point back into the conversation. "that" is left out: in questions it is mostly
-# a relative pronoun ("the ship that sank"), not a reference.
-_REFERRING = re.compile(
-    r"\b(she|he|her|him|his|hers|they|them|their|theirs|it|its|there|this|these|those|"
-    r"the event|the same)\b",
-    re.IGNORECASE,
-)
-_POSSESSIVE = re.compile(r"\b(his|her|hers)\b", re.IGNORECASE)
+# Words that point back into the conversation (``POINTING_BACK``).
+_REFERRING = re.compile(rf"\b({POINTING_BACK})\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(rf"\b({alternation(POSSESSIVES)})\b", re.IGNORECASE)
 _CONTINUATION = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what else)\b", re.IGNORECASE
 )
 # A name or a number makes a short question stand on its own ("What is the capital of France?").
 _NAME_OR_NUMBER = re.compile(r"(?<=\s)[A-Z]|\d")
-_ELLIPTICAL_CONTENT_WORDS = 1
 
 
 def needs_context(question: str) -> bool:
@@ -32,7 +28,7 @@ def needs_context(question: str) -> bool:
     or "what about…", or almost no content of its own ("Why?", "Where exactly?")?"""
     if _REFERRING.search(question) or _CONTINUATION.search(question):
         return True
-    return len(tokenize(question)) <= _ELLIPTICAL_CONTENT_WORDS and not _NAME_OR_NUMBER.search(
+    return len(tokenize(question)) <= POLICY.elliptical_words and not _NAME_OR_NUMBER.search(
         question
     )
 

@@ -7,9 +7,10 @@ import re
 
 from assistant.chunking import fold
 from assistant.entities import EntityRecognizer, people
+from assistant.language.lexicon import LEANING, PERSONAL_PRONOUNS, alternation
 from assistant.types import Chunk
 
-PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
+PERSONAL = re.compile(rf"\b({alternation(PERSONAL_PRONOUNS)})\b", re.IGNORECASE)
 
 
 def substitute_personal(text: str, name: str) -> str:
@@ -32,10 +33,7 @@ def resolve_personal(sentence: str, previous: str, recognizer: EntityRecognizer)
 
 # A sentence that leans on the one before it ("She also…", "…in that conflict") is scored both
 # alone and with that sentence in front, so the cross-encoder can resolve the reference.
-_REFERRING = re.compile(
-    r"\b(she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there)\b",
-    re.IGNORECASE,
-)
+_REFERRING = re.compile(rf"\b({LEANING})\b", re.IGNORECASE)
 
 
 def leans_on_previous(chunk: Chunk, index: int) -> bool:

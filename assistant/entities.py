@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-logger = logging.getLogger(__name__)
+from assistant.language.labels import PERSON, THINGS
 
-PERSON = "PERSON"
-# Entity types a non-personal "it", "there" or "they" can point to.
-THINGS = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

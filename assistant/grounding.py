@@ -1,12 +1,12 @@
 """Check a free-written draft sentence by sentence against the passages it was written from.
 
-A writer (an LLM, ``assistant.chat_reader``) numbers its claims with ``[n]``, ``n`` a
-passage of its request. A sentence is kept only when one sentence of a passage supports it
-(``supports``) and that sentence is on the question (it shares a content word with the
-question and its cross-encoder score is within ``RELEVANCE_MARGIN`` of the best). It is cited
-to that sentence — of the passage its marker names when that passage supports it, else (a
-wrong marker, or none) of the best passage that does: re-attached — and dropped otherwise,
-with the reason recorded. Kept sentences are renumbered 1..n; at most ``MAX_SENTENCES``.
+A writer (an LLM, ``assistant.chat_reader``) numbers its claims with ``[n]``, ``n`` a passage
+of its request. A sentence is kept only when one sentence of a passage supports it
+(``supports``) and that sentence is on the question (it shares a content word with the question
+and its cross-encoder score is within ``POLICY.relevance_margin`` of the best). It is cited to
+that sentence — of the passage its marker names when that passage supports it, else (a wrong
+marker, or none) of the best passage that does: re-attached — and dropped otherwise, with the
+reason recorded. Kept sentences are renumbered 1..n; at most ``POLICY.max_checked_sentences``.
 
 Without an entailment model in a package here, "supports" is strict: the claim must be its
 evidence sentence — the same text up to letter case, articles ("a", "an", "the"), spacing,
@@ -27,21 +27,15 @@ from dataclasses import dataclass, replace
 
 from assistant.chunking import fold
 from assistant.citations import split_cited, with_marker
-from assistant.lexical import STOPWORDS, _stemmer
+from assistant.language.lexicon import LIGHT_WORDS, STOPWORDS
+from assistant.lexical import _stemmer
+from assistant.policy import POLICY
 from assistant.short_answer import QUESTION_MARK
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 
-# A kept sentence's evidence scores at most this far below the best-scoring sentence.
-RELEVANCE_MARGIN = 15.0
-MAX_SENTENCES = 8
-MAX_CLAIM_CHARS = 1000
 # Numbers whole ("48,000" is not "48"; "-5" is not "5"), words with an apostrophe whole.
 _TOKEN = re.compile(r"[-]?\d[\d,]*(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)*")
 # Words a restatement may add, drop or change: they carry no claim of their own.
-LIGHT_WORDS = frozenset((
-    "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "am",
-    "has", "have", "had", "having", "do", "does", "did",
-))  # fmt: skip
 _APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ´`′‘", "'"))
 _DASHES = str.maketrans(dict.fromkeys("−–—‒﹣－", "-"))
 # "[1, 2]", "[1][2]", "[1] [2]" → the first number: the check finds the best passage anyway.
@@ -161,7 +155,7 @@ def _evidence(claim: str, passage: Passage, on_topic: _OnTopic) -> _Evidence | N
 @dataclass(frozen=True, slots=True)
 class _OnTopic:
     """Sentences a kept claim may rest on: scored by the cross-encoder within
-    ``RELEVANCE_MARGIN`` of the best, and sharing a content word with the question."""
+    ``POLICY.relevance_margin`` of the best, and sharing a content word with the question."""
 
     question: frozenset[str]
     best: float
@@ -177,7 +171,7 @@ class _OnTopic:
         return float("-inf") if value is None else value
 
     def __call__(self, passage: Passage, index: int) -> bool:
-        if self.score(passage, index) < self.best - RELEVANCE_MARGIN:
+        if self.score(passage, index) < self.best - POLICY.relevance_margin:
             return False
         return bool(self.question & content_words(passage.chunk.sentence_texts()[index]))
 
@@ -196,8 +190,8 @@ def ground(text: str, passages: Sequence[Passage], question: str) -> Grounded:
     for piece in split_cited(text):
         claim = piece.text
         marker = piece.marker
-        if len(claim) > MAX_CLAIM_CHARS or len(kept_text) >= MAX_SENTENCES:
-            dropped.append(DroppedSentence(claim[:MAX_CLAIM_CHARS], marker, "too long"))
+        if len(claim) > POLICY.max_claim_chars or len(kept_text) >= POLICY.max_checked_sentences:
+            dropped.append(DroppedSentence(claim[: POLICY.max_claim_chars], marker, "too long"))
             continue
         named = passages[marker - 1] if marker is not None and 0 < marker <= len(passages) else None
         evidence = _evidence(claim, named, on_topic) if named is not None else None

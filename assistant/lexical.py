@@ -32,6 +32,7 @@ from assistant.index.follow import (
     rebuild_in_place,
 )
 from assistant.index.follow import transaction as _transaction
+from assistant.language.lexicon import STOPWORDS
 from assistant.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
@@ -61,16 +62,6 @@ def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
-
-
-# Lucene's classic English stop set (the one bm25s used here before: importing that package
-# for these words cost every process 0.25 s), and question words.
-STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
-    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
-    "these", "they", "this", "to", "was", "will", "with",
-    "did", "does", "do", "what", "who", "whom", "which", "how",
-))  # fmt: skip
 
 
 # A term in more than this many chunks, and more than this share of them, finds candidates

@@ -20,9 +20,10 @@ from assistant.citations import with_marker
 from assistant.coref import leans_on_previous
 from assistant.entities import Entity, EntityRecognizer
 from assistant.errors import ConfigError
+from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
+from assistant.language.lexicon import DENIED_BEFORE
+from assistant.policy import POLICY
 from assistant.short_answer import (
-    LABELS,
-    PLACE_LABELS,
     WHERE,
     Found,
     gap_span,
@@ -83,17 +84,8 @@ class _NoEntities:
         return ()
 
 
-# Entity labels that make a sentence add an item to a list answer, by the kind of item.
-ITEM_LABELS: dict[AnswerType, frozenset[str]] = {
-    AnswerType.PERSON: frozenset({"PERSON", "ORG", "GPE"}),
-    AnswerType.PLACE: frozenset({"GPE", "LOC", "FAC"}),
-    AnswerType.ORGANIZATION: frozenset({"ORG", "NORP", "FAC"}),
-    AnswerType.DATE: frozenset({"DATE", "TIME", "EVENT"}),
-    AnswerType.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
-}
-ANY_ITEM = frozenset().union(*ITEM_LABELS.values()) | {"PRODUCT", "WORK_OF_ART", "LAW"}
 # A name right after a negation is denied ("not Kim Jong Un").
-_DENIED = re.compile(r"\b(?:not|never|no|nor|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_DENIED = re.compile(DENIED_BEFORE, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +128,10 @@ class ExtractiveReader:
         delta: float,
         max_sentences: int,
         recognizer: EntityRecognizer | None = None,
-        list_margin: float = 15.0,
-        reach_margin: float = 4.0,
-        list_sentences: int = 5,
-        list_chars: int = 600,
+        list_margin: float = POLICY.list_margin,
+        reach_margin: float = POLICY.reach_margin,
+        list_sentences: int = POLICY.list_sentences,
+        list_chars: int = POLICY.list_chars,
         gather: frozenset[AnswerType] | None = None,
         reach: bool = True,
     ) -> None:
@@ -284,7 +276,7 @@ class ExtractiveReader:
         named: set[str] = set()
         for candidate in chosen:
             named |= self._items(candidate.text, labels, said)
-        if len(named) >= 2:
+        if len(named) >= POLICY.list_named:
             return chosen  # the answer already names several: it is the list
         gathered = list(chosen)
         length = sum(len(c.text) for c in gathered)
@@ -330,7 +322,7 @@ class ExtractiveReader:
             return _short_of(ranked[index], found, word, kind)
         item = item_type(request.question) if kind is AnswerType.LIST else kind
         picked = None
-        if item in LABELS:
+        if item in SHORT_LABELS:
             questions = (request.question, request.query)
             picked = pick_span(questions, [c.quote for c in ranked], item, self.recognizer)
         phrased = kind in PHRASED or item in PHRASED or (kind is AnswerType.LIST and not item)
@@ -477,7 +469,9 @@ def _lead_in(candidate: _Candidate) -> _Candidate | None:
 
 def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
-    if repeats(candidate.text, [c.text for c in chosen], 0.6, facts=quantity_terms):
+    if repeats(
+        candidate.text, [c.text for c in chosen], POLICY.repeat_overlap, facts=quantity_terms
+    ):
         return True
     chunk, index = candidate.passage.chunk, candidate.index
     if not leans_on_previous(chunk, index):

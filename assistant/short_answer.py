@@ -22,63 +22,44 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer_types import AnswerType
 from assistant.entities import EntityRecognizer
+from assistant.language.labels import PLACE_LABELS, SHORT_LABELS, WHEN_LABELS, AnswerType
+from assistant.language.lexicon import (
+    CLAUSE_CONJUNCTIONS,
+    CONTENTLESS,
+    LEAD_WORDS,
+    MONTH_NAMES,
+    NEGATION_CUES,
+    PLACE_PREPOSITIONS,
+    SPELT_FIGURE,
+    WEEKDAY_NAMES,
+)
 from assistant.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.similarity import key_terms, word_set
 
-# Entity labels that can answer each kind of question, best fitting first.
-# (The small English NER often mislabels a name: "the archaeologist Agnes Tullow" as a place,
-# "the Russian Embassy" as a country; so a person may be any name, a person's best.)
-LABELS: dict[AnswerType, tuple[str, ...]] = {
-    AnswerType.PERSON: ("PERSON", "ORG", "GPE", "LOC", "FAC"),
-    AnswerType.PLACE: ("GPE", "LOC", "FAC", "ORG"),
-    AnswerType.ORGANIZATION: ("ORG", "FAC", "GPE", "PERSON", "LOC"),
-    AnswerType.DATE: ("DATE", "TIME"),
-    AnswerType.NUMBER: ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
-    AnswerType.NAME: ("ORG", "PERSON", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"),
-}
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|billion|dozen"
-)
 # A figure in digits or words, with what it counts when a word follows ("4.31 metres").
 _NUMBER = re.compile(
     rf"(?:\b(?:over|about|around|nearly|almost|some|more than|less than|fewer than|up to)\s)?"
-    rf"(?:[$£€]\s?)?(?:\d[\d,.]*\d|\d|\b(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))*\b)"
+    rf"(?:[$£€]\s?)?(?:\d[\d,.]*\d|\d|\b(?:{SPELT_FIGURE})(?:[\s-](?:{SPELT_FIGURE}))*\b)"
     rf"(?:\s?%|\s(?:per ?cent|percent|million|billion|thousand))?",
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\b(?:(?:on |in )?(?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)(?: \d{1,2})?(?:,? \d{4})?|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|1\d{3}|20\d{2})\b",
+    rf"\b(?:(?:on |in )?(?:\d{{1,2}} )?(?:{MONTH_NAMES})(?: \d{{1,2}})?(?:,? \d{{4}})?|"
+    rf"{WEEKDAY_NAMES}|1\d{{3}}|20\d{{2}})\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
-# What turns a clause round. "only" alone restricts without denying, so it is no cue.
-NEGATION = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|absent|instead|"
-    r"declined|refused|failed|unable|denied|rather than|stayed away|kept away)\b|n['’]t\b",
-    re.IGNORECASE,
-)
+# What turns a clause round (``NEGATION_CUES``).
+NEGATION = re.compile(NEGATION_CUES, re.IGNORECASE)
 # Where a clause ends: punctuation, and conjunctions that start a new assertion.
-_CLAUSE_BREAK = re.compile(
-    r",(?!\d)|[;:()—–]|\s-\s|\b(?:but|although|though|while|whereas|yet|however)\b", re.IGNORECASE
-)
+_CLAUSE_BREAK = re.compile(rf",(?!\d)|[;:()—–]|\s-\s|\b(?:{CLAUSE_CONJUNCTIONS})\b", re.IGNORECASE)
 # A place right after a preposition is where something happened ("in Moscow"), not who did
 # it: no answer to a question for a person or an organisation.
-WHERE = re.compile(
-    r"\b(?:in|at|on|near|from|to|into|across|around|outside|inside|beyond|within|throughout|"
-    r"of|for|over)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WHERE = re.compile(rf"\b(?:{PLACE_PREPOSITIONS})\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENTS = frozenset({AnswerType.PERSON, AnswerType.ORGANIZATION})
-# "Yes" needs the best sentence to hold at least this share of the question's words.
-YES_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +103,7 @@ def _candidates(
     place after "at"/"of" for a who-question — "at the request of the United States" —, a
     number the recognizer missed beside one it found: "holds 2,300 people in a building meant
     for 800"), which make a picked span less sure."""
-    labels = LABELS.get(kind, ())
+    labels = SHORT_LABELS.get(kind, ())
     spans: list[tuple[int, int, int]] = []
     found: list[tuple[int, int]] = []
     unoffered = 0
@@ -141,7 +122,11 @@ def _candidates(
         if kind in _AGENTS and entity.label in PLACE_LABELS and WHERE.search(sentence[:at]):
             unoffered += 1
             continue
-        if kind is AnswerType.NUMBER and entity.label in _WHEN and _DATE.fullmatch(entity.text):
+        if (
+            kind is AnswerType.NUMBER
+            and entity.label in WHEN_LABELS
+            and _DATE.fullmatch(entity.text)
+        ):
             continue
         spans.append((at, at + len(entity.text), labels.index(entity.label)))
     pattern = _NUMBER if kind is AnswerType.NUMBER else _DATE if kind is AnswerType.DATE else None
@@ -156,9 +141,6 @@ def _candidates(
     if pattern is None:
         return [], unoffered
     return [(m.start(), m.end(), len(labels)) for m in pattern.finditer(sentence)], unoffered
-
-
-_WHEN = frozenset({"DATE", "TIME"})
 
 
 def _distance(first: int, last: int, anchors: Sequence[int]) -> int:
@@ -217,7 +199,7 @@ def _spans_of(
         # the Tarrow cooperative) is more likely what it is about than what it asks for.
         overlap = int(bool(word_set(text) & key_terms(said)))
         key = (overlap, -support, rank, _distance(first, last, anchors), index, offset)
-        basis = "pattern" if rank == len(LABELS.get(kind, ())) else "entity"
+        basis = "pattern" if rank == len(SHORT_LABELS.get(kind, ())) else "entity"
         scored.append(_Scored(key, index, Found(text, offset, offset + len(text), basis)))
     return scored, unoffered
 
@@ -235,7 +217,7 @@ def pick_span(
     label, then nearest to a word of the question, then in the better-ranked sentence.
     ``questions``: the question as typed (what it gives), then its resolved forms (more
     words to be near); ``sentences``: best first."""
-    if kind not in LABELS or not questions:
+    if kind not in SHORT_LABELS or not questions:
         return None
     said = questions[0]  # what the user said; the borrowed context may hold the answer
     stems = _question_stems(" ".join(questions))
@@ -251,24 +233,15 @@ def pick_span(
     return best.index, replace(best.found, rivals=len(scored) - 1 + unoffered)
 
 
-# Words that only lead into the phrase that answers ("… for triggering instability").
-_LEAD_WORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "for by with like as to of that which who whom and or but such including about from "
-        "against into on in at through",
-    )
-)
-# A phrase answer gets this many extra words' worth for following a word of the question
-# ("opposed NATO's presence …"): what a question asks about comes after what it names.
-FOLLOW_BONUS = 2
+# A phrase answer gets ``POLICY.follow_bonus`` extra words' worth for following a word of the
+# question ("opposed NATO's presence …"): what a question asks about comes after what it names.
 
 
 def gap_span(question: str, sentence: str) -> Found | None:
     """For a question that names no kind of answer ("What did Putin and Xi oppose in East
     Asia?"): the run of the sentence's words that are not the question's, within a clause,
     holding the most content words (a run right after a word of the question counts
-    ``FOLLOW_BONUS`` more, twice that after the question's last word the sentence holds),
+    ``POLICY.follow_bonus`` more, twice that after the question's last word the sentence holds),
     with its lead-in words ("for", "with", …) trimmed — "NATO's presence and any nuclear
     deployments". None when the sentence holds no word of the
     question, or no run a content word."""
@@ -297,14 +270,18 @@ def gap_span(question: str, sentence: str) -> Found | None:
             before = run[0] - 1
             follows = before in inside and asked[before]
             bonus = (
-                (2 * FOLLOW_BONUS if words[before][2] == final else FOLLOW_BONUS) if follows else 0
+                (2 * POLICY.follow_bonus if words[before][2] == final else POLICY.follow_bonus)
+                if follows
+                else 0
             )
-            while run and _text(sentence, words, run[0]).lower() in _LEAD_WORDS:
+            while run and _text(sentence, words, run[0]).lower() in LEAD_WORDS:
                 run.pop(0)
-            while run and _text(sentence, words, run[-1]).lower() in _LEAD_WORDS:
+            while run and _text(sentence, words, run[-1]).lower() in LEAD_WORDS:
                 run.pop()
             content = sum(
-                1 for j in run if words[j][2] and _text(sentence, words, j).lower() not in _FILLER
+                1
+                for j in run
+                if words[j][2] and _text(sentence, words, j).lower() not in CONTENTLESS
             )
             score = content + bonus
             if content and (best is None or score >= best[0]):  # a tie: the later run
@@ -321,12 +298,6 @@ def gap_span(question: str, sentence: str) -> Found | None:
 
 
 _CLOSING = {"“": "”", "‘": "’", '"': '"', "«": "»"}
-
-
-# Words that carry no content of their own (beyond the stop words).
-_FILLER = frozenset(
-    re.findall(r"\w+", "she he it they we you her him them his its their also then there still")
-)
 
 
 def _text(sentence: str, words: list[tuple[int, int, str]], index: int) -> str:
@@ -351,7 +322,7 @@ def negated(question: str, sentence: str) -> Found | None:
 def affirmed(question: str, sentence: str, context: str = "") -> Found | None:
     """The stretch of ``sentence`` from the first to the last word of the question in it,
     when it (or, for names, its ``context``) holds every name and number of the question and
-    it holds at least ``YES_COVERAGE`` of its other words (what is asked about them:
+    it holds at least ``POLICY.yes_coverage`` of its other words (what is asked about them:
     "married" in "Was Marit Sollen ever married?"); None otherwise."""
     names = key_terms(question)
     numbers = {t for t in names if any(ch.isdigit() for ch in t)}
@@ -361,7 +332,7 @@ def affirmed(question: str, sentence: str, context: str = "") -> Found | None:
     predicate = stems - frozenset(tokenize(" ".join(names)))
     words = [(a, b, stem) for a, b, stem in _words(sentence) if stem and stem in stems]
     covered = {stem for _, _, stem in words} & predicate
-    if not words or (predicate and len(covered) / len(predicate) < YES_COVERAGE):
+    if not words or (predicate and len(covered) / len(predicate) < POLICY.yes_coverage):
         return None
     start, end = words[0][0], words[-1][1]
     return Found(sentence[start:end], start, end, "verdict")

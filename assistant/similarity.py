@@ -6,6 +6,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from assistant.language.lexicon import NEGATION_WORDS, QUANTITY_WORDS
+from assistant.policy import POLICY
+
 _WORD = re.compile(r"\w+")
 # Words that tell otherwise similar sentences apart: any with a digit ("2024", "48,000" →
 # "48", "000"), and capitalised words after the first ("… served Lake Varna …").
@@ -37,14 +40,8 @@ def key_terms(text: str) -> frozenset[str]:
 
 # Numbers spelt out, and the words that turn a statement round: "six pounds" is not "five
 # pounds", "no longer closed" is not "closed".
-_NUMBER_WORDS = (
-    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|"
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|once|twice"
-)
-_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(rf"\b(?:{QUANTITY_WORDS})\b", re.IGNORECASE)
+_NEGATION = re.compile(NEGATION_WORDS, re.IGNORECASE)
 
 
 @lru_cache(maxsize=_CACHED)
@@ -79,9 +76,6 @@ def shared_run(a: str, b: str, length: int) -> bool:
     return any(tuple(words_b[i : i + length]) in grams for i in range(len(words_b) - length + 1))
 
 
-REFRAIN_WORDS = 7
-
-
 @lru_cache(maxsize=_CACHED)
 def number_terms(text: str) -> frozenset[str]:
     """The numbers among ``key_terms``: years, counts, amounts."""
@@ -96,7 +90,7 @@ def repeats(
     facts: Callable[[str], frozenset[str]] = fact_terms,
 ) -> bool:
     """Is a sentence a near-repeat of one of ``others``: mostly the same words, or the same
-    run of ``REFRAIN_WORDS`` words (a templated refrain), and the same ``facts``? Retrieval
+    run of ``POLICY.refrain_words`` words (a templated refrain), and the same ``facts``? Retrieval
     counts numbers, names and negations as facts (never hide one); composing an answer counts
     only quantities (a refrain that adds "in Moscow on Thursday" is said once, a sentence with
     other figures is another fact).
@@ -104,6 +98,9 @@ def repeats(
     words, mine = word_set(text), facts(text)
     return any(
         mine == facts(other)
-        and (jaccard(words, word_set(other)) >= threshold or shared_run(text, other, REFRAIN_WORDS))
+        and (
+            jaccard(words, word_set(other)) >= threshold
+            or shared_run(text, other, POLICY.refrain_words)
+        )
         for other in others
     )

@@ -11,11 +11,10 @@ import pytest
 
 from assistant.abstention import (
     FEATURES,
-    MARGIN_CAP,
+    LEGACY_FEATURES,
     LogisticGate,
     Signals,
     answer_signals,
-    coverage,
     key_coverage,
     number_coverage,
 )
@@ -59,10 +58,8 @@ def must(found: Signals | None) -> Signals:
 def test_signals_of_an_answer() -> None:
     assert signals() == Signals(
         best=8.0,
-        margin=2.0,  # over the runner-up 6.0; None and −inf scores are not sentences
         dense=0.9,  # the closest passage, whichever it is
         agreement=1.0,  # the answer's passage came from both searches
-        coverage=0.4,  # cars, carry of: many, cars, Kelsing, Bridge, carry
         key_coverage=1.0,
         number_coverage=1.0,
         type_match=1.0,  # a number was asked for and "9,000" is one
@@ -72,16 +69,6 @@ def test_signals_of_an_answer() -> None:
 def test_no_citation_no_signals() -> None:
     passages = [make_passage(HOME, [1.0, 2.0, 3.0])]
     assert answer_signals([QUESTION], passages, [], NO_ENTITIES) is None
-
-
-def test_margin_is_capped_and_never_negative() -> None:
-    assert MARGIN_CAP == 5.0
-    capped = signals(citation_score=20.0, home_scores=(6.0, 20.0, None))
-    assert must(capped).margin == MARGIN_CAP
-    below = signals(citation_score=5.0, home_scores=(6.0, 5.0, 8.0))
-    assert must(below).margin == 0.0
-    alone = signals(home_scores=(None, 8.0, None), other_scores=(None, float("-inf")))
-    assert must(alone).margin == MARGIN_CAP
 
 
 def test_dense_is_zero_without_any_dense_score() -> None:
@@ -118,13 +105,6 @@ def test_agreement_looks_at_the_passage_that_holds_the_answer() -> None:
     assert must(s).agreement == 0.0
 
 
-def test_coverage_takes_the_better_question() -> None:
-    s = signals(questions=("Why?", QUESTION))
-    assert must(s).coverage == 0.4
-    s = signals(questions=("Cars a day?", QUESTION))
-    assert must(s).coverage == pytest.approx(1.0)
-
-
 def test_names_and_numbers_are_looked_for_up_to_the_end_of_the_answer_sentence() -> None:
     # "Varna" is in the passage, but after the answer sentence; "9,000" is in it.
     s = signals(questions=("Did Varna object to 9,000 cars?",))
@@ -153,12 +133,6 @@ def test_a_number_the_question_already_gives_is_not_an_answer_of_that_kind() -> 
     assert must(signals(questions=("How many days carry 9,000 cars?",))).type_match == 0.0
 
 
-def test_coverage_is_the_share_of_content_words_stemmed() -> None:
-    assert coverage("Who attended the parade?", "Xi attended the parades.") == 1.0
-    assert coverage("Who attended the parade?", "The parade was long.") == 0.5
-    assert coverage("Who is it?", "Anything at all.") == 0.0
-
-
 def test_key_and_number_coverage_are_one_when_the_question_has_none() -> None:
     assert key_coverage("how many cars?", "nothing") == 1.0
     assert number_coverage("how many cars?", "nothing") == 1.0
@@ -169,28 +143,26 @@ def test_key_and_number_coverage_are_one_when_the_question_has_none() -> None:
 
 # --- the gate ------------------------------------------------------------------------------
 
-WEIGHTS = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
-SIGNALS = Signals(1.0, 0.5, 0.25, 1.0, 0.0, 1.0, 0.0, 1.0)
+WEIGHTS = (1.0, 3.0, 4.0, 6.0, 7.0, 8.0)
+SIGNALS = Signals(1.0, 0.25, 1.0, 1.0, 0.0, 1.0)
 
 
 def test_signals_vector_is_in_feature_order() -> None:
     assert FEATURES == (
         "best",
-        "margin",
         "dense",
         "agreement",
-        "coverage",
         "key_coverage",
         "number_coverage",
         "type_match",
     )
-    assert SIGNALS.vector() == (1.0, 0.5, 0.25, 1.0, 0.0, 1.0, 0.0, 1.0)
+    assert SIGNALS.vector() == (1.0, 0.25, 1.0, 1.0, 0.0, 1.0)
     assert list(SIGNALS.to_dict()) == list(FEATURES)
 
 
 def test_confidence_is_bias_plus_weighted_signals() -> None:
     gate = LogisticGate(WEIGHTS, -2.0, threshold=0.5)
-    assert gate.confidence(SIGNALS) == pytest.approx(-2.0 + 1 + 1 + 0.75 + 4 + 6 + 8)
+    assert gate.confidence(SIGNALS) == pytest.approx(-2.0 + 1 + 0.75 + 4 + 6 + 8)
     assert gate.threshold == 0.5
     assert LogisticGate(WEIGHTS, 0.0).threshold == 0.0
 
@@ -201,10 +173,10 @@ def test_with_threshold_keeps_the_model() -> None:
 
 
 def test_the_gate_validates_its_numbers() -> None:
-    with pytest.raises(ConfigError, match="needs 8 weights"):
-        LogisticGate(WEIGHTS[:7], 0.0)
+    with pytest.raises(ConfigError, match="needs 6 weights"):
+        LogisticGate(WEIGHTS[:5], 0.0)
     with pytest.raises(ConfigError, match="non-finite"):
-        LogisticGate((*WEIGHTS[:7], math.inf), 0.0)
+        LogisticGate((*WEIGHTS[:5], math.inf), 0.0)
     with pytest.raises(ConfigError, match="non-finite"):
         LogisticGate(WEIGHTS, math.nan)
     with pytest.raises(ConfigError, match="non-finite"):
@@ -282,3 +254,14 @@ def test_signals_are_read_off_the_best_scoring_citation_not_the_first() -> None:
     s = answer_signals((QUESTION,), passages, [lead, best], NO_ENTITIES)
     assert must(s).best == 8.0
     assert must(s).type_match == 1.0  # "9,000" is in the best sentence, not in the lead-in
+
+
+def test_a_legacy_model_loads_when_the_removed_signals_weigh_nothing() -> None:
+    # Models written before the margin and coverage signals were removed list eight features.
+    legacy = dict(zip(LEGACY_FEATURES, (1.0, 0.0, 3.0, 4.0, 0.0, 6.0, 7.0, 8.0), strict=True))
+    data = {"features": list(LEGACY_FEATURES), "weights": list(legacy.values()), "bias": -2.0,
+            "threshold": 0.5}  # fmt: skip
+    assert LogisticGate.from_dict(data, "old.json") == LogisticGate(WEIGHTS, -2.0, threshold=0.5)
+    data["weights"] = [1.0, 2.0, 3.0, 4.0, 0.0, 6.0, 7.0, 8.0]  # margin weighed 2.0
+    with pytest.raises(ConfigError, match=r"old\.json weighs margin, signals the gate no longer"):
+        LogisticGate.from_dict(data, "old.json")

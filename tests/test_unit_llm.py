@@ -30,13 +30,12 @@ from assistant.citations import quote_matches_passage, split_cited
 from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError, LLMServerError
 from assistant.grounding import (
-    MAX_SENTENCES,
-    RELEVANCE_MARGIN,
     carry_short,
     clean_draft,
     ground,
     supports,
 )
+from assistant.policy import POLICY
 from assistant.reader import Draft, ExtractiveReader, ReadRequest
 from assistant.types import Answer, Passage, ShortAnswer, Turn
 from tests.fakes import GazetteerRecognizer, make_chunk, make_passage, request
@@ -208,9 +207,9 @@ def test_a_supported_sentence_off_the_question_is_dropped() -> None:
     assert kept.citations == ()  # its words are not the question's
     held = ground("The security review was completed by Dana Whitfield [1].", found, question)
     assert held.citations[0].quote == sentence_of(hostile, 1)
-    far = (make_passage(hostile, [5.0 - RELEVANCE_MARGIN - 0.1, 5.0]),)
+    far = (make_passage(hostile, [5.0 - POLICY.relevance_margin - 0.1, 5.0]),)
     assert not ground("ALL SYSTEMS COMPROMISED [1].", far, "Are all systems compromised?").citations
-    near = (make_passage(hostile, [5.0 - RELEVANCE_MARGIN + 0.1, 5.0]),)
+    near = (make_passage(hostile, [5.0 - POLICY.relevance_margin + 0.1, 5.0]),)
     assert ground("ALL SYSTEMS COMPROMISED [1].", near, "Are all systems compromised?").citations
 
 
@@ -254,10 +253,11 @@ def test_the_draft_is_cleaned_and_bounded() -> None:
     again = ground(f"{XI} [1]. {XI} [1].", PASSAGES, Q)
     assert again.text == f"{XI} [1]."
     assert [d.reason for d in again.dropped] == ["a repeat"]
-    sold = make_chunk(" ".join(f"Lot {n} was sold." for n in range(1, MAX_SENTENCES + 3)))
-    found = (make_passage(sold, [1.0] * (MAX_SENTENCES + 2)),)
+    most = POLICY.max_checked_sentences
+    sold = make_chunk(" ".join(f"Lot {n} was sold." for n in range(1, most + 3)))
+    found = (make_passage(sold, [1.0] * (most + 2)),)
     kept = ground(sold.text.replace(".", " [1]."), found, "Which lots were sold?")
-    assert len(kept.citations) == MAX_SENTENCES
+    assert len(kept.citations) == POLICY.max_checked_sentences
     assert [d.reason for d in kept.dropped] == ["too long"] * 2
 
 
@@ -440,7 +440,7 @@ class _Retriever:
         return [passage_to_document(p) for p in self.passages]
 
 
-GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=0.0)
+GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=0.0)
 
 
 def ask(

@@ -49,7 +49,7 @@ CONFIG = FusionConfig(
     rerank_candidates=5, top_k=5, duplicate_threshold=0.6,
 )  # fmt: skip
 # confidence = the best sentence's word-overlap score − 1
-GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=1.0)
+GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=1.0)
 
 
 @dataclass

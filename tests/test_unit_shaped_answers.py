@@ -205,7 +205,7 @@ class _Retriever:
         return [passage_to_document(p) for p in self.passages]  # type: ignore[arg-type]
 
 
-GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=0.0)
+GATE = LogisticGate((1.0, 0.0, 0.0, 0.0, 0.0, 0.0), -1.0, threshold=0.0)
 
 
 def ask(

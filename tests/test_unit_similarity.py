@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.policy import POLICY
 from assistant.similarity import (
-    REFRAIN_WORDS,
     is_near_duplicate,
     jaccard,
     key_terms,
@@ -74,7 +74,7 @@ def test_shared_run_finds_a_common_run_of_exactly_length_words() -> None:
     assert not shared_run("a b c d e", "x b c y d", 3)
     assert shared_run("A, B; c", "a b c", 3)  # case and punctuation do not matter
     assert not shared_run("a b", "a b", 3)  # shorter than the run
-    assert REFRAIN_WORDS == 7
+    assert POLICY.refrain_words == 7
 
 
 def test_repeats_by_word_overlap() -> None:

@@ -29,7 +29,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.language.lexicon import RELATIVES
 from assistant.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, ShortAnswer
 
@@ -37,7 +39,7 @@ from assistant.types import Citation, ShortAnswer
 KINDS = frozenset({"number", "date", "person", "place", "organization"})
 # What the policy read of a short answer, recorded in run files (``Answer.short_features``).
 FEATURES: tuple[str, ...] = ("confidence", "score", "top", "rivals", "numbers_held", "asked")
-_CLAUSE_ROLE = re.compile(r"\b(?:who|which|that|whose|whom|where|when)\b|\d", re.IGNORECASE)
+_CLAUSE_ROLE = re.compile(rf"\b(?:{RELATIVES})\b|\d", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
@@ -72,8 +74,8 @@ class BoldPolicy:
     # Chosen on the dev halves (benchmarks/fit_bold.py): the lowest pair whose pooled
     # precision reaches 0.95 (22 of 180 short answers shown, 0.95 right; 0.86 at worst with
     # one corpus left out).
-    min_score: float = 7.0
-    min_confidence: float = 0.0
+    min_score: float = POLICY.bold_min_score
+    min_confidence: float = POLICY.bold_min_confidence
     always: bool = False
 
     def shows(
@@ -92,7 +94,7 @@ class BoldPolicy:
         if short.basis == "role":
             return (
                 not _CLAUSE_ROLE.search(short.text)
-                and len(short.text.split()) <= 8
+                and len(short.text.split()) <= POLICY.bold_role_words
                 and not asked  # "Colonel" for "Who is Colonel Fenwick?" tells nothing
             )
         if short.basis == "verdict":
@@ -130,7 +132,7 @@ def _clause_decides(question: str, short: ShortAnswer, citations: Sequence[Citat
     names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
     asked = set(tokenize(question))
     held = asked & set(tokenize(clause))
-    return bool(names & word_set(clause)) and len(held) * 2 >= len(asked)
+    return bool(names & word_set(clause)) and len(held) >= POLICY.bold_no_share * len(asked)
 
 
 # "How many schools …": the noun a count is of.
@@ -149,7 +151,11 @@ def _counts_what_is_asked(
     wanted = set(tokenize(match.group(1)))
     quote, span = found
     at = quote.find(span)
-    around = quote[max(0, at - 30) : at + len(span) + 40] if at >= 0 else quote
+    around = (
+        quote[max(0, at - POLICY.count_before_chars) : at + len(span) + POLICY.count_after_chars]
+        if at >= 0
+        else quote
+    )
     return not wanted or bool(wanted & set(tokenize(around)))
 
 

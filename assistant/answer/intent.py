@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from assistant.language.lexicon import (
+    ABOUT_WORDS,
+    ASKING_AUXILIARIES,
+    PRONOUNS_ASKED_OF,
+    SAY_VERBS,
+)
 from assistant.language.vocabulary import is_word
+from assistant.policy import POLICY
 
 
 class Intent(Enum):
@@ -135,13 +142,13 @@ def _mend(word: str) -> str:
     """``word`` spelt as the nearest cue word when it is a near miss of one (one or two
     letters off in a word of five or more), else unchanged; punctuation around it kept."""
     match = re.fullmatch(r"(\W*)([A-Za-z]+)(\W*)", word)
-    if match is None or len(match.group(2)) < _MEND_LENGTH:
+    if match is None or len(match.group(2)) < POLICY.mend_length:
         return word
     lead, core, tail = match.groups()
     lower = core.lower()
     if lower in _CUE_SET or is_word(lower):
         return word  # a cue word, or another word spelt right ("criticism", "reached")
-    close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=_MEND_CUTOFF)
+    close = difflib.get_close_matches(lower, _CUES, n=1, cutoff=POLICY.mend_cutoff)
     if not close or close[0].startswith(lower) or lower.startswith(close[0]):
         return word  # another form of the word ("point", "mentions"), not a misspelling
     mended = str(close[0])
@@ -149,11 +156,9 @@ def _mend(word: str) -> str:
 
 
 _CUE_SET = frozenset(_CUES)
-# A word is mended when it has this many letters at least and is this close to a cue word
-# (difflib's ratio): "summerize" 0.89, "breifing" 0.875 are mended; "reached" (0.857 from
-# "reacted") is not.
-_MEND_LENGTH = 6
-_MEND_CUTOFF = 0.87
+# A word is mended when it has ``POLICY.mend_length`` letters at least and is
+# ``POLICY.mend_cutoff`` close to a cue word (difflib's ratio): "summerize" 0.89, "breifing"
+# 0.875 are mended; "reached" (0.857 from "reacted") is not.
 
 # -- the intents ----------------------------------------------------------------------------
 
@@ -276,24 +281,9 @@ _WHOS_WHO = re.compile(
     re.IGNORECASE,
 )
 
-_AUX = r"is|was|are|were|did|does|do|has|have|had|will|would|can|could"
-_SAY = (
-    r"say|said|says|saying|state|stated|claim|claimed|announce|announced|accuse|accused|"
-    r"charged|allege|alleged|argue|argued|propose|proposed|want|wanted|demand|demanded|"
-    r"ask|asked|urge|urged|call for|called for|warn|warned|promise|promised|pledge|pledged|"
-    r"report|reported|tell|told|think|thought|believe|believed|deny|denied|suggest|suggested|"
-    r"recommend|recommended|critici[sz]e|critici[sz]ed|praise|praised|condemn|condemned|"
-    r"demand|request|requested|insist|insisted|admit|admitted|confirm|confirmed|write|wrote|"
-    r"conclude|concluded|decide|decided|rule|ruled|advise|advised|promise|offer|offered|"
-    r"respond|responded|react|reacted|reply|replied|do|done|did|achieve|achieved|"
-    r"mention|mentioned|note|noted|explain|explained|describe|described|predict|predicted|"
-    r"estimate|estimated|add|added|insist|object|objected|oppose|opposed|reject|rejected|"
-    r"welcome|welcomed|blame|blamed|find|found|discover|discovered|show|showed|reveal|revealed"
-)
-_ABOUT_WORDS = r"about|on|regarding|concerning|over|of|in|at|to|against|for|after|with"
 # What may follow the verb: a preposition and its object ("about China"), or any words
 # ("countries to drop", "since the flood").
-_TAIL = rf"(?:\s+(?P<p>{_ABOUT_WORDS})(?:\s+(?P<y>.+?))?|\s+(?P<rest>.+?))?{_Q}"
+_TAIL = rf"(?:\s+(?P<p>{ABOUT_WORDS})(?:\s+(?P<y>.+?))?|\s+(?P<rest>.+?))?{_Q}"
 # A clause before the question ("Besides warning about the region's arms build-up, …").
 _CLAUSE = r"^(?:[^,?]{3,80},\s*)?"
 _STATEMENTS = (
@@ -301,13 +291,15 @@ _STATEMENTS = (
     re.compile(
         rf"{_CLAUSE}what (?:exactly |else |actually )?(?:did|does|do|has|have|had|will|would|was|"
         rf"were|is|are)\s+(?P<x>(?:(?:the|a|an|this|that|these|those|its|their)\s+)?"
-        rf"(?!(?:{_SAY})\b)\S.*?)\s+(?:\w+ly\s+)?(?P<v>{_SAY})(?:\s+(?:that|so far|exactly|"
+        rf"(?!(?:{SAY_VERBS})\b)\S.*?)\s+(?:\w+ly\s+)?"
+        rf"(?P<v>{SAY_VERBS})(?:\s+(?:that|so far|exactly|"
         rf"publicly|officially))?{_TAIL}",
         re.IGNORECASE,
     ),
     # "what X said about Y" (embedded)
     re.compile(
-        rf"^what (?P<x>(?:(?!\b(?:{_AUX})\b).)+?)\s+(?P<v>said|says|claimed|announced|accused|"
+        rf"^what (?P<x>(?:(?!\b(?:{ASKING_AUXILIARIES})\b).)+?)\s+"
+        rf"(?P<v>said|says|claimed|announced|accused|"
         rf"argued|proposed|wanted|demanded|urged|warned|promised|reported|told|thinks|thought|"
         rf"believes|denied|wrote|concluded|decided|ruled|recommended){_TAIL}",
         re.IGNORECASE,
@@ -318,7 +310,7 @@ _STATEMENTS = (
         rf"views|response|reaction|statement|message|argument|claim|criticism|complaint|"
         rf"demand|demands|proposal|warning|promise|comments?|remarks?|words|opinion|"
         rf"take|line|advice|answer|reply|verdict|ruling|conclusion|evidence|testimony)"
-        rf"(?:\s+(?P<p>{_ABOUT_WORDS})\s+(?P<y>.+?))?{_Q}",
+        rf"(?:\s+(?P<p>{ABOUT_WORDS})\s+(?P<y>.+?))?{_Q}",
         re.IGNORECASE,
     ),
     # "How did X respond (to Y)?", "How did X react?"
@@ -389,7 +381,7 @@ _NOT_A_NAME = re.compile(
     r"doing|going|happening|causing|being|called|named)\b|'s\b|^[a-z]+ing\b",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"^(?:he|she|him|her|they|them|it|this|that|there)$", re.IGNORECASE)
+_PRONOUN = re.compile(rf"^(?:{PRONOUNS_ASKED_OF})$", re.IGNORECASE)
 _PROFILE_NOT = re.compile(
     r"^(?:the )?(?:name|number|date|time|year|day|place|cost|price|reason|cause|point|"
     r"difference|purpose|meaning|total|amount|capital|answer|plan|problem|issue|rule|"
@@ -500,7 +492,7 @@ def _read_statements(text: str) -> Reading | None:
         verb = match.group("v").lower()
         found = match.groupdict()
         following = (found.get("rest") or "").split()
-        if not subject and following and re.fullmatch(_SAY, following[0], re.IGNORECASE):
+        if not subject and following and re.fullmatch(SAY_VERBS, following[0], re.IGNORECASE):
             # "What did the report conclude?": "report" names the subject, "conclude" the act.
             subject, verb = verb, following[0].lower()
             found = {**found, "rest": " ".join(following[1:])}

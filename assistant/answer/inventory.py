@@ -27,12 +27,21 @@ from assistant.answer.scope import document_named, titles
 from assistant.citations import with_marker
 from assistant.index.sentences import Mention, Sentence
 from assistant.language.gazetteer import Gazetteer
-from assistant.language.lexicon import NOT_PEOPLE, TITLES
+from assistant.language.labels import PLACE_LABELS
+from assistant.language.lexicon import (
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NOT_PEOPLE,
+    TITLES,
+    WEEKDAYS,
+    alternation,
+)
 from assistant.language.names import bare, group_people, person_words, without_lead
+from assistant.policy import POLICY
 from assistant.reader import Draft
 
 # The most items an answer lists; the lead says how many there are in all.
-MAX_ITEMS = 30
+MAX_ITEMS = POLICY.max_items  # ``Policy.max_items``
 
 _PLURAL = {
     Kind.PEOPLE: "people", Kind.COUNTRIES: "countries", Kind.PLACES: "places",
@@ -44,11 +53,8 @@ _ONE = {
     Kind.ORGANISATIONS: "organisation", Kind.DATES: "date", Kind.YEARS: "year",
     Kind.MONEY: "sum of money", Kind.AMOUNTS: "amount",
 }  # fmt: skip
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = rf"(?:{alternation(MONTHS)}|{MONTH_ABBREVIATIONS})\.?"
+_WEEKDAY = rf"(?:{alternation(WEEKDAYS)})"
 # A date on the calendar: "17 October", "October 17, 2030", "May 2024", "Thursday", "1987".
 _CALENDAR = re.compile(
     rf"\b(?:(?:{_WEEKDAY},? )?\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?:,? \d{{4}})?|"
@@ -182,7 +188,7 @@ class InventoryAnswerer:
                 continue  # a demonym ("Russian media") names no place
             if country is not None and country.is_name(text):
                 items.append(_item(("country", country.name), text, mention))
-            elif mention.label in {"GPE", "LOC", "FAC"} or country is not None:
+            elif mention.label in PLACE_LABELS or country is not None:
                 items.append(_item(("place", text.lower()), text, mention))
         return items
 

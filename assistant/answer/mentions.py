@@ -22,19 +22,25 @@ from dataclasses import dataclass
 from assistant.answer.library import Library
 from assistant.index.sentences import Sentence
 from assistant.language.gazetteer import Gazetteer
-from assistant.language.lexicon import TITLES
+from assistant.language.lexicon import (
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    STOPWORDS,
+    TITLES,
+    alternation,
+)
 from assistant.language.names import bare, person_words
 from assistant.language.syntax import Parser
-from assistant.lexical import STOPWORDS
+from assistant.policy import POLICY
 from assistant.types import Span
 
 _ASKS = re.compile(r"\?\s*[\"”’)]?\s*$|^\s*Q\s*[:.]", re.IGNORECASE)
-_PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
-_THEY = re.compile(r"\b(?:they|them|their|theirs)\b", re.IGNORECASE)
+_PERSONAL = re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})\b", re.IGNORECASE)
+_THEY = re.compile(rf"\b(?:{alternation(PLURAL_PRONOUNS)})\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]?\.?$|^[A-Z]{2,6}$")
-# The most sentences read for one subject.
-MAX_SENTENCES = 400
+# The most sentences read for one subject (``Policy.max_mentions``).
+MAX_SENTENCES = POLICY.max_mentions
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,10 @@ from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
+from assistant.policy import POLICY
 from assistant.reader import Draft
 from assistant.rerank import Reranker
-from assistant.similarity import REFRAIN_WORDS, shared_run
+from assistant.similarity import shared_run
 from assistant.types import Passage
 
 # A sentence opening like this leans on the one before it ("They also …", "This trade …").
@@ -288,7 +289,10 @@ class OverviewAnswerer:
                 continue
             if chosen and (
                 float(np.max(vectors[chosen] @ vectors[i])) >= self.policy.repeat
-                or any(shared_run(sentences[j].text, sentence.text, REFRAIN_WORDS) for j in chosen)
+                or any(
+                    shared_run(sentences[j].text, sentence.text, POLICY.refrain_words)
+                    for j in chosen
+                )
             ):
                 continue  # says again what a chosen sentence says, or repeats its refrain
             if budget is not None and chosen and length + len(sentence.text) > budget:
@@ -367,10 +371,10 @@ _OPEN_HEADING = re.compile(
 
 
 def _refrain(sentence: Sentence, others: Sequence[Sentence]) -> bool:
-    """Does the sentence share a run of ``REFRAIN_WORDS`` words with another (a templated
+    """Does the sentence share a run of ``POLICY.refrain_words`` words with another (a templated
     refrain repeated through the document)?"""
     return any(
-        o.start != sentence.start and shared_run(o.text, sentence.text, REFRAIN_WORDS)
+        o.start != sentence.start and shared_run(o.text, sentence.text, POLICY.refrain_words)
         for o in others
     )
 

@@ -22,30 +22,32 @@ from assistant.answer.quoting import cite, passages
 from assistant.chunking import fold
 from assistant.citations import with_marker
 from assistant.coref import substitute_personal
-from assistant.language.lexicon import HONORIFICS, REPORTING
+from assistant.language.lexicon import (
+    ATTRIBUTING_NOUNS,
+    HONORIFICS,
+    PLURAL_POSSESSIVES,
+    POSSESSIVE_DETERMINERS,
+    POSSESSIVES,
+    PRONOUN_SUBJECTS,
+    REPORTING,
+    SAID_OR_DONE,
+    SAYING,
+    alternation,
+)
 from assistant.language.syntax import Parser
 from assistant.reader import Draft
 from assistant.rerank import Reranker
 from assistant.types import Citation, ShortAnswer
 
-_PRONOUN_SUBJECT = re.compile(
-    r"^(?:he|she|him|her|they|them|it|this|that|these|those|there)$", re.IGNORECASE
-)
+_PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)
 # Words before a name that make it the source of what follows ("According to the U.S., …",
 # "strong criticism from the U.S.").
 _ATTRIBUTED = re.compile(
-    r"(?:\baccording to|\b(?:criticism|statement|warning|call|calls|demand|proposal|"
-    r"accusation|comments?|remarks?|message|response|reaction|announcement|report|advice|"
-    r"evidence|testimony|ruling|verdict|complaint|appeal|offer|promise|pledge)s? (?:from|by|"
-    r"of))\s+(?:the\s+)?$",
+    rf"(?:\baccording to|\b(?:{ATTRIBUTING_NOUNS})s? (?:from|by|of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"his|her|hers|their|theirs", re.IGNORECASE)
+_POSSESSIVE = re.compile(alternation(POSSESSIVES + PLURAL_POSSESSIVES), re.IGNORECASE)
 _REPORTING = re.compile(REPORTING, re.IGNORECASE)
-# Verbs that ask what a subject said (a sentence must report speech), not what it did.
-_SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
-# Verbs that ask for anything a subject said or did, not one kind of it.
-_ANY = frozenset({"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +216,7 @@ class ProfileAnswerer(_Answerer):
         return None
 
 
-_WHOSE = re.compile(r"(?:our|their|its|his|her|my|your)\s+", re.IGNORECASE)
+_WHOSE = re.compile(rf"(?:{POSSESSIVE_DETERMINERS})\s+", re.IGNORECASE)
 
 
 def _whose_length(role: str) -> int:
@@ -249,10 +251,10 @@ class StatementsAnswerer(_Answerer):
             return self._not_mentioned(subject) if subject.named else None
         question = request.resolved or request.question
         reading = request.reading
-        focused = bool(reading.topic) or reading.verb not in _ANY
+        focused = bool(reading.topic) or reading.verb not in SAID_OR_DONE
         # Anything the subject said or did: the sentences where it is the one acting. One
         # act, or a topic: any sentence about the subject that is about that.
-        saying = reading.verb in _SAYING
+        saying = reading.verb in SAYING
 
         def acts(item: Found) -> bool:
             places_of = places[(item.sentence.source, item.sentence.start)]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from assistant.answer.library import Library
-from assistant.language.lexicon import NUMBER_WORDS
+from assistant.language.lexicon import DOCUMENT_NOUNS, NUMBER_WORDS
 from assistant.lexical import tokenize
 
 # Words a question may use for one kind of document ("the briefing", "this FAQ").
@@ -50,9 +50,7 @@ def _name_words(text: str) -> set[str]:
 
 
 # Words that say what kind of document a topic names, not which ("article", "story").
-_DOCUMENT_NOUNS = frozenset(
-    tokenize("article articles story stories document documents briefing report page entry piece")
-)
+_DOCUMENT_NOUNS = frozenset(tokenize(DOCUMENT_NOUNS))
 
 
 def named_document(

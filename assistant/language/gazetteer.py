@@ -25,9 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.language.lexicon import NAME_PARTICLES
+
 _CAPITALISED = re.compile(r"^[A-Z][\w'’.-]*$")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]\.?$|^[A-Z]{2,5}$")
-_MINOR = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _NAME_WORD = re.compile(r"[\w'’]+(?:\.(?:[A-Z]\.)*)?")
@@ -57,7 +58,7 @@ class Country:
 def _initials(name: str) -> str | None:
     """ "United States" → "US", "Democratic People's Republic of Korea" → "DPRK"."""
     words = [w for w in re.split(r"[\s-]+", name.replace("'s", "").replace("’s", "")) if w]
-    capitals = [w for w in words if w.lower() not in _MINOR]
+    capitals = [w for w in words if w.lower() not in NAME_PARTICLES]
     if len(capitals) < 2 or not all(_CAPITALISED.match(w) for w in capitals):
         return None
     return "".join(w[0] for w in capitals)

@@ -93,3 +93,164 @@ REPORTING = (
     r"complained|complains|acknowledged|acknowledges|according to|statement|remarks?|"
     r"comments?|speech|interview|testimony|quoted)\b|[\"“”]"
 )
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """``words`` as a regex alternation ("a|b|c"), in the order given."""
+    return "|".join(words)
+
+
+# -- numbers ----------------------------------------------------------------------------------
+# Three lists of number words, each as a regex alternation, share their pieces but not their
+# ends: merged, each would change answers (a "both" or "several" shown as a short answer; a
+# sentence with "first" hidden as a repeat of one with "second" no longer), so each keeps its
+# own and says what it is for.
+_UNITS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    "(?:thir|four|fif|six|seven|eigh|nine)teen"
+)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SCALES = "hundred|thousand|million|billion|dozen"
+_SCALES_PLURAL = "hundreds?|thousands?|millions?|billions?|dozens?"
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+# A figure spelt out, as a short answer may give it ("forty-two", "two hundred").
+SPELT_FIGURE = f"{_UNITS}|{_TENS}|{_SCALES}"
+# Any word that says how many: a sentence holding one holds an answer to "how many …?" (the
+# gate's ``type_match`` was fitted on this list).
+COUNT_WORDS = f"{_UNITS}|{_TENS}|{_SCALES_PLURAL}|half|both|several"
+# Words that make two similar sentences different facts ("six pounds" is not "five pounds",
+# the "first" is not the "second" time).
+QUANTITY_WORDS = f"zero|{_UNITS}|{_TENS}|{_SCALES_PLURAL}|half|{_ORDINALS}|once|twice"
+
+# -- negation ---------------------------------------------------------------------------------
+# Three negation lists, for three questions; the short answer's "No" was measured with its
+# own, a denied list item and a different fact with theirs, so none is widened to the union.
+# What turns a clause round (a "No"). "only" alone restricts without denying, so it is no cue.
+NEGATION_CUES = (
+    r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|absent|instead|"
+    r"declined|refused|failed|unable|denied|rather than|stayed away|kept away)\b|n['’]t\b"
+)
+# What denies the name right after it ("not Kim Jong Un", "never Moscow"), a word between.
+DENIED_BEFORE = r"\b(?:not|never|no|nor|without)\s+(?:\w+\s+)?$"
+# What makes a sentence another fact than a similar one ("no longer closed" is not "closed").
+NEGATION_WORDS = r"\b(?:not|no|never|none|nor|neither|without|longer)\b|n't\b"
+
+# -- the calendar -----------------------------------------------------------------------------
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+MONTH_ABBREVIATIONS = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SEASONS = ("spring", "summer", "autumn", "winter")
+RELATIVE_DAYS = ("today", "yesterday", "tomorrow")
+# Lower-case alternations of the above, for patterns that ignore case.
+MONTH_NAMES = alternation(tuple(m.lower() for m in MONTHS))
+WEEKDAY_NAMES = alternation(tuple(d.lower() for d in WEEKDAYS))
+
+# -- words without content of their own -------------------------------------------------------
+# Lucene's classic English stop set (the one bm25s used here before: importing that package
+# for these words cost every process 0.25 s), and question words.
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with",
+    "did", "does", "do", "what", "who", "whom", "which", "how",
+))  # fmt: skip
+# Words a restatement may add, drop or change: they carry no claim of their own (grounding).
+LIGHT_WORDS = frozenset((
+    "a", "an", "the", "be", "is", "are", "was", "were", "been", "being", "am",
+    "has", "have", "had", "having", "do", "does", "did",
+))  # fmt: skip
+# Words that carry no content of their own beyond the stop words (pronouns and adverbs a
+# phrase answer may hold without counting them).
+CONTENTLESS = _words("she he it they we you her him them his its their also then there still")
+# Words that only lead into the phrase that answers ("… for triggering instability").
+LEAD_WORDS = _words(
+    "for by with like as to of that which who whom and or but such including about from "
+    "against into on in at through"
+)
+# Auxiliary verbs: "which is …" names no noun; a yes/no question opens with one.
+AUXILIARIES = _words(
+    "is was are were did does do has have had can could will would should may might must"
+)
+# Small words inside a name that are not capitalised ("Bank of England", "Charles de Gaulle").
+NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "del", "y", "et"})
+
+# -- question words and small words of grammar -------------------------------------------------
+# Words that open a question and add nothing to what is asked ("And did …", "So where …").
+QUESTION_OPENERS = r"and|so|but|also|then|ok|okay|well"
+# Relative pronouns and adverbs: a role that opens with one is a clause ("who led the talks").
+RELATIVES = r"who|which|that|whose|whom|where|when"
+# Nouns of what someone says ("criticism from the U.S."): the name after them is the source.
+ATTRIBUTING_NOUNS = (
+    r"criticism|statement|warning|call|calls|demand|proposal|"
+    r"accusation|comments?|remarks?|message|response|reaction|announcement|report|advice|"
+    r"evidence|testimony|ruling|verdict|complaint|appeal|offer|promise|pledge"
+)
+# What opens a yes/no question ("Did …", "Isn't …").
+YES_NO_OPENERS = (
+    r"did|does|do|is|are|was|were|can|could|will|would|has|have|had|should|may|might|must|"
+    r"isn't|wasn't|didn't|doesn't|aren't|weren't"
+)
+# The auxiliaries between "what" and its subject in "what did X say" (not the modal ones a
+# yes/no question may open with: "what should X do" is not a question about statements).
+ASKING_AUXILIARIES = r"is|was|are|were|did|does|do|has|have|had|will|would|can|could"
+# Prepositions after a verb of saying that bring its topic ("said about China").
+ABOUT_WORDS = r"about|on|regarding|concerning|over|of|in|at|to|against|for|after|with"
+# Prepositions before a place that make it where something happened ("in Moscow").
+PLACE_PREPOSITIONS = (
+    r"in|at|on|near|from|to|into|across|around|outside|inside|beyond|within|throughout|"
+    r"of|for|over"
+)
+# Conjunctions that end a clause and start a new assertion.
+CLAUSE_CONJUNCTIONS = r"but|although|though|while|whereas|yet|however"
+# Words that open a clause of cause when the parser marks one (not "after the summit").
+CAUSAL_MARKS = frozenset({"because", "since", "after", "once"})
+# Words that say what kind of document a topic names, not which ("article", "story"); they
+# are stemmed where they are used.
+DOCUMENT_NOUNS = (
+    "article articles story stories document documents briefing report page entry piece"
+)
+
+# -- people -----------------------------------------------------------------------------------
+# Pronouns of a person (one of them, not "they"), and of several; the possessive ones.
+PERSONAL_PRONOUNS = ("she", "he", "her", "him", "his", "hers")
+PLURAL_PRONOUNS = ("they", "them", "their", "theirs")
+# Whose a role is ("our chief operating officer"): left out of the role.
+POSSESSIVE_DETERMINERS = r"our|their|its|his|her|my|your"
+POSSESSIVES = ("his", "her", "hers")
+PLURAL_POSSESSIVES = ("their", "theirs")
+# Words by which a sentence leans on the one before it ("She also…", "…in that conflict").
+LEANING = r"she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there"
+# Words by which a question points back into the conversation. "that" is left out: in
+# questions it is mostly a relative pronoun ("the ship that sank"), not a reference.
+POINTING_BACK = (
+    r"she|he|her|him|his|hers|they|them|their|theirs|it|its|there|this|these|those|"
+    r"the event|the same"
+)
+# Verbs that ask what a subject said (a sentence must report speech), not what it did.
+SAYING = frozenset({"say", "said", "says", "saying", "tell", "told", "state", "stated"})
+# Verbs that ask for anything a subject said or did, not one kind of it.
+SAID_OR_DONE = frozenset(
+    {"say", "said", "says", "saying", "do", "did", "done", "mention", "mentioned"}
+)
+# A pronoun left as the subject of a question ("What did he say?"): no one to look up.
+PRONOUN_SUBJECTS = r"he|she|him|her|they|them|it|this|that|these|those|there"
+# The same without "these" and "those", for "who/what is …": "what are these?" is asked of
+# the documents, not of a person.
+PRONOUNS_ASKED_OF = r"he|she|him|her|they|them|it|this|that|there"
+# Verbs a question about what someone said or did asks with ("what did X say/announce/do").
+SAY_VERBS = (
+    r"say|said|says|saying|state|stated|claim|claimed|announce|announced|accuse|accused|"
+    r"charged|allege|alleged|argue|argued|propose|proposed|want|wanted|demand|demanded|"
+    r"ask|asked|urge|urged|call for|called for|warn|warned|promise|promised|pledge|pledged|"
+    r"report|reported|tell|told|think|thought|believe|believed|deny|denied|suggest|suggested|"
+    r"recommend|recommended|critici[sz]e|critici[sz]ed|praise|praised|condemn|condemned|"
+    r"demand|request|requested|insist|insisted|admit|admitted|confirm|confirmed|write|wrote|"
+    r"conclude|concluded|decide|decided|rule|ruled|advise|advised|promise|offer|offered|"
+    r"respond|responded|react|reacted|reply|replied|do|done|did|achieve|achieved|"
+    r"mention|mentioned|note|noted|explain|explained|describe|described|predict|predicted|"
+    r"estimate|estimated|add|added|insist|object|objected|oppose|opposed|reject|rejected|"
+    r"welcome|welcomed|blame|blamed|find|found|discover|discovered|show|showed|reveal|revealed"
+)

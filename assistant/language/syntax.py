@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from assistant.language.lexicon import HONORIFICS, TITLES
+from assistant.language.lexicon import CAUSAL_MARKS, HONORIFICS, TITLES
 from assistant.types import Span
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,6 @@ class Parser(Protocol):
 # The most words a role runs to ("commander of the army's 14th Engineer Brigade").
 MAX_ROLE_WORDS = 12
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-# Words that open a clause of cause when they mark one (not "after the summit").
-_CAUSAL_MARKS = frozenset({"because", "since", "after", "once"})
 _NOMINAL = frozenset({"PROPN", "NOUN"})
 
 
@@ -145,7 +143,7 @@ def _analysis(doc: Any) -> Analysis:
         clause = token.head.pos_ in {"VERB", "AUX"} or token.head.dep_ == "advcl"
         if token.dep_ == "mark" and token.lower_ == "as" and clause:
             as_clause = True
-        if token.dep_ == "mark" and token.lower_ in _CAUSAL_MARKS and clause:
+        if token.dep_ == "mark" and token.lower_ in CAUSAL_MARKS and clause:
             cause = True
         if token.lower_ == "to" and token.dep_ == "aux" and token.head.dep_ == "advcl":
             cause = True  # a purpose: "… opened the gates to prevent an overtopping"
