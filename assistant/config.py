@@ -161,8 +161,16 @@ class Settings(BaseSettings):
         path = self.calibration_path
         if path.is_file():
             try:
-                value = float(json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"])
-            except (ValueError, KeyError, TypeError) as exc:
+                raw = json.loads(path.read_text(encoding="utf-8"))["abstain_threshold"]
+                if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+                    raise TypeError(f"abstain_threshold is {raw!r}, not a number")
+                value = float(raw)
+            except KeyError:
+                raise ConfigError(
+                    f"{path} is not a valid calibration file: it gives no abstain_threshold"
+                    " (run `assistant eval calibrate` again)."
+                ) from None
+            except (ValueError, TypeError) as exc:
                 raise ConfigError(f"{path} is not a valid calibration file: {exc}") from exc
             if not -THRESHOLD_LIMIT <= value <= THRESHOLD_LIMIT:
                 raise ConfigError(

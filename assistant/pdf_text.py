@@ -80,7 +80,8 @@ def read_pdf(path: Path, name: str, limits: ReadLimits) -> tuple[str, Structure]
             raise UnsupportedFileError(f"{name} has no pages.")
         if count > limits.max_pages:
             raise UnsupportedFileError(
-                f"{name} has {count:,} pages; the limit is {limits.max_pages:,} pages a file."
+                f"{name} has {count:,} pages; the limit is {limits.max_pages:,}"
+                f" page{'s' if limits.max_pages != 1 else ''} a file."
             )
         pages: list[tuple[list[Line], float]] = []
         characters = 0

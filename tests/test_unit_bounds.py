@@ -249,6 +249,22 @@ def test_a_threshold_beyond_the_log_odds_range_is_refused(tmp_path: Path) -> Non
         load_settings(store_dir=tmp_path).threshold()
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"abstain_threshold": true}', "abstain_threshold is True, not a number"),
+        ('{"abstain_threshold": [1]}', "abstain_threshold is [1], not a number"),
+        ('{"threshold": 1.0}', "it gives no abstain_threshold"),
+    ],
+)
+def test_a_calibration_file_without_a_number_is_refused(
+    tmp_path: Path, content: str, said: str
+) -> None:
+    (tmp_path / "calibration.json").write_text(content)
+    with pytest.raises(ConfigError, match=re.escape(said)):
+        load_settings(store_dir=tmp_path).threshold()
+
+
 # --- questions and history: text is not a control character ---------------------------------
 
 _TEXT = {
