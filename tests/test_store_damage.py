@@ -476,13 +476,19 @@ def test_a_process_holding_the_index_open_answers_after_another_rebuilt_it(store
     assert "Traceback" not in err
 
 
+def _garble_file_header(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.write(bytes(range(7, 107)))  # no longer an SQLite file at all
+
+
+@pytest.mark.parametrize("garble", [garble_lexical_pages, _garble_file_header])
 def test_ask_on_a_garbled_lexical_index_answers_without_a_traceback(
-    briefing_store: Path, tmp_path: Path
+    briefing_store: Path, tmp_path: Path, garble: Callable[[Path], None]
 ) -> None:
     """The CLI with the real models, on a real store."""
     copy = tmp_path / "store"
     shutil.copytree(briefing_store, copy)
-    garble_lexical_pages(copy / "lexical" / "briefings.sqlite3")
+    garble(copy / "lexical" / "briefings.sqlite3")
     run = _cli(copy, "ask", "Who attended the parade?")
     assert run.returncode == 0, run.stderr
     assert "Xi Jinping" in run.stdout

@@ -177,7 +177,7 @@ def _install(build: Path, path: Path) -> None:
             target.close()
     finally:
         source.close()
-    logger.warning("%s is not a database: replacing the file", path)
+    logger.info("%s is not a database: replacing the file", path)  # the rebuild said so
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(build, path)
