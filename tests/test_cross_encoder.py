@@ -51,6 +51,6 @@ def test_runs_side_by_side_score_exactly_as_runs_one_after_another(texts: list[s
     assert parallel._pool is not None
     assert serial._pool is None
     # Side by side, each run on one core; one after another, each on both.
-    assert parallel._session.get_session_options().intra_op_num_threads == 1
-    assert serial._session.get_session_options().intra_op_num_threads == 2
+    assert parallel.session.get_session_options().intra_op_num_threads == 1
+    assert serial.session.get_session_options().intra_op_num_threads == 2
     assert parallel.score(QUESTION, many) == first

@@ -199,11 +199,11 @@ def test_a_file_newer_than_the_last_write_starts_loading_the_model_early(tmp_pat
     embedder = SentenceTransformerEmbedder()
     bot = Assistant(store_dir=tmp_path / "store", embedder=embedder)
     assert bot.ingest([corpus]).added == 0
-    assert embedder._session is None  # nothing newer than the last write: not loaded
+    assert embedder.session is None  # nothing newer than the last write: not loaded
     began = bot.store.last_write_ns()
     assert began is not None
     later = began + 1_000_000_000
     os.utime(corpus / "notes.md", ns=(later, later))  # touched, not changed
     report = bot.ingest([corpus])
     assert (report.added, report.unchanged) == (0, 6)
-    assert embedder._session is not None  # loaded ahead, on the guess
+    assert embedder.session is not None  # loaded ahead, on the guess

@@ -232,7 +232,7 @@ def test_a_writer_waits_for_readers_and_holds_back_new_ones() -> None:
     second = threading.Thread(target=writer)
     second.start()
     writer_waiting.wait(10)
-    while not lock._waiting_writers:  # the writer is queued behind the reader
+    while not lock.waiting_writers:  # the writer is queued behind the reader
         threading.Event().wait(0.001)
     third = threading.Thread(target=late_reader)
     third.start()
