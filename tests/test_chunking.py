@@ -20,6 +20,8 @@ from assistant.loading import content_hash
 from assistant.types import Document, Span
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
+pytestmark = pytest.mark.unit
+
 
 def _doc(text: str, source: str = "doc.txt") -> Document:
     return Document(source=source, text=text, content_hash=content_hash(text))

@@ -8,6 +8,8 @@ import pytest
 from assistant.rerank import OnnxCrossEncoder
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
+pytestmark = pytest.mark.integration
+
 QUESTION = "Who attended the parade?"
 
 

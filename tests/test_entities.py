@@ -7,8 +7,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from assistant.entities import Entity, SpacyRecognizer
 from tests.conftest import BRIEFING, ROOT
+
+pytestmark = pytest.mark.integration
 
 SCRIPT = """
 import json, sys

@@ -10,6 +10,8 @@ from fastapi import HTTPException
 from assistant.errors import ConfigError
 from ui.login import LoginThrottle, PasswordLogin
 
+pytestmark = pytest.mark.unit
+
 KEY = ("reader", "10.0.0.1")
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from assistant.cli import EXIT_ERROR, build_parser, main, parse_admins, parse_auth
 
+pytestmark = pytest.mark.unit
+
 
 def test_admin_needs_a_login(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--admin", "boss"]) == EXIT_ERROR

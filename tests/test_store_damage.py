@@ -126,6 +126,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_database_or_index_is_one_clear_error_and_doctor_names_the_repair(
     store: Path, damage: str
@@ -143,6 +145,7 @@ def test_a_damaged_database_or_index_is_one_clear_error_and_doctor_names_the_rep
     assert "assistant ingest --rebuild CORPUS" in doctor.stdout
 
 
+@pytest.mark.integration
 def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
     """The case that used to be a segmentation fault (rc 139) in `assistant ask`."""
     garble_vectors(store)
@@ -157,6 +160,8 @@ def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
     ]
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -170,6 +175,7 @@ def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 def test_a_lexical_row_under_the_wrong_id_is_found_and_repaired(store: Path) -> None:
     """Today's form of the issue's reordered ids.json: words of one chunk filed under
     another's id."""
@@ -196,6 +202,7 @@ def test_a_lexical_row_under_the_wrong_id_is_found_and_repaired(store: Path) -> 
     assert healed.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id == keeper
 
 
+@pytest.mark.integration
 def test_a_file_missing_chunks_is_found_and_redone_by_the_next_ingest(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -213,6 +220,7 @@ def test_a_file_missing_chunks_is_found_and_redone_by_the_next_ingest(
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["deleted", "garbled"])
 def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) -> None:
     path = store / "lexical" / "briefings.sqlite3"
@@ -226,6 +234,7 @@ def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) ->
     assert "Isobel Marr" in answer.text
 
 
+@pytest.mark.integration
 def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     store: Path, pristine: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -242,6 +251,7 @@ def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
 
 
+@pytest.mark.integration
 def test_an_unchanged_whole_corpus_still_rebuilds_a_damaged_index(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -253,6 +263,7 @@ def test_an_unchanged_whole_corpus_still_rebuilds_a_damaged_index(
     assert report.unchanged == 0
 
 
+@pytest.mark.integration
 def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path) -> None:
     bot = assistant_for(store)
     keeper = bot.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id
@@ -267,6 +278,7 @@ def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path)
     assert assistant_for(store).store.bm25_search("lighthouse keeper Isobel Marr", 1)
 
 
+@pytest.mark.integration
 def test_index_files_that_do_not_match_their_header_are_found_without_opening_them(
     store: Path,
 ) -> None:
@@ -299,6 +311,7 @@ def _cli(store: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProce
     )  # fmt: skip
 
 
+@pytest.mark.integration
 def test_a_command_that_fails_after_the_check_began_leaves_no_check_running(
     store: Path,
 ) -> None:
@@ -311,6 +324,7 @@ def test_a_command_that_fails_after_the_check_began_leaves_no_check_running(
         assert _probes_of(store) == []
 
 
+@pytest.mark.integration
 def test_eval_on_a_damaged_store_is_one_line_before_any_progress(
     store: Path, tmp_path: Path
 ) -> None:
@@ -329,6 +343,7 @@ def test_eval_on_a_damaged_store_is_one_line_before_any_progress(
     ]
 
 
+@pytest.mark.integration
 def test_doctor_on_a_missing_store_says_to_ingest_not_to_rebuild(tmp_path: Path) -> None:
     run = _cli(tmp_path / "nothing-here", "doctor")
     assert run.returncode == 1
@@ -336,6 +351,7 @@ def test_doctor_on_a_missing_store_says_to_ingest_not_to_rebuild(tmp_path: Path)
     assert "--rebuild" not in run.stdout
 
 
+@pytest.mark.unit
 def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -> None:
     """Chroma writes to its files even to answer; a read-only store is not damage, and the
     repair is not a rebuild. (Root ignores file modes, so Chroma's own message is used.)"""

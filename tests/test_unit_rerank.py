@@ -19,6 +19,8 @@ from assistant.errors import ConfigError
 from assistant.rerank import OnnxCrossEncoder, length_batches, padded_batch
 from assistant.retrieval import FusionConfig
 
+pytestmark = pytest.mark.unit
+
 
 @dataclass(frozen=True)
 class Encoding:

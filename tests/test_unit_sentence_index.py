@@ -18,6 +18,8 @@ from assistant.manifest import FileEntry, State
 from assistant.types import Chunk, Span
 from tests.fakes import GazetteerRecognizer, make_chunk
 
+pytestmark = pytest.mark.unit
+
 NER = GazetteerRecognizer(
     {
         "Xi Jinping": "PERSON",
