@@ -206,6 +206,11 @@ class SentenceTransformerEmbedder(Embeddings):
         # length-sorted texts keep those batches and give the same progress bar as ONNX.
         return _in_length_order(texts, self.batch_size * 16, encode, show_progress=show_progress)
 
+    @property
+    def session(self) -> Any:
+        """The ONNX session that questions and small ingests run: None until it is loaded."""
+        return self._session
+
     def load(self) -> None:
         """Load, now, what questions and small ingests run (the ONNX session; building it
         releases the GIL, so another thread can load it while this one works)."""

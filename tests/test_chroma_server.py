@@ -15,6 +15,8 @@ import pytest
 from assistant.app import Assistant
 from tests.conftest import CORPUS, PARADE_SENTENCE
 
+pytestmark = pytest.mark.integration
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

@@ -22,6 +22,8 @@ from assistant.loading import content_hash
 from assistant.types import Document, Span
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
+pytestmark = pytest.mark.unit
+
 
 def _doc(text: str, source: str = "doc.txt") -> Document:
     return Document(source=source, text=text, content_hash=content_hash(text))
@@ -38,7 +40,13 @@ def test_briefing_chunks_map_back_to_the_exact_original_text() -> None:
     sentences = {s for c in chunks for s in c.sentence_texts()}
     assert PARADE_SENTENCE in sentences
     assert len(sentences) == 25
-    assert text.index(PARADE_SENTENCE) == 1629
+    parade = next(
+        span
+        for chunk in chunks
+        for span, sentence in zip(chunk.sentences, chunk.sentence_texts(), strict=True)
+        if sentence == PARADE_SENTENCE
+    )
+    assert parade.start == text.index(PARADE_SENTENCE)  # where it is, whatever the document
 
 
 def test_normalisation_keeps_offsets_through_nfd_and_odd_whitespace() -> None:

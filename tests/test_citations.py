@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from assistant.citations import split_cited, verify, with_marker
 from assistant.types import Citation
+
+pytestmark = pytest.mark.unit
 
 PASSAGE = "Alpha beta gamma. Delta epsilon zeta."
 

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PARADE_SENTENCE, ROOT
+
+pytestmark = pytest.mark.integration
 
 
 def run_cli(

@@ -17,6 +17,7 @@ def spacy() -> SpacyRecognizer:
     return SpacyRecognizer()
 
 
+@pytest.mark.unit
 def test_standalone_questions_are_left_alone(spacy: SpacyRecognizer) -> None:
     question = "How many guests attended the banquet at the Russian Embassy?"
     assert not needs_context(question)
@@ -27,6 +28,7 @@ def test_standalone_questions_are_left_alone(spacy: SpacyRecognizer) -> None:
     assert condense("Did Kim Jong Un go?", PARADE, spacy) == "Did Kim Jong Un go?"
 
 
+@pytest.mark.integration
 def test_elliptical_questions_borrow_the_previous_question_but_not_its_people(
     spacy: SpacyRecognizer,
 ) -> None:
@@ -36,6 +38,7 @@ def test_elliptical_questions_borrow_the_previous_question_but_not_its_people(
     assert condense("Why?", PARADE, spacy) == "Why? (Who attended the parade?)"
 
 
+@pytest.mark.integration
 def test_other_references_also_borrow_the_places_the_last_answer_names(
     spacy: SpacyRecognizer,
 ) -> None:
@@ -48,6 +51,7 @@ def test_other_references_also_borrow_the_places_the_last_answer_names(
     )
 
 
+@pytest.mark.integration
 def test_personal_pronoun_is_replaced_by_the_name_in_the_last_exchange(
     spacy: SpacyRecognizer,
 ) -> None:

@@ -8,6 +8,8 @@ import pytest
 from assistant.rerank import OnnxCrossEncoder
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
+pytestmark = pytest.mark.integration
+
 QUESTION = "Who attended the parade?"
 
 
@@ -51,6 +53,6 @@ def test_runs_side_by_side_score_exactly_as_runs_one_after_another(texts: list[s
     assert parallel._pool is not None
     assert serial._pool is None
     # Side by side, each run on one core; one after another, each on both.
-    assert parallel._session.get_session_options().intra_op_num_threads == 1
-    assert serial._session.get_session_options().intra_op_num_threads == 2
+    assert parallel.session.get_session_options().intra_op_num_threads == 1
+    assert serial.session.get_session_options().intra_op_num_threads == 2
     assert parallel.score(QUESTION, many) == first

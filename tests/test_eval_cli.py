@@ -25,6 +25,8 @@ RUN_CASE_KEYS = {
 }  # fmt: skip
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     report = tmp_path / "report"
@@ -73,6 +75,7 @@ def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> No
     assert "answer_in_citation" in compare.stdout
 
 
+@pytest.mark.integration
 def test_multi_document_corpus_finds_the_right_document(tmp_path: Path) -> None:
     from assistant.app import Assistant
 
@@ -94,6 +97,7 @@ def test_multi_document_corpus_finds_the_right_document(tmp_path: Path) -> None:
     assert "analytics" not in outage  # the page's script was dropped
 
 
+@pytest.mark.integration
 def test_calibrate_writes_the_threshold_where_settings_read_it(tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = run_cli(
@@ -108,6 +112,7 @@ def test_calibrate_writes_the_threshold_where_settings_read_it(tmp_path: Path) -
     assert load_settings(store_dir=store).threshold() == written["abstain_threshold"]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -129,6 +134,7 @@ def test_bad_qa_files_name_the_problem(tmp_path: Path, content: str, message: st
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.integration
 def test_missing_corpus_and_missing_qa_file_are_clear_errors(tmp_path: Path) -> None:
     missing = run_cli("eval", str(DEV_SET), "--corpus", str(tmp_path / "nope"))
     assert missing.returncode == 1
@@ -143,6 +149,8 @@ def test_missing_corpus_and_missing_qa_file_are_clear_errors(tmp_path: Path) -> 
     assert "needs the address of an OpenAI-compatible server" in no_server.stderr
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     shutil.copytree(CORPUS, checkout / "corpus")
@@ -157,6 +165,8 @@ def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: 
     assert "run 'assistant ingest' first" in missing.stderr
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_eval_suite_reports_each_corpus_half_beside_the_recipe(tmp_path: Path) -> None:
     from assistant.answer_types import AnswerType
     from assistant.evaluation.dataset import split_of

@@ -17,6 +17,8 @@ from assistant.evaluation.metrics import (
     token_f1,
 )
 
+pytestmark = pytest.mark.unit
+
 PASSAGE = "Thirteen foreign military contingents joined the event, with China sending guards."
 
 

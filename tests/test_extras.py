@@ -16,11 +16,13 @@ from tests.conftest import BRIEFING, ROOT
 OPTIONAL_MODULES = sorted({module for modules, _ in EXTRAS.values() for module in modules})
 
 
+@pytest.mark.unit
 def test_installed_extras_pass() -> None:
     for extra in EXTRAS:
         require_extra(extra)
 
 
+@pytest.mark.unit
 def test_a_missing_extra_names_itself_and_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -36,12 +38,14 @@ def test_a_missing_extra_names_itself_and_how_to_install_it(
     assert isinstance(caught.value, ImportError)
 
 
+@pytest.mark.unit
 def test_an_unknown_extra_is_named() -> None:
     named = r"extra must be one of ui, eval, llm\. Currently, it is 'gui'"
     with pytest.raises(ValueError, match=named):
         require_extra("gui")
 
 
+@pytest.mark.integration
 def test_ingest_and_ask_need_no_optional_package(tmp_path: Path) -> None:
     script = f"""
 import sys

@@ -16,6 +16,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ui.gate import LoginRequiredMiddleware, open_before_login
 
+pytestmark = pytest.mark.unit
+
 PAGE = (
     '<html><script>window.gradio_config = {"auth_required":true};</script>'
     '<script>window.gradio_api_info = {"named_endpoints":{"/chat":{"parameters":[]}}};'

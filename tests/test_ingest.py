@@ -26,6 +26,7 @@ def _stored_texts(bot: Assistant) -> dict[str, list[str]]:
     return {s.source: [c.text for c in bot.store.chunks_of(s.source)] for s in bot.documents()}
 
 
+@pytest.mark.integration
 def test_reingesting_unchanged_files_writes_nothing(fresh_bot: Assistant, tmp_path: Path) -> None:
     corpus = _corpus(tmp_path)
     first = fresh_bot.ingest([corpus])
@@ -42,6 +43,7 @@ def test_reingesting_unchanged_files_writes_nothing(fresh_bot: Assistant, tmp_pa
     ]
 
 
+@pytest.mark.integration
 def test_changed_file_replaces_its_chunks_without_orphans(
     fresh_bot: Assistant, tmp_path: Path
 ) -> None:
@@ -69,6 +71,7 @@ def _stored_ids(bot: Assistant) -> list[str]:
     return sorted(c.id for s in bot.documents() for c in bot.store.chunks_of(s.source))
 
 
+@pytest.mark.integration
 def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path: Path) -> None:
     corpus = _corpus(tmp_path)
     fresh_bot.ingest([corpus])
@@ -82,6 +85,7 @@ def test_prune_removes_documents_that_disappeared(fresh_bot: Assistant, tmp_path
     assert len(fresh_bot.store.lexical().ids()) == 5
 
 
+@pytest.mark.integration
 def test_a_bad_file_is_refused_and_the_rest_of_the_batch_ingested(
     fresh_bot: Assistant, tmp_path: Path
 ) -> None:
@@ -104,6 +108,7 @@ def test_a_bad_file_is_refused_and_the_rest_of_the_batch_ingested(
     assert [d.source for d in fresh_bot.documents()] == ["briefing.txt", "notes.md"]
 
 
+@pytest.mark.unit
 def test_empty_corpus_is_refused_and_creates_no_store(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -113,6 +118,7 @@ def test_empty_corpus_is_refused_and_creates_no_store(tmp_path: Path) -> None:
     assert not store.exists()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["deleted", "garbled"])
 def test_lexical_index_is_rebuilt_when_missing_or_damaged(
     fresh_bot: Assistant, tmp_path: Path, damage: str
@@ -132,6 +138,7 @@ def test_lexical_index_is_rebuilt_when_missing_or_damaged(
     assert reopened.ask("Who attended the parade?").citations
 
 
+@pytest.mark.integration
 def test_an_unchanged_reingest_loads_no_embedding_model(briefing_store: Path) -> None:
     """Nothing to embed: neither the model nor LangChain is imported (each costs start-up)."""
     import subprocess
@@ -150,6 +157,7 @@ def test_an_unchanged_reingest_loads_no_embedding_model(briefing_store: Path) ->
     assert done.stdout.split("\n")[0] == "0 True []"
 
 
+@pytest.mark.integration
 def test_a_writing_ingest_reads_the_file_records_once_and_the_lexical_index_follows(
     fresh_bot: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -187,6 +195,7 @@ def test_a_writing_ingest_reads_the_file_records_once_and_the_lexical_index_foll
     assert all(f.ok for f in lexical), [f.line() for f in lexical]
 
 
+@pytest.mark.integration
 def test_a_file_newer_than_the_last_write_starts_loading_the_model_early(tmp_path: Path) -> None:
     """The model loads in the background (overlapping the store's opening) only when a file
     was modified after the last write began: a guess, right or wrong the report is the same."""
@@ -199,11 +208,11 @@ def test_a_file_newer_than_the_last_write_starts_loading_the_model_early(tmp_pat
     embedder = SentenceTransformerEmbedder()
     bot = Assistant(store_dir=tmp_path / "store", embedder=embedder)
     assert bot.ingest([corpus]).added == 0
-    assert embedder._session is None  # nothing newer than the last write: not loaded
+    assert embedder.session is None  # nothing newer than the last write: not loaded
     began = bot.store.last_write_ns()
     assert began is not None
     later = began + 1_000_000_000
     os.utime(corpus / "notes.md", ns=(later, later))  # touched, not changed
     report = bot.ingest([corpus])
     assert (report.added, report.unchanged) == (0, 6)
-    assert embedder._session is not None  # loaded ahead, on the guess
+    assert embedder.session is not None  # loaded ahead, on the guess

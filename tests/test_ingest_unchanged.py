@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.integration
+
 SCRIPT = """
 import json, sys
 from pathlib import Path

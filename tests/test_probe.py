@@ -12,6 +12,7 @@ import pytest
 from assistant import probe
 
 
+@pytest.mark.integration
 def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) -> None:
     native = probe._NativeCollection(str(briefing_store), "briefings")
     public = probe._ChromaCollection(str(briefing_store), "briefings")
@@ -28,6 +29,7 @@ def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) 
     assert public.sample(count) is None
 
 
+@pytest.mark.integration
 def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path) -> None:
     for name in ("briefings", "briefings__files"):
         got = probe._ChromaCollection(str(briefing_store), name)._collection.get(
@@ -44,6 +46,7 @@ def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path
     assert probe.read_records(briefing_store, "no-such-collection") is None
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "unavailable",
     [
@@ -65,6 +68,7 @@ def test_either_way_in_alone_checks_a_healthy_store(
     assert int(str(result["count"])) > 1
 
 
+@pytest.mark.integration
 def test_a_problem_is_reported_in_chromas_own_words(
     briefing_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,6 +77,7 @@ def test_a_problem_is_reported_in_chromas_own_words(
     assert printed == {"problem": "Collection [no-such-collection] does not exist"}
 
 
+@pytest.mark.integration
 def test_a_store_without_its_tenant_is_not_called_healthy(
     briefing_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,6 +93,7 @@ def test_a_store_without_its_tenant_is_not_called_healthy(
     assert "tenant" in str(json.loads(capsys.readouterr().out)["problem"]).lower()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("variables", "dotenv", "given"),
     [
@@ -134,6 +140,7 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
         assert probe._check(str(briefing_store), "briefings")["problem"] is None
 
 
+@pytest.mark.integration
 def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) -> None:
     """One thread collects the check's child; the others wait for its verdict (racing on it
     called a healthy store damaged)."""
@@ -160,6 +167,7 @@ def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) 
         assert outcomes[0].startswith("count ")
 
 
+@pytest.mark.integration
 def test_a_write_after_a_reopen_is_noticed_too(tmp_path: Path) -> None:
     """Each question compares the store's generation with the one its vector index holds;
     after a re-open that is the generation that caused it, not whatever comes next."""

@@ -15,6 +15,8 @@ from assistant.config import load_settings
 from tests.conftest import BRIEFING
 from tests.test_cli import run_cli
 
+pytestmark = pytest.mark.integration
+
 TEXT = BRIEFING.read_text(encoding="utf-8")
 
 

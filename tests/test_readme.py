@@ -27,6 +27,8 @@ import pytest
 from assistant.cli import build_parser, route_eval
 from assistant.config import Settings, setting_bounds
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 MAX_LINES = 200

@@ -10,11 +10,13 @@ from assistant.similarity import fact_terms, repeats
 from tests.conftest import PARADE_SENTENCE
 
 
+@pytest.mark.unit
 def test_reciprocal_rank_fusion_sums_weighted_inverse_ranks() -> None:
     fused = reciprocal_rank_fusion([(["a", "b"], 1.0), (["b", "c"], 2.0)], rrf_k=60)
     assert fused == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 2 / 61, "c": 2 / 62})
 
 
+@pytest.mark.integration
 def test_retriever_is_a_langchain_retriever_with_offsets_and_scores(bot: Assistant) -> None:
     retriever = bot.retriever
     assert isinstance(retriever, BaseRetriever)
@@ -32,6 +34,7 @@ def test_retriever_is_a_langchain_retriever_with_offsets_and_scores(bot: Assista
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.integration
 def test_the_refrain_does_not_crowd_the_results(bot: Assistant) -> None:
     passages = bot.retriever.passages("Russia and China denounce sanctions on North Korea")
     scored = [
@@ -50,6 +53,7 @@ def test_the_refrain_does_not_crowd_the_results(bot: Assistant) -> None:
     assert len([c for c in answer.citations if "denounce" in c.quote]) == 1
 
 
+@pytest.mark.unit
 def test_refrain_variants_are_repeats_but_distinct_sentences_are_not() -> None:
     a = "Russia and China denounce sanctions on North Korea as they deepen regional cooperation."
     b = "Russia and China denounce sanctions on North Korea despite mounting concern."

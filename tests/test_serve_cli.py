@@ -18,6 +18,8 @@ from assistant.cli import (
     server_name,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def test_admin_needs_a_login(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--admin", "boss"]) == EXIT_ERROR

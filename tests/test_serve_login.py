@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 USERS = ("alice", "bob", "carol", "dave", "erin", "frank")
 PASSWORD = "r1ght-horse"
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.integration, pytest.mark.server]
 
 
 def _serve(store: Path, tmp: Path, *extra: str) -> Iterator[str]:

@@ -15,7 +15,7 @@ from tests.ui_server import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.integration, pytest.mark.server]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -127,6 +127,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_database_or_index_is_one_clear_error_and_doctor_names_the_repair(
     store: Path, damage: str
@@ -144,6 +146,7 @@ def test_a_damaged_database_or_index_is_one_clear_error_and_doctor_names_the_rep
     assert "assistant ingest --rebuild CORPUS" in doctor.stdout
 
 
+@pytest.mark.integration
 def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
     """The case that used to be a segmentation fault (rc 139) in `assistant ask`."""
     garble_vectors(store)
@@ -158,6 +161,8 @@ def test_a_crashing_index_never_takes_the_process_down(store: Path) -> None:
     ]
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -171,6 +176,7 @@ def test_ingest_rebuild_moves_a_damaged_store_aside_and_starts_again(
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 def test_a_lexical_row_under_the_wrong_id_is_found_and_repaired(store: Path) -> None:
     """Today's form of the issue's reordered ids.json: words of one chunk filed under
     another's id."""
@@ -197,6 +203,7 @@ def test_a_lexical_row_under_the_wrong_id_is_found_and_repaired(store: Path) -> 
     assert healed.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id == keeper
 
 
+@pytest.mark.integration
 def test_a_file_missing_chunks_is_found_and_redone_by_the_next_ingest(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -214,6 +221,7 @@ def test_a_file_missing_chunks_is_found_and_redone_by_the_next_ingest(
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["deleted", "garbled"])
 def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) -> None:
     path = store / "lexical" / "briefings.sqlite3"
@@ -227,6 +235,7 @@ def test_a_damaged_lexical_index_is_rebuilt_on_open(store: Path, damage: str) ->
     assert "Isobel Marr" in answer.text
 
 
+@pytest.mark.integration
 def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     store: Path, pristine: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -243,6 +252,7 @@ def test_an_ingest_of_every_document_rebuilds_a_damaged_index_by_itself(
     assert "Isobel Marr" in assistant_for(store).ask("Who is the lighthouse keeper?").text
 
 
+@pytest.mark.integration
 def test_an_unchanged_whole_corpus_still_rebuilds_a_damaged_index(
     store: Path, pristine: tuple[Path, Path]
 ) -> None:
@@ -254,6 +264,7 @@ def test_an_unchanged_whole_corpus_still_rebuilds_a_damaged_index(
     assert report.unchanged == 0
 
 
+@pytest.mark.integration
 def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path) -> None:
     bot = assistant_for(store)
     keeper = bot.store.bm25_search("lighthouse keeper Isobel Marr", 1)[0].chunk_id
@@ -268,6 +279,7 @@ def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path)
     assert assistant_for(store).store.bm25_search("lighthouse keeper Isobel Marr", 1)
 
 
+@pytest.mark.integration
 def test_index_files_that_do_not_match_their_header_are_found_without_opening_them(
     store: Path,
 ) -> None:
@@ -300,6 +312,7 @@ def _cli(store: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProce
     )  # fmt: skip
 
 
+@pytest.mark.integration
 def test_a_command_that_fails_after_the_check_began_leaves_no_check_running(
     store: Path,
 ) -> None:
@@ -312,6 +325,7 @@ def test_a_command_that_fails_after_the_check_began_leaves_no_check_running(
         assert _probes_of(store) == []
 
 
+@pytest.mark.integration
 def test_eval_on_a_damaged_store_is_one_line_before_any_progress(
     store: Path, tmp_path: Path
 ) -> None:
@@ -330,6 +344,7 @@ def test_eval_on_a_damaged_store_is_one_line_before_any_progress(
     ]
 
 
+@pytest.mark.integration
 def test_doctor_on_a_missing_store_says_to_ingest_not_to_rebuild(tmp_path: Path) -> None:
     run = _cli(tmp_path / "nothing-here", "doctor")
     assert run.returncode == 1
@@ -337,6 +352,7 @@ def test_doctor_on_a_missing_store_says_to_ingest_not_to_rebuild(tmp_path: Path)
     assert "--rebuild" not in run.stdout
 
 
+@pytest.mark.unit
 def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -> None:
     """Chroma writes to its files even to answer; a read-only store is not damage, and the
     repair is not a rebuild. (Root ignores file modes, so Chroma's own message is used.)"""
@@ -390,6 +406,7 @@ def garble_random_pages(path: Path, seed: int, count: int = 20) -> None:
             handle.write(rng.randbytes(size))
 
 
+@pytest.mark.integration
 def test_a_lexical_index_garbled_in_its_pages_is_rebuilt_by_the_question(store: Path) -> None:
     path = store / "lexical" / "briefings.sqlite3"
     assert garble_lexical_pages(path) >= 20
@@ -398,6 +415,7 @@ def test_a_lexical_index_garbled_in_its_pages_is_rebuilt_by_the_question(store: 
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["index pages", "random pages 2", "random pages 7", "header"])
 def test_doctor_names_a_garbled_lexical_index_in_one_line_and_repair_says_it_once(
     store: Path, damage: str
@@ -441,6 +459,7 @@ for line in sys.stdin:
 """
 
 
+@pytest.mark.integration
 def test_a_process_holding_the_index_open_answers_after_another_rebuilt_it(store: Path) -> None:
     """Two processes share the lexical file: the one that meets the damage rebuilds it in
     place (SQLite's backup API), and the other, its connection open all along, reads the
@@ -481,6 +500,7 @@ def _garble_file_header(path: Path) -> None:
         handle.write(bytes(range(7, 107)))  # no longer an SQLite file at all
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("garble", [garble_lexical_pages, _garble_file_header])
 def test_ask_on_a_garbled_lexical_index_answers_without_a_traceback(
     briefing_store: Path, tmp_path: Path, garble: Callable[[Path], None]
@@ -496,6 +516,7 @@ def test_ask_on_a_garbled_lexical_index_answers_without_a_traceback(
     assert len(run.stderr.strip().splitlines()) <= 1, run.stderr  # the rebuild, in one line
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["truncated vectors", "garbled index header"])
 def test_a_store_rebuilt_after_index_damage_answers_though_the_old_folder_stays(
     store: Path, pristine: tuple[Path, Path], damage: str
@@ -534,6 +555,7 @@ def garble_sentence_pages(path: Path) -> int:
     return len(pages)
 
 
+@pytest.mark.integration
 def test_a_garbled_sentence_index_is_rebuilt_by_the_read_that_meets_it(store: Path) -> None:
     path = store / "sentences" / "briefings.sqlite3"
     assert garble_sentence_pages(path) >= 20
@@ -546,6 +568,7 @@ def test_a_garbled_sentence_index_is_rebuilt_by_the_read_that_meets_it(store: Pa
     assert all(f.ok for f in assistant_for(store).diagnose())
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["pages", "header"])
 def test_doctor_names_a_damaged_sentence_index_and_repair_rebuilds_it(
     store: Path, damage: str

@@ -79,6 +79,7 @@ def clean_v2(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return snapshot(store)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_an_ingest_killed_at_any_moment_is_finished_by_the_next_run(
     tmp_path: Path, moment: str, clean_v2: dict[str, Any]
@@ -99,6 +100,7 @@ def test_an_ingest_killed_at_any_moment_is_finished_by_the_next_run(
     assert (again.added, again.removed, again.updated) == (0, 0, 0)
 
 
+@pytest.mark.integration
 def test_a_partly_written_file_is_redone_not_reported_unchanged(tmp_path: Path) -> None:
     """The issue's case: a file left with some of its chunks must not count as ingested."""
     store = tmp_path / "store"
@@ -116,6 +118,7 @@ def test_a_partly_written_file_is_redone_not_reported_unchanged(tmp_path: Path) 
     assert {e.state for e in bot.store.entries().values()} == {"complete"}
 
 
+@pytest.mark.integration
 def test_a_second_ingest_into_the_same_store_is_refused_with_a_clear_message(
     tmp_path: Path,
 ) -> None:
@@ -133,6 +136,7 @@ def test_a_second_ingest_into_the_same_store_is_refused_with_a_clear_message(
     assert [d.source for d in bot.documents()] == ["briefing.txt", "notes.md"]
 
 
+@pytest.mark.integration
 def test_a_store_from_before_the_manifest_is_migrated_without_losing_documents(
     tmp_path: Path,
 ) -> None:
@@ -157,6 +161,7 @@ def test_a_store_from_before_the_manifest_is_migrated_without_losing_documents(
     assert fresh.store.entries()["briefing.txt"].state == "complete"
 
 
+@pytest.mark.integration
 def test_a_question_skips_lexical_hits_the_store_no_longer_has(tmp_path: Path) -> None:
     store = tmp_path / "store"
     bot = assistant_for(store)
@@ -171,6 +176,7 @@ def test_a_question_skips_lexical_hits_the_store_no_longer_has(tmp_path: Path) -
     assert hits[0].chunk_id not in {p.chunk.id for p in passages}
 
 
+@pytest.mark.integration
 def test_a_process_sees_what_another_process_ingested_and_removed(tmp_path: Path) -> None:
     """Two processes on one store: this one keeps answering while a CLI ingest writes."""
     store = tmp_path / "store"
@@ -198,6 +204,7 @@ def test_a_process_sees_what_another_process_ingested_and_removed(tmp_path: Path
     assert [d.source for d in bot.documents()] == ["briefing.txt", "harbour.txt"]
 
 
+@pytest.mark.integration
 def test_removing_an_unknown_document_says_so(tmp_path: Path) -> None:
     bot = assistant_for(tmp_path / "store")
     bot.ingest([corpus_v1(tmp_path / "v1")])
@@ -205,6 +212,7 @@ def test_removing_an_unknown_document_says_so(tmp_path: Path) -> None:
         bot.remove("nope.txt")
 
 
+@pytest.mark.unit
 def test_a_writer_waits_for_readers_and_holds_back_new_ones() -> None:
     lock = ReadWriteLock()
     events: list[str] = []
@@ -232,7 +240,7 @@ def test_a_writer_waits_for_readers_and_holds_back_new_ones() -> None:
     second = threading.Thread(target=writer)
     second.start()
     writer_waiting.wait(10)
-    while not lock._waiting_writers:  # the writer is queued behind the reader
+    while not lock.waiting_writers:  # the writer is queued behind the reader
         threading.Event().wait(0.001)
     third = threading.Thread(target=late_reader)
     third.start()
@@ -243,6 +251,7 @@ def test_a_writer_waits_for_readers_and_holds_back_new_ones() -> None:
     assert events == ["read", "read done", "write", "late read"]
 
 
+@pytest.mark.integration
 def test_an_unchanged_rerun_reads_no_file_and_a_touched_one_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -273,6 +282,7 @@ def test_an_unchanged_rerun_reads_no_file_and_a_touched_one_once(
     assert reads == []
 
 
+@pytest.mark.integration
 def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -298,6 +308,7 @@ def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path
     assert 0 < len(fetched) < len(bot.store.entries()["harbour.txt"].chunk_ids) / 5
 
 
+@pytest.mark.unit
 def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() -> None:
     from assistant.ingest import _same_vectors
 
@@ -309,6 +320,7 @@ def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() ->
     assert not _same_vectors("word-hash-64", "all-MiniLM-L6-v2@bc1a")
 
 
+@pytest.mark.integration
 def test_an_ingest_with_another_embedding_model_is_refused_before_touching_anything(
     tmp_path: Path,
 ) -> None:

@@ -22,7 +22,7 @@ from tests.conftest import BRIEFING, PARADE_SENTENCE
 from tests.ui_server import free_port, running_app
 from ui.app import READ_ONLY_NOTE, ChatApp
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.integration, pytest.mark.server]
 
 OLD = BRIEFING.read_bytes()
 NEW = "The harbour pilot is named Ilse Varga. She retired in spring.\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.types import Answer, Citation
 from ui.render import (
     DOCUMENT_CONTEXT,
@@ -13,6 +15,8 @@ from ui.render import (
     partial_markdown,
     plain_text,
 )
+
+pytestmark = pytest.mark.unit
 
 HOSTILE = (
     "See the [official page](http://127.0.0.1:9/phish) and ![photo](http://127.0.0.1:9/t.png), "

@@ -21,6 +21,8 @@ from assistant.abstention import (
 from assistant.errors import ConfigError
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer, citation_of, make_chunk, make_passage
 
+pytestmark = pytest.mark.unit
+
 HOME = make_chunk(
     "Kelsing Bridge was finished by Tom Kray. It carries 9,000 cars a day. "
     "Critics in Varna disagreed.",

@@ -11,6 +11,8 @@ import pytest
 from assistant.answer.bold import ALWAYS, FEATURES, BoldPolicy, features
 from assistant.types import Citation, ShortAnswer
 
+pytestmark = pytest.mark.unit
+
 QUOTE = "Xi Jinping attended the parade in Red Square on May 9."
 COUNTED = "In 2024 the festival drew 280 people to the square."
 

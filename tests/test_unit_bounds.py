@@ -25,6 +25,8 @@ from assistant.validation import (
     recent_history,
 )
 
+pytestmark = pytest.mark.unit
+
 # --- HTML: nesting and markup that never closes ---------------------------------------------
 
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pytest
+
 from assistant.abstention import LogisticGate
 from assistant.chain import ChainState, build_chain
 from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
@@ -21,6 +23,8 @@ from tests.fakes import (
     make_chunk,
 )
 from ui.render import answer_markdown, plain_text
+
+pytestmark = pytest.mark.unit
 
 PARADE = make_chunk(
     "The parade was held in Red Square. Xi Jinping attended the parade.", source="brief.txt"

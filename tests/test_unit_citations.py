@@ -16,6 +16,8 @@ from assistant.citations import (
 )
 from tests.fakes import citation_of, make_chunk
 
+pytestmark = pytest.mark.unit
+
 CHUNK = make_chunk(
     "The museum opened in May. Entry is free on Sundays. The mill closed in 1970.",
     source="town.txt",

@@ -9,6 +9,8 @@ from assistant.coref import leans_on_previous, resolve_personal, substitute_pers
 from assistant.types import Turn
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer, make_chunk
 
+pytestmark = pytest.mark.unit
+
 GAZETTEER = GazetteerRecognizer(
     {
         "Dorothy Shea": "PERSON",

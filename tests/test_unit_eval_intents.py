@@ -10,6 +10,8 @@ import pytest
 from assistant.evaluation.dataset import DatasetError, parse_case
 from assistant.evaluation.metrics import case_metrics, intent_figures, must_met, short_right
 
+pytestmark = pytest.mark.unit
+
 PASSAGE = "Ambassador Dorothy Shea accused Moscow of blocking sanctions enforcement."
 
 

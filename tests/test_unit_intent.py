@@ -8,6 +8,8 @@ import pytest
 
 from assistant.answer.intent import LOOKUP, Intent, Kind, Reading, normalise, read_intent
 
+pytestmark = pytest.mark.unit
+
 # --- normalising ------------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ from assistant.index.sentences import Mention, Sentence
 from tests.fakes import GazetteerRecognizer
 from tests.reader_fakes import InMemoryLibrary, world_gazetteer
 
+pytestmark = pytest.mark.unit
+
 NER = GazetteerRecognizer(
     {
         "Putin": "PERSON",

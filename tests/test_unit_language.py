@@ -12,6 +12,8 @@ from assistant.language.names import bare, group_people, person_words, same_pers
 from assistant.language.vocabulary import is_word
 from tests.reader_fakes import country, world_gazetteer
 
+pytestmark = pytest.mark.unit
+
 WORLD = world_gazetteer()
 
 

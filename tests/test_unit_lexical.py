@@ -13,6 +13,8 @@ from assistant.index import follow
 from assistant.lexical import LexicalIndex, candidate_terms
 from assistant.manifest import FileEntry
 
+pytestmark = pytest.mark.unit
+
 
 def test_common_terms_pick_no_candidates_when_a_rarer_term_does() -> None:
     # 100,000 chunks: common means in more than 5,000 (5%) of them.

@@ -21,6 +21,7 @@ def _words(pattern: str, text: str) -> list[str]:
     return [m.group(0).lower() for m in re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE)]
 
 
+@pytest.mark.unit
 def test_the_number_lists_share_their_words_and_keep_their_own_ends() -> None:
     text = "zero, two hundreds, forty, several, both, half, first, twice"
     assert _words(lexicon.SPELT_FIGURE, text) == ["two", "forty"]  # a figure to show
@@ -31,6 +32,7 @@ def test_the_number_lists_share_their_words_and_keep_their_own_ends() -> None:
     assert all(word in lexicon.NUMBER_WORDS for word in ("zero", "twelve", "twenty"))
 
 
+@pytest.mark.unit
 def test_the_negation_lists_say_what_each_is_for() -> None:
     clause = "North Korea declined, and Kim did not go; it no longer sends one"
     assert re.search(lexicon.NEGATION_CUES, "they declined", re.IGNORECASE)
@@ -40,6 +42,7 @@ def test_the_negation_lists_say_what_each_is_for() -> None:
     assert not re.search(lexicon.DENIED_BEFORE, "sent not an envoy but ", re.IGNORECASE)
 
 
+@pytest.mark.unit
 def test_answer_type_has_one_home_and_its_old_name_still_works() -> None:
     assert answer_types.AnswerType is labels.AnswerType
     items: frozenset[str] = frozenset().union(*labels.ITEM_LABELS.values())
@@ -48,6 +51,7 @@ def test_answer_type_has_one_home_and_its_old_name_still_works() -> None:
     # a noun wins, so the order counts
 
 
+@pytest.mark.unit
 def test_the_policy_is_frozen_and_documents_every_field() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         POLICY.list_margin = 1.0  # type: ignore[misc]
@@ -61,6 +65,7 @@ def test_the_policy_is_frozen_and_documents_every_field() -> None:
         assert lines[field.lineno - 2].strip().startswith("#"), ast.unparse(field.target)
 
 
+@pytest.mark.unit
 def test_the_readers_defaults_are_the_policys() -> None:
     from assistant.reader import ExtractiveReader
 

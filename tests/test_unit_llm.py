@@ -40,6 +40,8 @@ from assistant.reader import Draft, ExtractiveReader, ReadRequest
 from assistant.types import Answer, Passage, ShortAnswer, Turn
 from tests.fakes import GazetteerRecognizer, make_chunk, make_passage, request
 
+pytestmark = pytest.mark.unit
+
 NER = GazetteerRecognizer(
     {"Xi Jinping": "PERSON", "Kim Jong Un": "PERSON", "Moscow": "GPE", "Thursday": "DATE"}
 )

@@ -18,6 +18,8 @@ from assistant.index.centrality import tfidf
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder
 
+pytestmark = pytest.mark.unit
+
 # No bonus for where a sentence stands: centrality alone (and the lean penalty) decides.
 PLACELESS = OverviewPolicy(lead_bonus=0.0, paragraph_lead_bonus=0.0, early_bonus=0.0)
 

@@ -17,6 +17,8 @@ from assistant.types import ShortAnswer
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, RuleParser, world_gazetteer
 
+pytestmark = pytest.mark.unit
+
 BRIEF = (
     "Ambassador Dorothy Shea accused Moscow of arming Pyongyang. She said the transfers broke "
     "the sanctions. Shea urged the council to act.\n\n"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.preloading import load_in_background
+
+pytestmark = pytest.mark.unit
 
 
 class _Model:

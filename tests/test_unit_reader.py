@@ -8,6 +8,8 @@ from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
 from assistant.types import Citation
 from tests.fakes import citation_of, make_chunk, make_passage, request
 
+pytestmark = pytest.mark.unit
+
 # Four distinct facts, no sentence leaning on another.
 FACTS = make_chunk(
     "The bridge opened in 1890. Tolls were abolished in 1921. "

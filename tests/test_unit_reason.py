@@ -3,11 +3,15 @@ what a why-question asks about, and its precise refusal, with a rule-based parse
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.reason import ReasonPolicy, ReasonReader
 from assistant.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft
 from assistant.types import Chunk, Passage, Span
 from tests.fakes import make_chunk, make_passage, request
 from tests.reader_fakes import RuleParser
+
+pytestmark = pytest.mark.unit
 
 QUESTION = "Why were the dam gates opened?"
 

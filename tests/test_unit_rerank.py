@@ -7,7 +7,6 @@ import json
 import math
 import os
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,8 @@ from assistant.config import load_settings
 from assistant.errors import ConfigError
 from assistant.rerank import OnnxCrossEncoder, length_batches, padded_batch
 from assistant.retrieval import FusionConfig
+
+pytestmark = pytest.mark.unit
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,10 @@ class FakeSession:
 
 
 def encoder(batch_size: int) -> tuple[OnnxCrossEncoder, FakeSession]:
-    model = OnnxCrossEncoder(batch_size=batch_size)
     session = FakeSession()
-    model._session = session
-    model._tokenizer = FakeTokenizer()
-    return model, session
+    return OnnxCrossEncoder(
+        batch_size=batch_size, session=session, tokenizer=FakeTokenizer()
+    ), session
 
 
 TEXTS = ["a b c d e", "a", "a b c", "a b", "a b c d e f g", "a b c d"]  # 6, 2, 4, 3, 8, 5 tokens
@@ -124,51 +124,70 @@ def test_pairs_run_batch_size_at_a_time_each_padded_to_its_longest() -> None:
 
 
 @dataclass
-class SlowShortSession(FakeSession):
-    """The fake session, except that shorter runs take longer: run side by side, the later
-    batches finish first."""
+class OutOfOrderSession(FakeSession):
+    """The fake session, except that the shortest run (2 tokens, the first one handed out)
+    waits until the longest (8 tokens, the last) has finished: run side by side, the batches
+    finish out of order. Run one after another, the wait would time out: ``waited`` says."""
 
     threads: set[str] = field(default_factory=set)
+    longest_done: threading.Event = field(default_factory=threading.Event)
+    waited: list[bool] = field(default_factory=list)
 
     def run(self, outputs: Any, feeds: dict[str, Any]) -> list[Any]:
         self.threads.add(threading.current_thread().name)
-        time.sleep(0.02 / feeds["input_ids"].shape[1])
-        return super().run(outputs, feeds)
+        width = feeds["input_ids"].shape[1]
+        if width == 2:
+            self.waited.append(self.longest_done.wait(timeout=30))
+        result = super().run(outputs, feeds)
+        if width == 8:
+            self.longest_done.set()
+        return result
 
 
 def test_runs_side_by_side_give_each_text_its_own_score() -> None:
-    model = OnnxCrossEncoder(batch_size=1, threads=3)
-    session = SlowShortSession()
-    model._session, model._tokenizer = session, FakeTokenizer()
+    session = OutOfOrderSession()
+    model = OnnxCrossEncoder(batch_size=1, threads=3, session=session, tokenizer=FakeTokenizer())
     try:
         assert model.score("q", TEXTS) == [6.0, 2.0, 4.0, 3.0, 8.0, 5.0]
+        assert session.waited == [True]  # the longest run finished before the shortest
         assert len(session.threads) > 1
         assert threading.current_thread().name not in session.threads
         session.threads.clear()
         assert model.score("q", TEXTS[:1]) == [6.0]  # one run: no hand-over to the pool
         assert session.threads == {threading.current_thread().name}
     finally:
-        assert model._pool is not None
-        model._pool[1].shutdown()
+        model.close()
+
+
+def test_a_session_and_tokenizer_are_given_together() -> None:
+    with pytest.raises(ValueError, match="session and tokenizer go together"):
+        OnnxCrossEncoder(session=FakeSession())
+    with pytest.raises(ValueError, match="session and tokenizer go together"):
+        OnnxCrossEncoder(tokenizer=FakeTokenizer())
+    assert OnnxCrossEncoder().session is None  # loaded on first use
 
 
 def test_a_process_forked_after_scoring_scores_too() -> None:
     """The child has none of the parent's threads: it must not wait on them (it hung)."""
-    model = OnnxCrossEncoder(batch_size=1, threads=2)
-    model._session, model._tokenizer = SlowShortSession(), FakeTokenizer()
+    session = OutOfOrderSession()
+    model = OnnxCrossEncoder(batch_size=1, threads=2, session=session, tokenizer=FakeTokenizer())
     expected = [6.0, 2.0, 4.0, 3.0, 8.0, 5.0]
     assert model.score("q", TEXTS) == expected
+    assert len(session.threads) > 1  # the parent's pool ran
     child = os.fork()
     if child == 0:  # pragma: no cover - the child's verdict is its exit status
         os._exit(0 if model.score("q", TEXTS) == expected else 3)
-    deadline = time.monotonic() + 30
-    while (done := os.waitpid(child, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if done == (0, 0):
+    status: list[int] = []
+    waiter = threading.Thread(target=lambda: status.append(os.waitpid(child, 0)[1]), daemon=True)
+    waiter.start()
+    waiter.join(timeout=30)
+    if not status:
         os.kill(child, 9)
-        os.waitpid(child, 0)
+        waiter.join()
+        model.close()
         pytest.fail("the forked process hung in score()")
-    assert os.waitstatus_to_exitcode(done[1]) == 0
+    model.close()
+    assert os.waitstatus_to_exitcode(status[0]) == 0
 
 
 def test_runs_go_side_by_side_on_one_core_each_unless_told_otherwise() -> None:

@@ -25,6 +25,8 @@ from tests.fakes import (
     make_chunk,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def config(**overrides: Any) -> FusionConfig:
     values: dict[str, Any] = {

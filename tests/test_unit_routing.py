@@ -39,6 +39,8 @@ from tests.fakes import (
 )
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder, RuleParser, world_gazetteer
 
+pytestmark = pytest.mark.unit
+
 DAM = make_chunk(
     "Engineers opened the dam gates on Monday. Crowds watched from the bridge. "
     "Ambassador Lena Aldous visited the dam on Tuesday.",

@@ -6,6 +6,8 @@ import pytest
 
 from assistant.answer.scope import document_named
 
+pytestmark = pytest.mark.unit
+
 SOURCES = ["memo_brightwater.docx", "news_yellow_sea_talks.txt", "profile_noor_haddad.html"]
 
 

@@ -20,6 +20,8 @@ from assistant.manifest import FileEntry, State
 from assistant.types import Chunk, Document, Span
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer, make_chunk
 
+pytestmark = pytest.mark.unit
+
 NER = GazetteerRecognizer(
     {
         "Xi Jinping": "PERSON",

@@ -34,6 +34,8 @@ from tests.fakes import (
 )
 from ui.render import answer_markdown, citation_card, plain_text
 
+pytestmark = pytest.mark.unit
+
 NER = GazetteerRecognizer(
     {
         "Xi Jinping": "PERSON",

@@ -3,6 +3,8 @@ recognizer of tests/fakes.py."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer_types import AnswerType
 from assistant.short_answer import (
     Found,
@@ -13,6 +15,8 @@ from assistant.short_answer import (
     yes_or_no,
 )
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer
+
+pytestmark = pytest.mark.unit
 
 NER = GazetteerRecognizer(
     {

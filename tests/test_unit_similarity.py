@@ -14,6 +14,8 @@ from assistant.similarity import (
     word_set,
 )
 
+pytestmark = pytest.mark.unit
+
 Y2023 = "In 2023 the district served 48,000 residents."
 Y2024 = "In 2024 the district served 51,000 residents."
 REFRAIN_A = "Russia and China denounce sanctions on North Korea as they deepen cooperation."

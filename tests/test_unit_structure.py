@@ -19,6 +19,8 @@ from assistant.structure import (
 )
 from assistant.types import Chunk, Citation, Document, Heading, Span, Structure
 
+pytestmark = pytest.mark.unit
+
 
 def _document(text: str, structure: Structure, source: str = "doc.md") -> Document:
     return Document(source, text, content_hash(text), structure)

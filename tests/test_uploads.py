@@ -48,6 +48,7 @@ def corpus_files(corpus: Path) -> dict[str, bytes]:
             if p.is_file()}  # fmt: skip
 
 
+@pytest.mark.unit
 def test_upload_names_are_sanitised() -> None:
     assert safe_upload_name("../../etc/passwd") == "passwd"
     assert safe_upload_name(".hidden notes.md") == "hidden_notes.md"
@@ -55,12 +56,14 @@ def test_upload_names_are_sanitised() -> None:
     assert safe_upload_name("...") == "document.txt"
 
 
+@pytest.mark.unit
 def test_free_name_counts_up_from_two() -> None:
     taken = {"notes.txt", "notes-2.txt"}
     assert free_name("notes.txt", taken.__contains__) == "notes-3.txt"
     assert free_name("other.txt", taken.__contains__) == "other.txt"
 
 
+@pytest.mark.unit
 def test_a_binary_file_named_like_a_document_changes_nothing(corpus: Path, tmp_path: Path) -> None:
     binary = upload_file(tmp_path, "briefing.txt", b"\x00\x01\x02" * 100)
     for on_clash in ("rename", "replace"):
@@ -70,6 +73,7 @@ def test_a_binary_file_named_like_a_document_changes_nothing(corpus: Path, tmp_p
     assert not (corpus / STAGING_DIR).exists()
 
 
+@pytest.mark.unit
 def test_wrong_types_and_oversized_files_are_refused_before_anything_is_copied(
     tmp_path: Path,
 ) -> None:
@@ -82,6 +86,7 @@ def test_wrong_types_and_oversized_files_are_refused_before_anything_is_copied(
     assert not corpus.exists()
 
 
+@pytest.mark.unit
 def test_a_good_file_is_staged_out_of_sight_then_moved_in(corpus: Path, tmp_path: Path) -> None:
     staged = stage_upload(upload_file(tmp_path, "harbour notes.md", NEW), corpus)
     assert staged.name == "harbour_notes.md"
@@ -93,6 +98,7 @@ def test_a_good_file_is_staged_out_of_sight_then_moved_in(corpus: Path, tmp_path
     assert corpus_files(corpus) == {"briefing.txt": OLD, "harbour_notes.md": NEW.encode()}
 
 
+@pytest.mark.unit
 def test_a_taken_name_keeps_both_by_default(corpus: Path, tmp_path: Path) -> None:
     staged = stage_upload(upload_file(tmp_path, "briefing.txt", NEW), corpus)
     assert (staged.name, staged.requested, staged.renamed) == (
@@ -103,6 +109,7 @@ def test_a_taken_name_keeps_both_by_default(corpus: Path, tmp_path: Path) -> Non
     assert corpus_files(corpus) == {"briefing.txt": OLD, "briefing-2.txt": NEW.encode()}
 
 
+@pytest.mark.unit
 def test_names_in_the_store_or_earlier_in_the_batch_count_as_taken(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -111,6 +118,7 @@ def test_names_in_the_store_or_earlier_in_the_batch_count_as_taken(
     staged.rollback()
 
 
+@pytest.mark.unit
 def test_refuse_names_the_clash_and_replace_waits_for_install(corpus: Path, tmp_path: Path) -> None:
     new = upload_file(tmp_path, "briefing.txt", NEW)
     with pytest.raises(UploadError, match=r"A document named briefing\.txt exists already"):
@@ -124,6 +132,7 @@ def test_refuse_names_the_clash_and_replace_waits_for_install(corpus: Path, tmp_
     assert corpus_files(corpus) == {"briefing.txt": NEW.encode()}
 
 
+@pytest.mark.unit
 def test_rollback_after_install_restores_the_replaced_file_byte_for_byte(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -136,6 +145,7 @@ def test_rollback_after_install_restores_the_replaced_file_byte_for_byte(
     assert corpus_files(corpus) == {"briefing.txt": OLD}
 
 
+@pytest.mark.integration
 def test_a_failed_ingest_puts_every_file_back(corpus: Path, tmp_path: Path) -> None:
     unreachable = Assistant(
         store_dir=tmp_path / "store", chroma_url=f"http://127.0.0.1:{free_port()}"
