@@ -14,14 +14,15 @@ pytestmark = pytest.mark.integration
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, cwd: Path | None = None
+    *args: str, stdin: str | None = None, cwd: Path | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process; ``timeout`` guards against a hang, not a slow machine."""
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
         capture_output=True,
         text=True,
         input=stdin,
-        timeout=300,
+        timeout=timeout,
         cwd=cwd,
         env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)},
     )

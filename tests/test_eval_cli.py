@@ -27,12 +27,14 @@ RUN_CASE_KEYS = {
 
 @pytest.mark.integration
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_dev_set_end_to_end_with_baseline_report_and_plots(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     report = tmp_path / "report"
+    # The dev set twice (the assistant and the recipe): minutes on a busy 2-core machine.
     result = run_cli(
         "--store", str(tmp_path / "unused"), "eval", str(DEV_SET), "--corpus", str(CORPUS),
-        "--baseline", "--out", str(out), "--report", str(report),
+        "--baseline", "--out", str(out), "--report", str(report), timeout=1500,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "answer_in_citation" in result.stdout
