@@ -17,10 +17,11 @@ from assistant.types import Chunk, Document, Span, Structure
 # paragraph after them; 3: list items and table rows are sentences of their own, chunks carry
 # their heading path and pages; 4: a row's cells are joined by " · "; 5: a chunk opening with a
 # list item opens with its marker; 6: a line holding a sentence end before a lower-case word,
-# or starting "#1", is not a heading); cached evaluation
+# or starting "#1", is not a heading; 7: HTML link text after a sentence's end starts after
+# it, a long PDF line repeating but for its digits is body text); cached evaluation
 # stores and the file records of every store are keyed by it (a changed loader changes the
 # text of files whose bytes did not change).
-CHUNKER_VERSION = 6
+CHUNKER_VERSION = 7
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _NEWLINE = re.compile(r"\n")
