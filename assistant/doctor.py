@@ -11,7 +11,6 @@ lists, from the chunks it lists.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,17 +77,9 @@ def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[F
     return findings
 
 
-def _chunk_ids_by_source(store: ChunkStore) -> dict[str, set[str]]:
-    ids, _, metas = store._get(include=["metadatas"])
-    found: dict[str, set[str]] = defaultdict(set)
-    for chunk_id, meta in zip(ids, metas, strict=True):
-        found[str(meta.get("source", ""))].add(chunk_id)
-    return found
-
-
 def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str, str]:
     """Source → what is wrong with its chunks (files being written count as wrong)."""
-    stored = _chunk_ids_by_source(store)
+    stored = store.chunk_ids_by_source()
     problems: dict[str, str] = {}
     for source, entry in entries.items():
         have, want = stored.get(source, set()), set(entry.chunk_ids)
