@@ -23,6 +23,7 @@ from assistant.index.chroma_client import (
     read_only_message,
 )
 from assistant.index.lexical_upkeep import LexicalUpkeep
+from assistant.index.search import Hit
 from assistant.lexical import LexicalIndex
 from assistant.locks import IngestLock
 from assistant.manifest import FileEntry, Manifest, entries_from_records
@@ -60,12 +61,6 @@ class SourceInfo:
     source: str
     document_hash: str
     chunks: int
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    chunk_id: str
-    score: float
 
 
 class ChunkStore:
