@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+_WRITE_BATCH = 1000  # chunks per write to the store
+
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
@@ -340,6 +342,7 @@ class Ingestor:
             moved=[c for p in changed for c in p.update],
             records=[p.entry for p in changed],
             after=after,
+            batch=_WRITE_BATCH,
         )
         if adds:  # torch is loaded now: make the fast query model for later questions
             self.embedder.prepare_query_model()

@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_WRITE_BATCH = 1000
-
 
 class Corpus:
     """``ingestor``: makes the ``Ingestor`` that plans an ingest (it reads the files and the
@@ -140,20 +138,22 @@ class Corpus:
         moved: Sequence[Chunk],
         records: Sequence[FileEntry],
         after: dict[str, FileEntry],
+        batch: int,
     ) -> None:
         """One ingest's writes: ``marked`` (the files changing or going, as ``writing``), then
         the chunks of the ``gone`` sources and the ``deletes`` out, the ``adds`` in with their
         ``embeddings``, the ``moved`` chunks' offsets rewritten, and last the ``records`` of
-        the files written (``after``: every file record as the write leaves them)."""
+        the files written (``after``: every file record as the write leaves them), ``batch``
+        chunks a call."""
         with self.writing(), self.store.changing(after):
             self.store.record(marked)
             for source in gone:
                 self.store.delete_source(source)
-            for lo in range(0, len(deletes), _WRITE_BATCH):
-                self.store.delete(deletes[lo : lo + _WRITE_BATCH])
+            for lo in range(0, len(deletes), batch):
+                self.store.delete(deletes[lo : lo + batch])
             if embeddings is not None:
-                for lo in range(0, len(adds), _WRITE_BATCH):
-                    self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
-            for lo in range(0, len(moved), _WRITE_BATCH):
-                self.store.update_positions(moved[lo : lo + _WRITE_BATCH])
+                for lo in range(0, len(adds), batch):
+                    self.store.add(adds[lo : lo + batch], embeddings[lo : lo + batch])
+            for lo in range(0, len(moved), batch):
+                self.store.update_positions(moved[lo : lo + batch])
             self.store.record(records, removed=gone)
