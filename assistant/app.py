@@ -14,6 +14,7 @@ from assistant.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.entities import EntityRecognizer
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
+from assistant.index.corpus import Corpus
 from assistant.ingest import Ingestor
 from assistant.locks import ReadWriteLock
 from assistant.preloading import load_in_background, warm
@@ -262,19 +263,26 @@ class Assistant:
 
         A file that cannot be read is refused and the others are ingested; then
         ``RefusedFilesError`` says why, one line a file, its ``report`` what was written."""
-        ingestor = Ingestor(
+        _ = self.library  # follows the write: indexes the sentences of what changed
+        return self.corpus.ingest(
+            [Path(p) for p in paths], prune=prune, progress=progress, rebuild=rebuild
+        )
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        """The store's writer: every ingest, removal and restore goes through it."""
+        return Corpus(self.store, ingestor=self._ingestor, write_lock=self._lock.writing)
+
+    def _ingestor(self, corpus: Corpus) -> Ingestor:
+        return Ingestor(
             self.store,
             lambda: self.embedder,
             embedder_id=self.embedder_id,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
             max_file_bytes=self.settings.max_file_bytes,
-            write_lock=self._lock.writing,
+            corpus=corpus,
             limits=self.settings.read_limits(),
-        )
-        _ = self.library  # follows the write: indexes the sentences of what changed
-        return ingestor.ingest(
-            [Path(p) for p in paths], prune=prune, progress=progress, rebuild=rebuild
         )
 
     def documents(self) -> list[SourceInfo]:
@@ -286,15 +294,7 @@ class Assistant:
 
     def remove(self, source: str) -> int:
         """Remove one source's chunks; returns how many were removed."""
-        with self.store.ingest_lock():
-            entry = self.store.entries().get(source)
-            if entry is None:
-                raise StoreError(f"No document named {source!r} is in the store.")
-            with self._lock.writing(), self.store.changing():
-                self.store.record([entry.marked("writing")])
-                self.store.delete_source(source)
-                self.store.record([], removed=[source])
-            return entry.chunks
+        return self.corpus.remove(source)
 
     def entities(self, kinds: Iterable[str] | None = None) -> dict[str, tuple[Named, ...]]:
         """What the documents name, by kind ("people", "countries", "places",
@@ -315,10 +315,7 @@ class Assistant:
 
     def repair(self) -> list[str]:
         """Repair what the store can repair by itself; returns what was done."""
-        from assistant.doctor import repair
-
-        with self._lock.writing():
-            return repair(self.store, self.library)
+        return self.corpus.repair(self.library)
 
     def document_text(
         self, source: str, *, around: Sequence[tuple[int, int]] = (), context: int = 2000

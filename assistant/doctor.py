@@ -5,13 +5,13 @@ child process, see ``assistant.probe``); every file the manifest lists has exact
 and no file was left half-written; the lexical index holds, for every chunk id, the words of
 that chunk's text (order-sensitive: a row under the wrong id is caught); the sentence index
 (``assistant.index.sentences``, given a library) is readable and indexes the files the store
-lists, from the chunks it lists.
+lists, from the chunks it lists. The repairs write, so they are the corpus service's
+(``Corpus.repair``, ``assistant.index.corpus``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,17 +78,9 @@ def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[F
     return findings
 
 
-def _chunk_ids_by_source(store: ChunkStore) -> dict[str, set[str]]:
-    ids, _, metas = store._get(include=["metadatas"])
-    found: dict[str, set[str]] = defaultdict(set)
-    for chunk_id, meta in zip(ids, metas, strict=True):
-        found[str(meta.get("source", ""))].add(chunk_id)
-    return found
-
-
 def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str, str]:
     """Source → what is wrong with its chunks (files being written count as wrong)."""
-    stored = _chunk_ids_by_source(store)
+    stored = store.chunk_ids_by_source()
     problems: dict[str, str] = {}
     for source, entry in entries.items():
         have, want = stored.get(source, set()), set(entry.chunk_ids)
@@ -158,32 +150,3 @@ def _sentences(
     if not store.sentences_path.is_file():
         return Finding("sentence index", True, "not built yet (the first reader's question does)")
     return Finding("sentence index", True, "readable, indexes the files the store lists")
-
-
-def repair(store: ChunkStore, library: IndexedLibrary | None = None) -> list[str]:
-    """Repair what the store can repair by itself; returns what was done. Files whose chunks
-    are wrong are marked for the next ingest (their text lives in the corpus); a damaged
-    database or vector index needs the corpus too (``ingest --rebuild``)."""
-    done: list[str] = []
-    if not all(f.ok for f in diagnose(store)[:1]):
-        return done
-    with store.ingest_lock():
-        entries = store.entries()
-        if store.has_manifest:
-            problems = file_problems(store, entries)
-            stray = [s for s in problems if s not in entries]
-            for source in stray:
-                store.delete_source(source)
-            marked = [entries[s].marked("writing") for s in problems if s in entries]
-            if marked:
-                store.record(marked)
-                done.append(f"marked {len(marked)} file(s) to be redone: run '{INGEST}'")
-            if stray:
-                done.append(f"removed the chunks of {len(stray)} unlisted file(s)")
-        if lexical_problem(store, store.entries()):
-            store.rebuild_lexical()
-            done.append("rebuilt the lexical index")
-        if library is not None and library.problem(store.entries()):
-            library.rebuild()
-            done.append("rebuilt the sentence index")
-    return done

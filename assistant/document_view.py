@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from assistant.errors import StoreError
-from assistant.store import ChunkStore
+from assistant.index.search import DocumentChunks
 from assistant.types import Chunk
 
 
 def document_view(
-    store: ChunkStore, source: str, *, around: Sequence[tuple[int, int]] = (), context: int = 2000
+    store: DocumentChunks,
+    source: str,
+    *,
+    around: Sequence[tuple[int, int]] = (),
+    context: int = 2000,
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The document's text (gaps as newlines; with ``around``, only the text within
     ``context`` characters of those spans, the rest newlines) and ``(offset, page)`` where

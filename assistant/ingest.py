@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
 from assistant.errors import (
@@ -36,11 +35,11 @@ from assistant.types import Chunk, Document, IngestReport
 
 if TYPE_CHECKING:
     from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.corpus import Corpus
 
 logger = logging.getLogger(__name__)
 
-_WRITE_BATCH = 1000
-T = TypeVar("T")
+_WRITE_BATCH = 1000  # chunks per write to the store
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +65,12 @@ class Ingestor:
         chunk_size: int,
         chunk_overlap: int,
         max_file_bytes: int,
-        write_lock: Callable[[], AbstractContextManager[object]] | None = None,
+        corpus: Corpus,
         limits: ReadLimits | None = None,
     ) -> None:
         self.store = store
+        # Every write goes through the corpus service (this object reads and plans).
+        self.corpus = corpus
         # Made on first use: an ingest with nothing to embed loads no model (nor LangChain).
         self._make_embedder = embedder
         self.embedder_id = embedder_id
@@ -80,9 +81,6 @@ class Ingestor:
         # Files refused by this run (source, reason) and the seconds spent reading files.
         self._refused: list[tuple[str, str]] = []
         self._read_seconds = 0.0
-        # Held while the store changes (not while reading files or embedding): questions in
-        # this process wait for it rather than see half a change.
-        self.write_lock = write_lock
 
     @property
     def chunking(self) -> str:
@@ -209,8 +207,7 @@ class Ingestor:
         if rebuild:
             for path, name in files:  # every file must read before the store is emptied
                 self._read(path, name)
-            with self._writing():
-                self.store.reset()
+            self.corpus.empty()
         try:
             self.store.collection(create=True)
         except DamagedStoreError:
@@ -319,9 +316,6 @@ class Ingestor:
             unchanged=sum(1 for c in chunks if c.id in old),
         )
 
-    def _writing(self) -> AbstractContextManager[object]:
-        return self.write_lock() if self.write_lock is not None else nullcontext()
-
     def _write(
         self,
         changed: list[_Plan],
@@ -338,32 +332,24 @@ class Ingestor:
             if adds
             else None
         )
-        with self._writing(), self.store.changing(after):
-            self.store.record(
-                [p.entry.marked("writing") for p in changed] + [e.marked("writing") for e in gone]
-            )
-            for entry in gone:
-                self.store.delete_source(entry.source)
-            deletes = [i for p in changed for i in p.delete]
-            for batch in _batches(deletes):
-                self.store.delete(batch)
-            if embeddings is not None:
-                for lo in range(0, len(adds), _WRITE_BATCH):
-                    self.store.add(adds[lo : lo + _WRITE_BATCH], embeddings[lo : lo + _WRITE_BATCH])
-            for moved in _batches([c for p in changed for c in p.update]):
-                self.store.update_positions(moved)
-            self.store.record([p.entry for p in changed], removed=[e.source for e in gone])
+        deletes = [i for p in changed for i in p.delete]
+        self.corpus.write(
+            [p.entry.marked("writing") for p in changed] + [e.marked("writing") for e in gone],
+            gone=[e.source for e in gone],
+            deletes=deletes,
+            adds=adds,
+            embeddings=embeddings,
+            moved=[c for p in changed for c in p.update],
+            records=[p.entry for p in changed],
+            after=after,
+            batch=_WRITE_BATCH,
+        )
         if adds:  # torch is loaded now: make the fast query model for later questions
             self.embedder.prepare_query_model()
         logger.info(
             "wrote %d file(s): %d chunk(s) added, %d deleted, %d source(s) removed",
             len(changed), len(adds), len(deletes), len(gone),
         )  # fmt: skip
-
-
-def _batches(items: list[T]) -> Iterator[list[T]]:
-    for lo in range(0, len(items), _WRITE_BATCH):
-        yield items[lo : lo + _WRITE_BATCH]
 
 
 def _same_vectors(recorded: str, current: str) -> bool:

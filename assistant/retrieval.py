@@ -17,9 +17,9 @@ from pydantic import ConfigDict
 
 from assistant.chunking import fold
 from assistant.coref import leans_on_previous, resolve_personal, with_context
+from assistant.index.search import Search
 from assistant.rerank import Reranker
 from assistant.similarity import is_near_duplicate, repeats
-from assistant.store import ChunkStore
 from assistant.types import Chunk, Passage, Span
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class HybridRetriever(BaseRetriever):
         self, query: str, top_k: int | None = None, question: str | None = None
     ) -> list[Passage]:
         """The ``top_k`` best passages (default: the configured ``top_k``), best first."""
-        store: ChunkStore = self.store
+        store: Search = self.store  # the real store or the in-memory fake
         embedder: Embeddings = self.embedder
         config = self.config
         if top_k is not None:

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.chunking import split_sentences
 from assistant.entities import Entity
@@ -90,7 +91,8 @@ class KeywordEmbedder:
 
 @dataclass
 class InMemoryStore:
-    """The three ``ChunkStore`` methods the retriever uses, over a list of chunks.
+    """The retriever's ``Search`` (``assistant.index.search``), as ``ChunkStore`` does it,
+    over a list of chunks.
 
     ``dense_search``: the ``k`` chunks of highest cosine similarity to the embedding (like
     Chroma, always ``k`` when there are that many; ties in insertion order).
@@ -190,3 +192,13 @@ def request(
     return ReadRequest(
         question, question if query is None else query, tuple(history), tuple(passages)
     )
+
+
+if TYPE_CHECKING:  # mypy checks that the fake and the real store are interchangeable
+    from assistant.index.search import DocumentChunks, Search
+    from assistant.store import ChunkStore
+
+    def _interchangeable(
+        fake: InMemoryStore, real: ChunkStore
+    ) -> tuple[Search, Search, DocumentChunks]:
+        return fake, real, real

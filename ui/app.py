@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import html
 import logging
@@ -304,18 +303,10 @@ class ChatApp:
     def _restore(self, uploads: Sequence[StagedUpload]) -> None:
         """After a failed ingest (which may have written part of its changes), bring the
         store back in line with the corpus: the replaced files again, no new names."""
-        for upload in uploads:
-            if upload.replaces:
-                continue
-            with contextlib.suppress(AssistantError):  # usually: nothing of it was written
-                self.assistant.remove(upload.name)
-        restored = [u.target for u in uploads if u.replaces and u.target.is_file()]
-        if not restored:
-            return
-        try:
-            self.assistant.ingest(restored)
-        except AssistantError as exc:
-            logger.warning("could not re-index the restored documents: %s", exc)
+        self.assistant.corpus.restore(
+            added=[u.name for u in uploads if not u.replaces],
+            replaced=[u.target for u in uploads if u.replaces],
+        )
 
     def reindex(self, request: gr.Request | None = None) -> tuple[str, Any, Any]:
         if not self.may_change_documents(request):

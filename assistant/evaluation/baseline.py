@@ -56,13 +56,13 @@ class BaselineRecipe:
             [LCDocument(page_content=d.text, metadata={"source": d.source}) for d in documents]
         )
         self._dir = tempfile.TemporaryDirectory(prefix="baseline-chroma-")
-        from chromadb.config import Settings as ChromaSettings
+        from assistant.index.chroma_client import client_settings
 
         self.store = Chroma(
             collection_name="baseline",
             embedding_function=embeddings or recipe_embeddings(),
             persist_directory=self._dir.name,
-            client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True),
+            client_settings=client_settings(is_persistent=True),
             # Cosine space, so LangChain's relevance score is the cosine similarity and its
             # 0.25 threshold means what the recipe intends (Chroma's default, squared L2,
             # yields negative "relevance" for normalised MiniLM vectors).
