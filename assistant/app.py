@@ -9,20 +9,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.abstention import AbstentionPolicy, LogisticGate
-from assistant.citations import split_cited, with_marker
+from assistant.answer.abstention import AbstentionPolicy, LogisticGate
+from assistant.answer.citations import split_cited, with_marker
+from assistant.answer.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.config import Settings, load_settings
-from assistant.entities import EntityRecognizer
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.index.corpus import Corpus
-from assistant.ingest import Ingestor
-from assistant.locks import ReadWriteLock
+from assistant.index.ingest import Ingestor
+from assistant.index.locks import ReadWriteLock
+from assistant.index.store import ChunkStore, SourceInfo, store_for
+from assistant.index.vector_space import MODEL_NAME, default_space_id
+from assistant.language.entities import EntityRecognizer
 from assistant.preloading import load_in_background, warm
-from assistant.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
-from assistant.rerank import Reranker
-from assistant.store import ChunkStore, SourceInfo, store_for
+from assistant.retrieve.rerank import Reranker
 from assistant.types import Answer, IngestReport, Named
-from assistant.vector_space import MODEL_NAME, default_space_id
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from assistant.answer.intent import Intent
     from assistant.answer.library import IndexedLibrary
     from assistant.chain import ChainState
-    from assistant.doctor import Finding
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.doctor import Finding
+    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.language.syntax import Parser
-    from assistant.retrieval import HybridRetriever
-from assistant.document_view import document_view
+    from assistant.retrieve.hybrid import HybridRetriever
+from assistant.documents.view import document_view
 from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker
 from assistant.streaming import streamed
 from assistant.validation import clean_question, parse_history
@@ -148,7 +148,7 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         # Imported here, as the chain is: LangChain's runnables cost ingest 0.6 s to import.
         from assistant.language.gazetteer import gazetteer
-        from assistant.retrieval import FusionConfig, HybridRetriever
+        from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 
         return HybridRetriever(
             store=self.store,
@@ -309,7 +309,7 @@ class Assistant:
     def diagnose(self) -> list[Finding]:
         """Check the store (database, vector index, files, lexical and sentence indexes);
         see ``doctor``."""
-        from assistant.doctor import diagnose
+        from assistant.index.doctor import diagnose
 
         return diagnose(self.store, self.library)
 

@@ -4,7 +4,7 @@ asks for either a look-up — retrieve → read → cite → gate → write — 
 
 ``write`` runs only with a writer (``--mode llm``) and only for a question the gate let
 through: the writer's draft is checked sentence by sentence against the passages
-(``assistant.grounding``) and replaces the extractive text when any of it holds."""
+(``assistant.answer.grounding``) and replaces the extractive text when any of it holds."""
 
 from __future__ import annotations
 
@@ -19,18 +19,18 @@ from types import MappingProxyType
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.answer.abstention import AbstentionPolicy, Signals, answer_signals
 from assistant.answer.bold import ALWAYS, BoldPolicy, features
+from assistant.answer.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.answer.compose import Answerer, Composed, Layout, Request
+from assistant.answer.grounding import carry_short, ground
 from assistant.answer.intent import LOOKUP, Intent, Reading, read_intent
-from assistant.citations import split_cited, verify, verify_short, with_marker, with_short
-from assistant.conversation import resolve, standalone
-from assistant.entities import EntityRecognizer
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
+from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError
-from assistant.grounding import carry_short, ground
-from assistant.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
-from assistant.retrieval import document_to_passage
-from assistant.similarity import key_terms, word_set
+from assistant.language.entities import EntityRecognizer
+from assistant.retrieve.hybrid import document_to_passage
+from assistant.retrieve.similarity import key_terms, word_set
 from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn
 
 _NO_TIMINGS: Mapping[str, float] = MappingProxyType({})

@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import Field, ValidationError, field_serializer, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.documents.limits import ReadLimits
 from assistant.errors import ConfigError
-from assistant.limits import ReadLimits
 
 CALIBRATION_FILE = "calibration.json"
 # The abstention threshold is a log-odds: beyond ±100 it answers (or refuses) everything the

@@ -7,11 +7,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assistant.entities import SpacyRecognizer
-from assistant.rerank import OnnxCrossEncoder
+from assistant.language.entities import SpacyRecognizer
+from assistant.retrieve.rerank import OnnxCrossEncoder
 
 if TYPE_CHECKING:
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.language.syntax import SpacyParser
 
 T = TypeVar("T")
@@ -31,7 +31,7 @@ def _shared(key: str, make: Callable[[], T]) -> T:
 
 def shared_embedder() -> SentenceTransformerEmbedder:
     """One embedding model per process, loaded on first use."""
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.embeddings import SentenceTransformerEmbedder
 
     return _shared("embedder", SentenceTransformerEmbedder)
 

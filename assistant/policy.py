@@ -18,7 +18,7 @@ from dataclasses import dataclass
 class Policy:
     """Every number the answer policy decides by (defaults: the shipped values)."""
 
-    # -- the extractive reader (assistant/reader.py) --
+    # -- the extractive reader (assistant/answer/reader.py) --
     # A list question gathers further sentences scoring within this many logits of the best.
     list_margin: float = 15.0
     # A sentence that holds the kind of answer asked for is reached within this many logits.
@@ -32,17 +32,17 @@ class Policy:
     # Word overlap (Jaccard) from which a candidate sentence repeats a chosen one.
     repeat_overlap: float = 0.6
 
-    # -- near-repeats (assistant/similarity.py) --
+    # -- near-repeats (assistant/retrieve/similarity.py) --
     # A run of this many shared words is a templated refrain, however the rest differs.
     refrain_words: int = 7
 
-    # -- short answers (assistant/short_answer.py) --
+    # -- short answers (assistant/answer/short_answer.py) --
     # "Yes" needs the best sentence to hold at least this share of the question's words.
     yes_coverage: float = 0.5
     # A span right after the question's words gains this much (twice after its last word).
     follow_bonus: int = 2
 
-    # -- checking a writer's sentences (assistant/grounding.py) --
+    # -- checking a writer's sentences (assistant/answer/grounding.py) --
     # A cited sentence must score within this many logits of the best retrieved sentence.
     relevance_margin: float = 15.0
     # At most this many checked sentences are kept.
@@ -64,7 +64,7 @@ class Policy:
     # … or this many after it.
     count_after_chars: int = 40
 
-    # -- reading the question (assistant/answer/intent.py, assistant/conversation.py) --
+    # -- reading the question (assistant/answer/intent.py, assistant/converse/conversation.py) --
     # A misspelt cue word is mended only in a word of at least this many letters …
     mend_length: int = 6
     # … this close to the cue word (difflib's ratio): "summerize" 0.89 yes, "reached" 0.857 no.

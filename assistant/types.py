@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from assistant.abstention import Signals
+    from assistant.answer.abstention import Signals
 
 Role = Literal["user", "assistant"]
 

@@ -30,11 +30,11 @@ from pathlib import Path
 from figures import percentile
 
 from assistant.app import Assistant
-from assistant.chunking import chunk_document, fold
 from assistant.config import load_settings
+from assistant.documents.chunking import chunk_document, fold
+from assistant.documents.loading import discover, read_document
 from assistant.evaluation import load_cases
 from assistant.evaluation.baseline import BaselineRecipe
-from assistant.loading import discover, read_document
 from assistant.offline import ensure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,7 +209,7 @@ _MEASURED_RECIPE = """
 import sys
 from pathlib import Path
 from assistant.evaluation.baseline import BaselineRecipe
-from assistant.loading import read_document
+from assistant.documents.loading import read_document
 recipe = BaselineRecipe([read_document(Path(sys.argv[1]))])
 recipe.ask("Who attended the parade?")
 recipe.close()

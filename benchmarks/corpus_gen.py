@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.chunking import MAX_CHUNK_CHARS, sentence_windows
+from assistant.documents.chunking import MAX_CHUNK_CHARS, sentence_windows
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFING = ROOT / "corpus" / "briefing.txt"

@@ -37,12 +37,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from assistant.chunking import chunk_document, fold
 from assistant.config import load_settings
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.documents.chunking import chunk_document, fold
+from assistant.documents.loading import discover, read_document
 from assistant.evaluation.metrics import retrieval_metrics
 from assistant.evaluation.suite import load_suite
-from assistant.loading import discover, read_document
+from assistant.index.embeddings import SentenceTransformerEmbedder
 from assistant.offline import ensure_offline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def first_ranks(
 COLD = """
 import re, sys, time
 began = time.perf_counter()
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.index.embeddings import SentenceTransformerEmbedder
 embedder = SentenceTransformerEmbedder(threads={threads})
 embedder.{method}(["Who attended the parade?"])
 took = time.perf_counter() - began

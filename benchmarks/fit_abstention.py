@@ -4,7 +4,7 @@ and write it to ``assistant/abstention.json``.
     python benchmarks/fit_abstention.py [--suite eval/suite.json] [--cache DIR] [--dry-run]
 
 Every dev case is answered with abstention off; each answered case gives the gate's signals
-(``assistant.abstention.Signals``) and a label (answerable or not). A logistic regression
+(``assistant.answer.abstention.Signals``) and a label (answerable or not). A logistic regression
 (standardised features, balanced classes, weights constrained to be non-negative) is
 fitted on all corpora together.
 The threshold is the highest that keeps the pooled dev false-abstention rate at or under
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstention import FEATURES, PACKAGED_MODEL, LogisticGate
+from assistant.answer.abstention import FEATURES, PACKAGED_MODEL, LogisticGate
 from assistant.config import load_settings
 from assistant.evaluation.suite import load_suite, run_suite
 

@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     from assistant.app import Assistant
-    from assistant.isolation import extract, extract_isolated, stop_reader
-    from assistant.limits import ReadLimits
+    from assistant.documents.isolation import extract, extract_isolated, stop_reader
+    from assistant.documents.limits import ReadLimits
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -38,9 +38,9 @@ def _rss_mb() -> float:
 
 
 def _texts() -> tuple[list[str], list[str]]:
-    from assistant.chunking import chunk_document, fold
     from assistant.config import load_settings
-    from assistant.loading import discover, read_document
+    from assistant.documents.chunking import chunk_document, fold
+    from assistant.documents.loading import discover, read_document
 
     questions = [
         json.loads(line)["question"]
@@ -62,7 +62,7 @@ def _texts() -> tuple[list[str], list[str]]:
 
 
 def child(prepack: bool, out: Path) -> None:
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.offline import ensure_offline
 
     ensure_offline()

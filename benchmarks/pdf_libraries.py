@@ -1,6 +1,6 @@
 """pypdfium2, pypdf and pdfplumber on the same PDFs: speed per page and what their text gets
 right (reading order of two columns, words hyphenated at line ends, ligatures, running
-headers/footers and page numbers), beside our reader (pypdfium2 + assistant/pdf_text.py).
+headers/footers and page numbers), beside our reader (pypdfium2 + assistant/documents/pdf_text.py).
 
     .venv/bin/python benchmarks/pdf_libraries.py [--pages 50] [--rounds 3]
 
@@ -70,8 +70,8 @@ def _pdfplumber(path: Path) -> list[str]:
 
 
 def _ours(path: Path) -> list[str]:
-    from assistant.limits import ReadLimits
-    from assistant.pdf_text import read_pdf
+    from assistant.documents.limits import ReadLimits
+    from assistant.documents.pdf_text import read_pdf
 
     text, structure = read_pdf(path, path.name, ReadLimits())
     bounds = [*structure.pages, len(text)]

@@ -421,8 +421,8 @@ def worker_warm(spec: dict[str, Any]) -> dict[str, Any]:
 def worker_recipe(spec: dict[str, Any]) -> dict[str, Any]:
     """The recipe: build it on the corpus (timed), then its similarity search over the
     questions, as the warm worker asks them."""
+    from assistant.documents.loading import discover, read_document
     from assistant.evaluation.baseline import BaselineRecipe
-    from assistant.loading import discover, read_document
 
     began = time.perf_counter()
     documents = [read_document(p, source=n) for p, n in discover([Path(spec["corpus"])])]
@@ -557,10 +557,10 @@ def step_corpus(ctx: Context) -> None:
 
 def step_raw_encode(ctx: Context) -> None:
     """Exactly the texts ``assistant ingest`` embeds: its chunker, folded."""
-    from assistant.chunking import chunk_document, fold
     from assistant.config import load_settings
-    from assistant.embeddings import SentenceTransformerEmbedder
-    from assistant.loading import discover, read_document
+    from assistant.documents.chunking import chunk_document, fold
+    from assistant.documents.loading import discover, read_document
+    from assistant.index.embeddings import SentenceTransformerEmbedder
 
     settings = load_settings()
     began = time.perf_counter()

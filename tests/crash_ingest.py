@@ -66,8 +66,8 @@ class WordHashEmbedder:
 
 
 def _targets() -> dict[str, tuple[Any, str]]:
-    import assistant.lexical
-    from assistant.store import ChunkStore
+    import assistant.index.lexical
+    from assistant.index.store import ChunkStore
 
     return {
         "record": (ChunkStore, "record"),
@@ -75,7 +75,7 @@ def _targets() -> dict[str, tuple[Any, str]]:
         "delete_source": (ChunkStore, "delete_source"),
         "add": (ChunkStore, "add"),
         "update_positions": (ChunkStore, "update_positions"),
-        "insert": (assistant.lexical, "_insert"),
+        "insert": (assistant.index.lexical, "_insert"),
     }
 
 
@@ -111,9 +111,9 @@ def assistant_for(store: Path) -> Any:
 
 def main(argv: list[str]) -> int:
     store, corpus, moment = Path(argv[0]), Path(argv[1]), argv[2]
-    import assistant.ingest
+    import assistant.index.ingest
 
-    assistant.ingest._WRITE_BATCH = 3  # many small batches: moments between them exist
+    assistant.index.ingest._WRITE_BATCH = 3  # many small batches: moments between them exist
     arm(moment)
     assistant_for(store).ingest([corpus], prune=True)
     return 0

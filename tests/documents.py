@@ -260,9 +260,9 @@ def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
     with the new suffix, as a person would make it: headings as headings (Word's heading
     styles), list items as list items ("• " lines; Word's List Bullet), table rows as lines
     of their own (Word: a table with the header row). Returns the files written."""
-    from assistant.chunking import paragraph_spans
-    from assistant.loading import discover, read_document
-    from assistant.structure import ROW_SEPARATOR
+    from assistant.documents.chunking import paragraph_spans
+    from assistant.documents.loading import discover, read_document
+    from assistant.documents.structure import ROW_SEPARATOR
 
     written = []
     for path, name in discover([source]):
@@ -303,7 +303,7 @@ def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
 def _pdf_paragraphs(blocks: Sequence[tuple[str, object]]) -> list[str]:
     """Blocks as the paragraphs of a PDF: consecutive list items one paragraph of "• " lines,
     a table its header line and one line per row."""
-    from assistant.structure import row_text
+    from assistant.documents.structure import row_text
 
     paragraphs: list[str] = []
     items: list[str] = []

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.chunking import split_sentences
-from assistant.entities import Entity
-from assistant.reader import ReadRequest
-from assistant.store import Hit
+from assistant.answer.reader import ReadRequest
+from assistant.documents.chunking import split_sentences
+from assistant.index.store import Hit
+from assistant.language.entities import Entity
 from assistant.types import Chunk, Citation, Passage, Span, Turn
 
 _WORD = re.compile(r"\w+")
@@ -196,7 +196,7 @@ def request(
 
 if TYPE_CHECKING:  # mypy checks that the fake and the real store are interchangeable
     from assistant.index.search import DocumentChunks, Search
-    from assistant.store import ChunkStore
+    from assistant.index.store import ChunkStore
 
     def _interchangeable(
         fake: InMemoryStore, real: ChunkStore

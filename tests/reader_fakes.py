@@ -16,14 +16,14 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import chunk_document
-from assistant.entities import EntityRecognizer
+from assistant.documents.chunking import chunk_document
+from assistant.index.manifest import FileEntry
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
+from assistant.language.entities import EntityRecognizer
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.lexicon import FUNCTION_WORDS, TITLES
 from assistant.language.syntax import Analysis
-from assistant.manifest import FileEntry
-from assistant.rerank import Reranker
+from assistant.retrieve.rerank import Reranker
 from assistant.types import Chunk, Document, Passage, Span
 
 

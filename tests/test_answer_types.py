@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, expected_type, holds_type, item_type, question_type
-from assistant.entities import Entity
+from assistant.answer.answer_types import (
+    AnswerType,
+    expected_type,
+    holds_type,
+    item_type,
+    question_type,
+)
+from assistant.language.entities import Entity
 
 pytestmark = pytest.mark.unit
 

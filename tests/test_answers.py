@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.reader import ABSTAIN_TEXT
 from assistant.app import Assistant
 from assistant.config import load_settings
 from assistant.errors import InvalidQuestionError, StoreError
-from assistant.reader import ABSTAIN_TEXT
 from assistant.types import Answer
 from tests.conftest import PARADE_SENTENCE
 
@@ -227,8 +227,8 @@ def test_warm_up_opens_the_store_so_the_first_question_does_not(
 
 @pytest.mark.integration
 def test_preload_loads_both_onnx_models_in_the_background(briefing_store: Path) -> None:
-    from assistant.embeddings import SentenceTransformerEmbedder
-    from assistant.rerank import OnnxCrossEncoder
+    from assistant.index.embeddings import SentenceTransformerEmbedder
+    from assistant.retrieve.rerank import OnnxCrossEncoder
 
     embedder, reranker = SentenceTransformerEmbedder(), OnnxCrossEncoder(threads=1)
     fresh = Assistant(store_dir=briefing_store, embedder=embedder, reranker=reranker)

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from assistant.chunking import (
+from assistant.documents.chunking import (
     MAX_CHUNK_CHARS,
     chunk_document,
     fold,
@@ -18,7 +18,7 @@ from assistant.chunking import (
     split_long,
     split_sentences,
 )
-from assistant.loading import content_hash
+from assistant.documents.loading import content_hash
 from assistant.types import Document, Span
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
@@ -234,7 +234,7 @@ def test_chunks_of_long_sentences_close_early_and_headings_that_do_not_fit_stand
 
 
 def test_headings_are_read_as_the_chunker_placed_them_never_a_list_item() -> None:
-    from assistant.structure import markdown_structure
+    from assistant.documents.structure import markdown_structure
 
     raw = (
         "## Plan\n\n- Restore power first\n- Open the bridge\n\n"

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.citations import split_cited, verify, with_marker
+from assistant.answer.citations import split_cited, verify, with_marker
 from assistant.types import Citation
 
 pytestmark = pytest.mark.unit

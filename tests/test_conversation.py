@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import condense, needs_context
-from assistant.entities import SpacyRecognizer
+from assistant.converse.conversation import condense, needs_context
+from assistant.language.entities import SpacyRecognizer
 from assistant.types import Turn
 
 PARADE = [Turn("user", "Who attended the parade?"), Turn("assistant", "Xi Jinping [1].")]

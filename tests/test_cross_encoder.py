@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.rerank import OnnxCrossEncoder
+from assistant.retrieve.rerank import OnnxCrossEncoder
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from assistant.app import Assistant
-from assistant.chunking import chunk_document, fold
+from assistant.documents.chunking import chunk_document, fold
+from assistant.documents.limits import ReadLimits
+from assistant.documents.loading import read_document
 from assistant.errors import RefusedFilesError, UnsupportedFileError
-from assistant.limits import ReadLimits
-from assistant.loading import read_document
 from assistant.types import IngestReport
 from tests import documents as make
 from tests.conftest import ROOT

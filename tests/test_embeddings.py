@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embeddings import EmbeddingError, SentenceTransformerEmbedder
-from assistant.vector_space import MODEL_NAME, default_space_id, packaged_minilm_path
+from assistant.index.embeddings import EmbeddingError, SentenceTransformerEmbedder
+from assistant.index.vector_space import MODEL_NAME, default_space_id, packaged_minilm_path
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 
 TEXTS = ["Who attended the parade?", PARADE_SENTENCE, "coal and iron ore"]
@@ -162,7 +162,7 @@ def test_both_paths_fall_back_to_torch_when_no_export_can_be_written(
 ) -> None:
     _blocked_cache(tmp_path, monkeypatch)
     embedder = SentenceTransformerEmbedder()
-    with caplog.at_level(logging.WARNING, logger="assistant.embeddings"):
+    with caplog.at_level(logging.WARNING, logger="assistant.index.embeddings"):
         assert embedder.prepare_query_model() is None
     assert "using torch" in caplog.text
     reference = embedder.encode_with_torch(TEXTS)

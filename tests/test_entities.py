@@ -1,4 +1,4 @@
-"""spaCy's NER loads without torch (assistant/entities.py) and finds the same entities; it
+"""spaCy's NER loads without torch (assistant/language/entities.py) and finds the same entities; it
 runs alone, and finds what it found beside the tagger and attribute ruler."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from assistant.entities import Entity, SpacyRecognizer
+from assistant.language.entities import Entity, SpacyRecognizer
 from tests.conftest import BRIEFING, ROOT
 
 pytestmark = pytest.mark.integration
@@ -18,7 +18,7 @@ SCRIPT = """
 import json, sys
 if sys.argv[1] == "torch-first":
     import torch
-from assistant.entities import Entity, SpacyRecognizer
+from assistant.language.entities import Entity, SpacyRecognizer
 found = SpacyRecognizer().entities(open(sys.argv[2], encoding="utf-8").read())
 loaded = "torch" in sys.modules
 import torch  # still importable afterwards

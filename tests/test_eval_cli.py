@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstention import FEATURES
+from assistant.answer.abstention import FEATURES
 from assistant.answer.bold import FEATURES as BOLD_FEATURES
 from assistant.answer.intent import Intent
 from assistant.evaluation import evaluate, load_cases
@@ -170,7 +170,7 @@ def test_eval_on_a_fresh_checkout_fills_the_default_store_from_corpus(tmp_path: 
 @pytest.mark.integration
 @pytest.mark.slow
 def test_eval_suite_reports_each_corpus_half_beside_the_recipe(tmp_path: Path) -> None:
-    from assistant.answer_types import AnswerType
+    from assistant.answer.answer_types import AnswerType
     from assistant.evaluation.dataset import split_of
 
     manifest = tmp_path / "suite.json"

@@ -149,7 +149,8 @@ def test_an_unchanged_reingest_loads_no_embedding_model(briefing_store: Path) ->
         "from assistant.app import Assistant\n"
         f"report = Assistant(store_dir={str(briefing_store)!r}).ingest([{str(BRIEFING)!r}])\n"
         "print(report.added, report.unchanged > 0,"
-        " [m for m in ('assistant.embeddings', 'onnxruntime', 'torch') if m in sys.modules])\n"
+        " [m for m in ('assistant.index.embeddings', 'onnxruntime', 'torch')"
+        " if m in sys.modules])\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
@@ -201,7 +202,7 @@ def test_a_file_newer_than_the_last_write_starts_loading_the_model_early(tmp_pat
     was modified after the last write began: a guess, right or wrong the report is the same."""
     import os
 
-    from assistant.embeddings import SentenceTransformerEmbedder
+    from assistant.index.embeddings import SentenceTransformerEmbedder
 
     corpus = _corpus(tmp_path)
     Assistant(store_dir=tmp_path / "store").ingest([corpus])

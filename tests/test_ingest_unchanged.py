@@ -1,5 +1,5 @@
 """An ingest that finds nothing to do decides it from the file records read without Chroma's
-client (assistant/ingest.py ``_nothing_to_do``, store ``peek_entries``): it never imports
+client (assistant/index/ingest.py ``_nothing_to_do``, store ``peek_entries``): it never imports
 chromadb, and anything it cannot vouch for goes the usual way. Each run is a fresh process
 (the shortcut is for a process that has not opened the store), with the word-hashing
 embedder of tests/crash_ingest.py. (On a damaged store the usual path must still rebuild:
@@ -129,7 +129,7 @@ def test_the_records_are_peeked_at_only_when_it_can_pay(
 ) -> None:
     """Not when a file is newer than the last write (something is to do), nor in a process
     that has the store open already (its client reads them as cheaply)."""
-    from assistant import probe
+    from assistant.index import probe
     from tests.crash_ingest import assistant_for
 
     peeks: list[Path] = []

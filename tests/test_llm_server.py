@@ -21,8 +21,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from assistant.citations import quote_matches_passage, split_cited
-from assistant.grounding import supports
+from assistant.answer.citations import quote_matches_passage, split_cited
+from assistant.answer.grounding import supports
 from assistant.types import Answer
 from tests.test_cli import run_cli
 

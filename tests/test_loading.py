@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.documents.loading import discover, html_to_text, read_document
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
-from assistant.loading import discover, html_to_text, read_document
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit

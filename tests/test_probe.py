@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import probe
+from assistant.index import probe
 
 
 @pytest.mark.integration
@@ -146,7 +146,7 @@ def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) 
     called a healthy store damaged)."""
     import threading
 
-    from assistant.store import ChunkStore
+    from assistant.index.store import ChunkStore
 
     for _ in range(3):
         store = ChunkStore(briefing_store, collection="briefings")
@@ -171,7 +171,7 @@ def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) 
 def test_a_write_after_a_reopen_is_noticed_too(tmp_path: Path) -> None:
     """Each question compares the store's generation with the one its vector index holds;
     after a re-open that is the generation that caused it, not whatever comes next."""
-    from assistant.store import _EmbeddedChroma
+    from assistant.index.store import _EmbeddedChroma
 
     chroma = _EmbeddedChroma(tmp_path)
     assert not chroma.stale("g1")  # the first look: nothing to compare with

@@ -5,8 +5,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.app import Assistant
-from assistant.retrieval import reciprocal_rank_fusion
-from assistant.similarity import fact_terms, repeats
+from assistant.retrieve.hybrid import reciprocal_rank_fusion
+from assistant.retrieve.similarity import fact_terms, repeats
 from tests.conftest import PARADE_SENTENCE
 
 

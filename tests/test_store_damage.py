@@ -283,7 +283,7 @@ def test_rows_missing_from_the_lexical_index_are_found_and_repaired(store: Path)
 def test_index_files_that_do_not_match_their_header_are_found_without_opening_them(
     store: Path,
 ) -> None:
-    from assistant.probe import files_problem
+    from assistant.index.probe import files_problem
 
     assert files_problem(store, settle=0) is None
     truncate_vectors(store)
@@ -300,7 +300,7 @@ def _probes_of(store: Path) -> list[str]:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"assistant.probe" in args and str(store).encode() in args:
+        if b"assistant.index.probe" in args and str(store).encode() in args:
             found.append(" ".join(a.decode(errors="replace") for a in args))
     return found
 
@@ -357,8 +357,8 @@ def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -
     """Chroma writes to its files even to answer; a read-only store is not damage, and the
     repair is not a rebuild. (Root ignores file modes, so Chroma's own message is used.)"""
     from assistant.errors import DamagedStoreError, ReadOnlyStoreError
-    from assistant.probe import read_only
-    from assistant.store import ChunkStore
+    from assistant.index.probe import read_only
+    from assistant.index.store import ChunkStore
 
     message = "error returned from database: (code: 8) attempt to write a readonly database"
     assert read_only(message)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from assistant.errors import IngestError, StoreError
-from assistant.locks import ReadWriteLock
+from assistant.index.locks import ReadWriteLock
 from tests.conftest import BRIEFING
 from tests.crash_ingest import MOMENTS, assistant_for
 
@@ -257,16 +257,16 @@ def test_an_unchanged_rerun_reads_no_file_and_a_touched_one_once(
 ) -> None:
     import os
 
-    import assistant.ingest
+    import assistant.index.ingest
 
     reads: list[str] = []
-    real = assistant.ingest.read_document
+    real = assistant.index.ingest.read_document
 
     def counting(path: Path, **kwargs: Any) -> Any:
         reads.append(Path(path).name)
         return real(path, **kwargs)
 
-    monkeypatch.setattr(assistant.ingest, "read_document", counting)
+    monkeypatch.setattr(assistant.index.ingest, "read_document", counting)
     corpus = corpus_v1(tmp_path / "v1")
     bot = assistant_for(tmp_path / "store")
     bot.ingest([corpus])
@@ -310,7 +310,7 @@ def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path
 
 @pytest.mark.unit
 def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() -> None:
-    from assistant.ingest import _same_vectors
+    from assistant.index.ingest import _same_vectors
 
     assert _same_vectors("", "all-MiniLM-L6-v2@bc1a")  # a store from before the record
     assert _same_vectors("all-MiniLM-L6-v2", "all-MiniLM-L6-v2@bc1a")

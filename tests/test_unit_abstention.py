@@ -1,4 +1,4 @@
-"""Fast unit tests of the abstention gate and its signals (assistant/abstention.py)."""
+"""Fast unit tests of the abstention gate and its signals (assistant/answer/abstention.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstention import (
+from assistant.answer.abstention import (
     FEATURES,
     LEGACY_FEATURES,
     LogisticGate,

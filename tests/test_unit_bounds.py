@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import MAX_CHUNK_CHARS, chunk_document, fold
 from assistant.config import Settings, load_settings
+from assistant.documents.chunking import MAX_CHUNK_CHARS, chunk_document, fold
+from assistant.documents.loading import content_hash, html_to_text, read_document
 from assistant.errors import ConfigError, InvalidQuestionError, UnsupportedFileError
-from assistant.loading import content_hash, html_to_text, read_document
 from assistant.types import Chunk, Document, Turn
 from assistant.validation import (
     MAX_HISTORY_CHARS,

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from assistant.abstention import LogisticGate
+from assistant.answer.abstention import LogisticGate
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
 from assistant.chain import ChainState, build_chain
-from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
-from assistant.retrieval import FusionConfig, HybridRetriever
+from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.types import Answer, Turn
 from tests.fakes import (
     NO_ENTITIES,

@@ -1,4 +1,4 @@
-"""Fast unit tests of citation markers and verification (assistant/citations.py)."""
+"""Fast unit tests of citation markers and verification (assistant/answer/citations.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.citations import (
+from assistant.answer.citations import (
     CitedSentence,
     quote_matches_passage,
     split_cited,

@@ -1,11 +1,17 @@
-"""Fast unit tests of follow-up handling (assistant/conversation.py, assistant/coref.py)."""
+"""Fast unit tests of follow-up handling (assistant/converse/conversation.py,
+assistant/converse/coref.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import condense, needs_context
-from assistant.coref import leans_on_previous, resolve_personal, substitute_personal, with_context
+from assistant.converse.conversation import condense, needs_context
+from assistant.converse.coref import (
+    leans_on_previous,
+    resolve_personal,
+    substitute_personal,
+    with_context,
+)
 from assistant.types import Turn
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer, make_chunk
 
@@ -236,7 +242,7 @@ def test_a_pronoun_looks_back_past_an_exchange_that_names_nobody() -> None:
 
 
 def test_resolve_keeps_the_borrowed_context_apart() -> None:
-    from assistant.conversation import resolve, standalone
+    from assistant.converse.conversation import resolve, standalone
 
     history = exchange("Who attended the parade?", "Xi Jinping attended in Red Square [1].")
     assert resolve("Where was it held?", history, GAZETTEER) == (

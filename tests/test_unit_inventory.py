@@ -13,8 +13,8 @@ import pytest
 from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import Intent, Kind, Reading
 from assistant.answer.inventory import MAX_ITEMS, InventoryAnswerer, voted
-from assistant.entities import Entity
 from assistant.index.sentences import Mention, Sentence
+from assistant.language.entities import Entity
 from tests.fakes import GazetteerRecognizer
 from tests.reader_fakes import InMemoryLibrary, world_gazetteer
 

@@ -1,4 +1,4 @@
-"""Fast unit tests of the lexical index's candidate rule (assistant/lexical.py): a term in
+"""Fast unit tests of the lexical index's candidate rule (assistant/index/lexical.py): a term in
 very many chunks does not pick candidates when the question has a rarer one."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import lexical
-from assistant.index import follow
-from assistant.lexical import LexicalIndex, candidate_terms
-from assistant.manifest import FileEntry
+from assistant.index import follow, lexical
+from assistant.index.lexical import LexicalIndex, candidate_terms
+from assistant.index.manifest import FileEntry
 
 pytestmark = pytest.mark.unit
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import answer_types
+from assistant.answer import answer_types
 from assistant.language import labels, lexicon
 from assistant.policy import POLICY, Policy
 
@@ -67,7 +67,7 @@ def test_the_policy_is_frozen_and_documents_every_field() -> None:
 
 @pytest.mark.unit
 def test_the_readers_defaults_are_the_policys() -> None:
-    from assistant.reader import ExtractiveReader
+    from assistant.answer.reader import ExtractiveReader
 
     reader = ExtractiveReader(delta=1.0, max_sentences=2)
     assert (reader.list_margin, reader.reach_margin) == (POLICY.list_margin, POLICY.reach_margin)

@@ -1,6 +1,7 @@
-"""Fast unit tests of ``--mode llm``: the check of a written draft (assistant/grounding.py) on
+"""Fast unit tests of ``--mode llm``: the check of a written draft (assistant/answer/grounding.py)
+on
 fixed adversarial drafts, the chat reader's prompt, streaming and failures
-(assistant/chat_reader.py), the chain's write step (gate first, fall back, carry the short
+(assistant/answer/chat_reader.py), the chain's write step (gate first, fall back, carry the short
 answer) and the settings. (tests/test_llm_mode.py: the Assistant, its stream and the UI.)"""
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 
-from assistant.abstention import LogisticGate
-from assistant.chain import ChainState, build_chain
-from assistant.chat_reader import (
+from assistant.answer.abstention import LogisticGate
+from assistant.answer.chat_reader import (
     MAX_DRAFT_CHARS,
     SYSTEM_PROMPT,
     ChatConnection,
@@ -26,17 +26,18 @@ from assistant.chat_reader import (
     prompt_messages,
     shown_url,
 )
-from assistant.citations import quote_matches_passage, split_cited
-from assistant.config import Settings, load_settings
-from assistant.errors import ConfigError, LLMServerError
-from assistant.grounding import (
+from assistant.answer.citations import quote_matches_passage, split_cited
+from assistant.answer.grounding import (
     carry_short,
     clean_draft,
     ground,
     supports,
 )
+from assistant.answer.reader import Draft, ExtractiveReader, ReadRequest
+from assistant.chain import ChainState, build_chain
+from assistant.config import Settings, load_settings
+from assistant.errors import ConfigError, LLMServerError
 from assistant.policy import POLICY
-from assistant.reader import Draft, ExtractiveReader, ReadRequest
 from assistant.types import Answer, Passage, ShortAnswer, Turn
 from tests.fakes import GazetteerRecognizer, make_chunk, make_passage, request
 
@@ -437,7 +438,7 @@ class _Retriever:
         self.passages = passages
 
     def invoke(self, query: str, **_: object) -> list[object]:
-        from assistant.retrieval import passage_to_document
+        from assistant.retrieve.hybrid import passage_to_document
 
         return [passage_to_document(p) for p in self.passages]
 

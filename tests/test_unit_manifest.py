@@ -1,4 +1,4 @@
-"""Fast unit tests of the source manifest (assistant/manifest.py) over an in-memory collection
+"""Fast unit tests of the source manifest (assistant/index/manifest.py) over an in-memory collection
 that implements the part of Chroma's collection API the manifest uses."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.manifest import FileEntry, Manifest, digest, entries_from_records
+from assistant.index.manifest import FileEntry, Manifest, digest, entries_from_records
 
 pytestmark = pytest.mark.unit
 

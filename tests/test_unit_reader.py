@@ -1,10 +1,10 @@
-"""Fast unit tests of the extractive reader's answer policy (assistant/reader.py)."""
+"""Fast unit tests of the extractive reader's answer policy (assistant/answer/reader.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
 from assistant.types import Citation
 from tests.fakes import citation_of, make_chunk, make_passage, request
 

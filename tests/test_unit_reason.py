@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft
 from assistant.answer.reason import ReasonPolicy, ReasonReader
-from assistant.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft
 from assistant.types import Chunk, Passage, Span
 from tests.fakes import make_chunk, make_passage, request
 from tests.reader_fakes import RuleParser

@@ -1,4 +1,5 @@
-"""Fast unit tests of the cross-encoder's batching (assistant/rerank.py) with a fake tokenizer
+"""Fast unit tests of the cross-encoder's batching (assistant/retrieve/rerank.py) with a fake
+tokenizer
 and a fake ONNX session, and of the settings that drive it and the context-pair margin."""
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pytest
 
 from assistant.config import load_settings
 from assistant.errors import ConfigError
-from assistant.rerank import OnnxCrossEncoder, length_batches, padded_batch
-from assistant.retrieval import FusionConfig
+from assistant.retrieve.hybrid import FusionConfig
+from assistant.retrieve.rerank import OnnxCrossEncoder, length_batches, padded_batch
 
 pytestmark = pytest.mark.unit
 

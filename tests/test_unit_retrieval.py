@@ -1,4 +1,5 @@
-"""Fast unit tests of hybrid retrieval's rules (assistant/retrieval.py) over an in-memory store,
+"""Fast unit tests of hybrid retrieval's rules (assistant/retrieve/hybrid.py) over an in-memory
+store,
 a keyword embedder, a word-overlap reranker and a gazetteer recognizer."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 from langchain_core.documents import Document as LCDocument
 
-from assistant.retrieval import (
+from assistant.retrieve.hybrid import (
     FusionConfig,
     HybridRetriever,
     document_to_passage,

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 import assistant.index.centrality as centrality_module
-from assistant.chunking import chunk_document
+from assistant.documents.chunking import chunk_document
+from assistant.documents.loading import content_hash
 from assistant.index.centrality import MAX_GRAPH, centrality, tfidf
 from assistant.index.follow import SyncReport
+from assistant.index.manifest import FileEntry, State
 from assistant.index.sentences import SentenceIndex, layout
-from assistant.loading import content_hash
-from assistant.manifest import FileEntry, State
 from assistant.types import Chunk, Document, Span
 from tests.fakes import NO_ENTITIES, GazetteerRecognizer, make_chunk
 

@@ -1,5 +1,5 @@
 """Fast unit tests of answers shaped to the question: the extractive reader's short answers,
-Yes/No and lists (assistant/reader.py), their verification in the chain and citations,
+Yes/No and lists (assistant/answer/reader.py), their verification in the chain and citations,
 the reader registry, the UI's rendering of a short answer, and scoring it."""
 
 from __future__ import annotations
@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstention import LogisticGate
-from assistant.chain import ChainState, build_chain
-from assistant.citations import verify, verify_short, with_short
-from assistant.errors import ConfigError
-from assistant.evaluation.metrics import case_metrics, short_text
-from assistant.reader import (
+from assistant.answer.abstention import LogisticGate
+from assistant.answer.citations import verify, verify_short, with_short
+from assistant.answer.reader import (
     ABSTAIN_TEXT,
     CROSS_ENCODER_LOGIT,
     DEFAULT_MODE,
@@ -25,6 +22,9 @@ from assistant.reader import (
     reader_modes,
     register_reader,
 )
+from assistant.chain import ChainState, build_chain
+from assistant.errors import ConfigError
+from assistant.evaluation.metrics import case_metrics, short_text
 from assistant.types import Answer, ShortAnswer
 from tests.fakes import (
     GazetteerRecognizer,
@@ -202,7 +202,7 @@ class _Retriever:
         self.passages = passages
 
     def invoke(self, query: str, **_: object) -> list[object]:
-        from assistant.retrieval import passage_to_document
+        from assistant.retrieve.hybrid import passage_to_document
 
         return [passage_to_document(p) for p in self.passages]  # type: ignore[arg-type]
 
@@ -333,7 +333,7 @@ def test_a_reader_is_injected_into_the_assistant(tmp_path: Path) -> None:
 def test_an_assistant_takes_the_store_its_settings_name_and_no_other(tmp_path: Path) -> None:
     from assistant.app import Assistant
     from assistant.config import load_settings
-    from assistant.store import store_for
+    from assistant.index.store import store_for
 
     settings = load_settings(store_dir=tmp_path / "s")
     store = store_for(settings)

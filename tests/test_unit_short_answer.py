@@ -1,12 +1,12 @@
-"""Fast unit tests of the short-answer rules (assistant/short_answer.py), over the gazetteer
+"""Fast unit tests of the short-answer rules (assistant/answer/short_answer.py), over the gazetteer
 recognizer of tests/fakes.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType
-from assistant.short_answer import (
+from assistant.answer.answer_types import AnswerType
+from assistant.answer.short_answer import (
     Found,
     affirmed,
     gap_span,
@@ -268,7 +268,7 @@ def test_a_quotation_is_a_phrase_of_its_own() -> None:
 
 
 def test_a_question_in_the_evidence_answers_neither_yes_nor_no() -> None:
-    from assistant.short_answer import yes_or_no
+    from assistant.answer.short_answer import yes_or_no
 
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden approve the claim?!"]) is None
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden not approve the claim?"]) is None

@@ -1,11 +1,11 @@
-"""Fast unit tests of the lexical near-duplicate rules (assistant/similarity.py)."""
+"""Fast unit tests of the lexical near-duplicate rules (assistant/retrieve/similarity.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.policy import POLICY
-from assistant.similarity import (
+from assistant.retrieve.similarity import (
     is_near_duplicate,
     jaccard,
     key_terms,
@@ -105,13 +105,13 @@ def test_repeats_refuses_a_sentence_with_a_name_or_number_the_other_lacks() -> N
 
 
 def test_the_pronoun_i_is_not_a_name() -> None:
-    from assistant.similarity import key_terms
+    from assistant.retrieve.similarity import key_terms
 
     assert key_terms("Can I add a Pro array to my WS-3?") == {"pro", "ws", "3"}
 
 
 def test_numbers_in_words_and_negations_are_facts() -> None:
-    from assistant.similarity import fact_terms, is_near_duplicate
+    from assistant.retrieve.similarity import fact_terms, is_near_duplicate
 
     five = "Entry to the Corvin museum is five pounds."
     six = "Entry to the Corvin museum is six pounds."
@@ -128,6 +128,6 @@ def test_numbers_in_words_and_negations_are_facts() -> None:
 
 
 def test_the_reader_counts_only_quantities_as_new_facts() -> None:
-    from assistant.similarity import quantity_terms
+    from assistant.retrieve.similarity import quantity_terms
 
     assert quantity_terms("Five boats and 12 crews, not more.") == {"five", "12"}

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunking import chunk_document
-from assistant.loading import content_hash, html_document
-from assistant.pdf_text import Line, drop_running_lines, join_lines, join_pages, paragraphs
-from assistant.store import _chunk, _metadata
-from assistant.structure import (
+from assistant.documents.chunking import chunk_document
+from assistant.documents.loading import content_hash, html_document
+from assistant.documents.pdf_text import (
+    Line,
+    drop_running_lines,
+    join_lines,
+    join_pages,
+    paragraphs,
+)
+from assistant.documents.structure import (
     list_items,
     markdown_headings,
     markdown_structure,
@@ -17,6 +22,7 @@ from assistant.structure import (
     rewrite_tables,
     row_text,
 )
+from assistant.index.store import _chunk, _metadata
 from assistant.types import Chunk, Citation, Document, Heading, Span, Structure
 
 pytestmark = pytest.mark.unit
@@ -301,7 +307,7 @@ def test_each_marker_kind_opens_an_item(marker: str) -> None:
 
 
 def test_an_answer_quoting_a_row_keeps_the_whole_row() -> None:
-    from assistant.citations import split_cited
+    from assistant.answer.citations import split_cited
 
     row = row_text(["District", "Displaced", "Deaths"], ["Fennaway", "11,900", "4"])
     assert row == "District: Fennaway · Displaced: 11,900 · Deaths: 4."
@@ -327,7 +333,7 @@ def test_a_chunk_that_opens_with_a_list_item_opens_with_its_marker() -> None:
 
 
 def test_link_text_right_after_a_sentence_starts_after_it() -> None:
-    from assistant.loading import html_to_text
+    from assistant.documents.loading import html_to_text
 
     page = "<p>The weir was cleared by Oswin Tarrant in 1911.<a href=x>click here</a></p>"
     assert html_to_text(page).strip() == "The weir was cleared by Oswin Tarrant in 1911. click here"

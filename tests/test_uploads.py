@@ -1,4 +1,5 @@
-"""Staged uploads (assistant/uploads.py): nothing in the corpus changes until a file is known
+"""Staged uploads (assistant/documents/uploads.py): nothing in the corpus changes until a file is
+known
 good, a taken name is never overwritten unasked, and a failed ingest puts everything back."""
 
 from __future__ import annotations
@@ -8,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import Assistant
-from assistant.errors import StoreError, UnsupportedFileError
-from assistant.uploads import (
+from assistant.documents.uploads import (
     STAGING_DIR,
     UploadError,
     add_uploads,
@@ -17,6 +17,7 @@ from assistant.uploads import (
     safe_upload_name,
     stage_upload,
 )
+from assistant.errors import StoreError, UnsupportedFileError
 from tests.conftest import BRIEFING
 from tests.ui_server import free_port
 

@@ -16,11 +16,11 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.app import Assistant
+from assistant.documents.loading import SUPPORTED_SUFFIXES
+from assistant.documents.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.errors import AssistantError, LLMServerError, RefusedFilesError
-from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.offline import ensure_offline
 from assistant.types import Answer, IngestReport, Turn
-from assistant.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.validation import clean_question, recent_history
 from ui.gate import LoginRequiredMiddleware
 from ui.login import ClientAddressMiddleware

@@ -29,10 +29,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.index.lexical import tokenize
 from assistant.language.lexicon import RELATIVES
-from assistant.lexical import tokenize
 from assistant.policy import POLICY
-from assistant.similarity import key_terms, number_terms, word_set
+from assistant.retrieve.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, ShortAnswer
 
 # The kinds of answer whose short answer may be bold (``AnswerType`` values).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from assistant.answer.intent import Reading
-from assistant.reader import Draft
+from assistant.answer.reader import Draft
 from assistant.types import Passage, Turn
 
 Layout = Literal["prose", "list"]

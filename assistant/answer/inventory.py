@@ -19,12 +19,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answer.citations import with_marker
 from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import Kind
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
+from assistant.answer.reader import Draft
 from assistant.answer.scope import document_named, titles
-from assistant.citations import with_marker
 from assistant.index.sentences import Mention, Sentence
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.labels import PLACE_LABELS
@@ -38,7 +39,6 @@ from assistant.language.lexicon import (
 )
 from assistant.language.names import bare, group_people, person_words, without_lead
 from assistant.policy import POLICY
-from assistant.reader import Draft
 
 # The most items an answer lists; the lead says how many there are in all.
 MAX_ITEMS = POLICY.max_items  # ``Policy.max_items``

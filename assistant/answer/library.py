@@ -15,11 +15,11 @@ import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.entities import EntityRecognizer
 from assistant.errors import StoreError
 from assistant.index.follow import is_damage, one_line
+from assistant.index.manifest import FileEntry
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
-from assistant.manifest import FileEntry
+from assistant.language.entities import EntityRecognizer
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class IndexedLibrary:
     """A ``Library`` over the sentence index of ``store``, kept caught up (see the module)."""
 
     def __init__(self, store: object, recognizer: EntityRecognizer) -> None:
-        from assistant.store import ChunkStore
+        from assistant.index.store import ChunkStore
 
         if not isinstance(store, ChunkStore):
             raise TypeError(f"store must be a ChunkStore, not {type(store).__name__}.")

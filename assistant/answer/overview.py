@@ -22,19 +22,19 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.answer.citations import with_marker
 from assistant.answer.compose import Composed, Request
 from assistant.answer.intent import asks_what_is_open
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
+from assistant.answer.reader import Draft
 from assistant.answer.scope import KIND_OF_DOCUMENT, heading_text, named_document, titles
-from assistant.chunking import fold
-from assistant.citations import with_marker
+from assistant.documents.chunking import fold
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
 from assistant.policy import POLICY
-from assistant.reader import Draft
-from assistant.rerank import Reranker
-from assistant.similarity import shared_run
+from assistant.retrieve.rerank import Reranker
+from assistant.retrieve.similarity import shared_run
 from assistant.types import Passage
 
 # A sentence opening like this leans on the one before it ("They also …", "This trade …").

@@ -15,13 +15,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answer.citations import with_marker
 from assistant.answer.compose import Composed, Request
 from assistant.answer.library import Library
 from assistant.answer.mentions import Found, MentionFinder, Subject
 from assistant.answer.quoting import cite, passages
-from assistant.chunking import fold
-from assistant.citations import with_marker
-from assistant.coref import substitute_personal
+from assistant.answer.reader import Draft
+from assistant.converse.coref import substitute_personal
+from assistant.documents.chunking import fold
 from assistant.language.lexicon import (
     ATTRIBUTING_NOUNS,
     HONORIFICS,
@@ -35,8 +36,7 @@ from assistant.language.lexicon import (
     alternation,
 )
 from assistant.language.syntax import Parser
-from assistant.reader import Draft
-from assistant.rerank import Reranker
+from assistant.retrieve.rerank import Reranker
 from assistant.types import Citation, ShortAnswer
 
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)

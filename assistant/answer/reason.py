@@ -18,11 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.chunking import fold
-from assistant.citations import with_marker
-from assistant.language.lexicon import CAUSAL
-from assistant.language.syntax import Parser
-from assistant.reader import (
+from assistant.answer.citations import with_marker
+from assistant.answer.reader import (
     ABSTAINING,
     CROSS_ENCODER_LOGIT,
     Draft,
@@ -33,6 +30,9 @@ from assistant.reader import (
     _lead_in,
     _same,
 )
+from assistant.documents.chunking import fold
+from assistant.language.lexicon import CAUSAL
+from assistant.language.syntax import Parser
 
 _CAUSAL = re.compile(CAUSAL, re.IGNORECASE)
 

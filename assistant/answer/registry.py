@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from assistant.answer.compose import Answerer
     from assistant.answer.library import IndexedLibrary
     from assistant.language.syntax import Parser
-    from assistant.rerank import Reranker
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieve.hybrid import HybridRetriever
+    from assistant.retrieve.rerank import Reranker
 
 
 def answerers(

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from assistant.answer.library import Library
+from assistant.index.lexical import tokenize
 from assistant.language.lexicon import DOCUMENT_NOUNS, NUMBER_WORDS
-from assistant.lexical import tokenize
 
 # Words a question may use for one kind of document ("the briefing", "this FAQ").
 KIND_OF_DOCUMENT = re.compile(

@@ -7,8 +7,8 @@ import argparse
 import atexit
 from typing import TYPE_CHECKING
 
+from assistant.answer.reader import DEFAULT_MODE
 from assistant.errors import AssistantError
-from assistant.reader import DEFAULT_MODE
 from assistant.validation import printable_name
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def assistant_for(args: argparse.Namespace, *, check_early: bool = True) -> Assi
     """The assistant the arguments name. ``check_early``: start the store's check now, so
     the child process checks it while the rest is imported (``doctor`` runs its own)."""
     from assistant.config import load_settings
-    from assistant.store import store_for
+    from assistant.index.store import store_for
 
     settings = load_settings(store_dir=args.store, chroma_url=args.chroma_url, **llm_settings(args))
     store = store_for(settings)

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.reader import DEFAULT_MODE
 from assistant.cli.common import EXIT_OK, assistant_for, llm_settings
-from assistant.reader import DEFAULT_MODE
 
 if TYPE_CHECKING:
     from assistant.app import Assistant
@@ -60,10 +60,10 @@ def _print_summary(summary: dict[str, float], baseline: dict[str, float] | None)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.documents.loading import content_hash
     from assistant.evaluation import evaluate, load_cases
     from assistant.evaluation.baseline import BaselineRecipe
     from assistant.evaluation.report import write_report
-    from assistant.loading import content_hash
     from assistant.types import Document
 
     cases = load_cases(args.qa, args.split)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.reader import DEFAULT_MODE, reader_modes
 from assistant.cli.commands import cmd_ask, cmd_chat, cmd_doctor, cmd_ingest
 from assistant.cli.evaluate import (
     cmd_eval,
@@ -15,7 +16,6 @@ from assistant.cli.evaluate import (
     cmd_eval_suite,
 )
 from assistant.cli.serve import cmd_serve
-from assistant.reader import DEFAULT_MODE, reader_modes
 
 if TYPE_CHECKING:
     pass

@@ -12,11 +12,11 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.answer.reader import ABSTAIN_TEXT
 from assistant.extras import require_extra
+from assistant.index.vector_space import packaged_minilm_path
 from assistant.offline import ensure_offline
-from assistant.reader import ABSTAIN_TEXT
 from assistant.types import Answer, Chunk, Citation, Document, Passage, Span, Turn
-from assistant.vector_space import packaged_minilm_path
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.citations import split_cited
+from assistant.answer.citations import split_cited
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
@@ -272,7 +272,7 @@ def type_figures(
 ) -> dict[str, dict[str, float]]:
     """Per kind of question (``question_type``: person, place, yes/no, list, …): how many
     answerable cases, and their mean F1 and contains."""
-    from assistant.answer_types import question_type
+    from assistant.answer.answer_types import question_type
 
     groups: dict[str, list[dict[str, Any]]] = {}
     for case, run in zip(cases, runs, strict=True):

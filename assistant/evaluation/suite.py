@@ -97,7 +97,7 @@ def select(suite: Sequence[SuiteCorpus], names: Sequence[str] | None) -> tuple[S
 def store_key(settings: Settings) -> str:
     """What a cached store depends on: the chunking (ingest skips files it has seen, so a
     store cut by another chunker must not be reused)."""
-    from assistant.chunking import CHUNKER_VERSION
+    from assistant.documents.chunking import CHUNKER_VERSION
 
     return f"v{CHUNKER_VERSION}c{settings.chunk_size}o{settings.chunk_overlap}"
 
@@ -117,8 +117,8 @@ def corpus_assistant(
 
 
 def baseline_for(corpus: SuiteCorpus) -> Any:
+    from assistant.documents.loading import discover, read_document
     from assistant.evaluation.baseline import BaselineRecipe
-    from assistant.loading import discover, read_document
 
     documents = [read_document(path, source=name) for path, name in discover([corpus.corpus])]
     return BaselineRecipe(documents)

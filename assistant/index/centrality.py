@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.lexical import tokenize
+from assistant.index.lexical import tokenize
 
 # Sentences at most this similar (cosine) do not link in the graph.
 LINK_THRESHOLD = 0.1

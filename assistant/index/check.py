@@ -1,5 +1,5 @@
 """The vector-index check of an embedded store: its first touch happens in a child process
-(``assistant.probe``), so a damaged index fails with a message, not a crash."""
+(``assistant.index.probe``), so a damaged index fails with a message, not a crash."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import subprocess
 import threading
 from pathlib import Path
 
-from assistant import probe
 from assistant.errors import DamagedStoreError, ReadOnlyStoreError
+from assistant.index import probe
 from assistant.index.chroma_client import has_database, import_client, read_only_message
 
 

@@ -19,7 +19,7 @@ from assistant.index.chroma_client import (
     http_client,
     move_aside,
 )
-from assistant.manifest import FileEntry, Manifest
+from assistant.index.manifest import FileEntry, Manifest
 from assistant.types import Chunk, Span
 
 _GET_BATCH = 2000

@@ -1,6 +1,6 @@
 """Chroma's clients: one embedded client per store folder per process, or an HTTP client for a
 server; the URL of a server; Chroma's errors in one line. With ``assistant.index.chroma``
-(the collections) and ``assistant.probe`` (the child-process check), the only code that
+(the collections) and ``assistant.index.probe`` (the child-process check), the only code that
 imports chromadb or touches its files."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-from assistant import probe
 from assistant.errors import ReadOnlyStoreError, StoreError
+from assistant.index import probe
 from assistant.offline import ensure_offline
 
 logger = logging.getLogger(__name__)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, StoreError
-from assistant.manifest import FileEntry
+from assistant.index.manifest import FileEntry
 from assistant.types import Chunk, IngestReport
 
 if TYPE_CHECKING:
     from assistant.answer.library import IndexedLibrary
-    from assistant.ingest import Ingestor
-    from assistant.store import ChunkStore
+    from assistant.index.ingest import Ingestor
+    from assistant.index.store import ChunkStore
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class Corpus:
         """Repair what the store can repair by itself; returns what was done. Files whose
         chunks are wrong are marked for the next ingest (their text lives in the corpus); a
         damaged database or vector index needs the corpus too (``ingest --rebuild``)."""
-        from assistant.doctor import INGEST, diagnose, file_problems, lexical_problem
+        from assistant.index.doctor import INGEST, diagnose, file_problems, lexical_problem
 
         store = self.store
         done: list[str] = []

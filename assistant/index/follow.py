@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.manifest import FileEntry
+from assistant.index.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from assistant.errors import StoreError
 from assistant.index.follow import is_damage, one_line
-from assistant.lexical import LexicalIndex
-from assistant.manifest import FileEntry
+from assistant.index.lexical import LexicalIndex
+from assistant.index.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
 

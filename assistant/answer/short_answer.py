@@ -22,7 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.entities import EntityRecognizer
+from assistant.index.lexical import tokenize
+from assistant.language.entities import EntityRecognizer
 from assistant.language.labels import PLACE_LABELS, SHORT_LABELS, WHEN_LABELS, AnswerType
 from assistant.language.lexicon import (
     CLAUSE_CONJUNCTIONS,
@@ -34,9 +35,8 @@ from assistant.language.lexicon import (
     SPELT_FIGURE,
     WEEKDAY_NAMES,
 )
-from assistant.lexical import tokenize
 from assistant.policy import POLICY
-from assistant.similarity import key_terms, word_set
+from assistant.retrieve.similarity import key_terms, word_set
 
 # A figure in digits or words, with what it counts when a word follows ("4.31 metres").
 _NUMBER = re.compile(

@@ -20,10 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.answer_types import expected_type, holds_type
-from assistant.entities import EntityRecognizer
+from assistant.answer.answer_types import expected_type, holds_type
 from assistant.errors import ConfigError
-from assistant.similarity import key_terms, number_terms, word_set
+from assistant.language.entities import EntityRecognizer
+from assistant.retrieve.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, Passage
 
 PACKAGED_MODEL = "abstention.json"
@@ -186,7 +186,8 @@ class LogisticGate:
     @classmethod
     def packaged(cls) -> LogisticGate:
         """The model fitted on the suite's dev halves, shipped with the package."""
-        text = resources.files("assistant").joinpath(PACKAGED_MODEL).read_text(encoding="utf-8")
+        packaged = resources.files("assistant.answer").joinpath(PACKAGED_MODEL)
+        text = packaged.read_text(encoding="utf-8")
         return cls.from_dict(json.loads(text), PACKAGED_MODEL)
 
 

@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.documents.limits import ReadLimits
+from assistant.documents.structure import LIST_MARKER, list_items
 from assistant.errors import UnsupportedFileError
-from assistant.limits import ReadLimits
-from assistant.structure import LIST_MARKER, list_items
 from assistant.types import Structure
 
 logger = logging.getLogger(__name__)

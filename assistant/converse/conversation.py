@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.citations import MARKER
-from assistant.coref import PERSONAL, substitute_personal
-from assistant.entities import EntityRecognizer, people, things
+from assistant.answer.citations import MARKER
+from assistant.converse.coref import PERSONAL, substitute_personal
+from assistant.index.lexical import tokenize
+from assistant.language.entities import EntityRecognizer, people, things
 from assistant.language.lexicon import POINTING_BACK, POSSESSIVES, alternation
-from assistant.lexical import tokenize
 from assistant.policy import POLICY
 from assistant.types import Turn
 

@@ -18,8 +18,8 @@ import threading
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from assistant.documents.limits import ReadLimits
 from assistant.errors import UnsupportedFileError
-from assistant.limits import ReadLimits
 from assistant.types import Structure
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,10 @@ Kind = Literal["pdf", "docx"]
 def extract(kind: Kind, path: Path, name: str, limits: ReadLimits) -> tuple[str, Structure]:
     """The text and structure of a PDF or Word file, read in this process."""
     if kind == "pdf":
-        from assistant.pdf_text import read_pdf
+        from assistant.documents.pdf_text import read_pdf
 
         return read_pdf(path, name, limits)
-    from assistant.docx_text import read_docx
+    from assistant.documents.docx_text import read_docx
 
     return read_docx(path, name, limits)
 
@@ -85,13 +85,14 @@ def _too_big(name: str, limits: ReadLimits) -> str:
 
 
 class _Child:
-    """``python -m assistant.isolation``: a fresh interpreter (it shares no thread, lock or
+    """``python -m assistant.documents.isolation``: a fresh interpreter (it shares no thread, lock
+    or
     module state with its parent, and imports nothing of the parent's main script)."""
 
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.isolation", str(memory_mb)],
+            [sys.executable, "-m", "assistant.documents.isolation", str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

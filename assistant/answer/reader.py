@@ -14,23 +14,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answer_types import AnswerType, item_type, question_type
-from assistant.chunking import fold, heading_flags
-from assistant.citations import with_marker
-from assistant.coref import leans_on_previous
-from assistant.entities import Entity, EntityRecognizer
-from assistant.errors import ConfigError
-from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
-from assistant.language.lexicon import DENIED_BEFORE
-from assistant.policy import POLICY
-from assistant.short_answer import (
+from assistant.answer.answer_types import AnswerType, item_type, question_type
+from assistant.answer.citations import with_marker
+from assistant.answer.short_answer import (
     WHERE,
     Found,
     gap_span,
     pick_span,
     yes_or_no,
 )
-from assistant.similarity import key_terms, quantity_terms, repeats, word_set
+from assistant.converse.coref import leans_on_previous
+from assistant.documents.chunking import fold, heading_flags
+from assistant.errors import ConfigError
+from assistant.language.entities import Entity, EntityRecognizer
+from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
+from assistant.language.lexicon import DENIED_BEFORE
+from assistant.policy import POLICY
+from assistant.retrieve.similarity import key_terms, quantity_terms, repeats, word_set
 from assistant.types import Citation, Passage, ShortAnswer, Span, Turn
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class ExtractiveReader:
       answer;
     - otherwise a question with a short answer (a person, place, date, number,
       organisation, or yes/no) gets one, read off the cited sentences
-      (``assistant.short_answer``); when none of them holds an answer of the kind asked
+      (``assistant.answer.short_answer``); when none of them holds an answer of the kind asked
       for, the best further sentence within ``list_margin`` that does is cited after them
       (``reach``) and the short answer read from it."""
 
@@ -390,7 +390,7 @@ def _extractive(settings: Settings, recognizer: EntityRecognizer) -> Reader:
 
 
 def _llm(settings: Settings, recognizer: EntityRecognizer) -> Reader:
-    from assistant.chat_reader import chat_reader
+    from assistant.answer.chat_reader import chat_reader
 
     return chat_reader(settings)
 

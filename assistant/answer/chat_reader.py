@@ -4,7 +4,7 @@
 the question to any LangChain chat model and returns its text as a draft whose ``[n]``
 markers name passages of the request. It never sees the gate: the chain calls it only for a
 question the extractive reader's answer has already been let through, and checks its draft
-sentence by sentence (``assistant.grounding``) before anyone reads it.
+sentence by sentence (``assistant.answer.grounding``) before anyone reads it.
 
 ``openai_chat_model`` builds LangChain's OpenAI-compatible chat model from the settings
 (``[llm]`` extra: Ollama, vLLM, llama.cpp's server, or a hosted endpoint).
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.citations import MARKER
+from assistant.answer.citations import MARKER
+from assistant.answer.grounding import clean_draft
+from assistant.answer.reader import Draft, ReadRequest
 from assistant.errors import AssistantError, ConfigError, LLMServerError
-from assistant.grounding import clean_draft
-from assistant.reader import Draft, ReadRequest
 from assistant.types import Passage, Turn
 
 if TYPE_CHECKING:

@@ -17,7 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.chunking import CHUNKER_VERSION, chunk_document, fold
+from assistant.documents.chunking import CHUNKER_VERSION, chunk_document, fold
+from assistant.documents.limits import ReadLimits
+from assistant.documents.loading import SUPPORTED_SUFFIXES, discover, read_document
 from assistant.errors import (
     DamagedStoreError,
     EmptyCorpusError,
@@ -26,16 +28,14 @@ from assistant.errors import (
     StoreError,
     UnsupportedFileError,
 )
-from assistant.limits import ReadLimits
-from assistant.loading import SUPPORTED_SUFFIXES, discover, read_document
-from assistant.manifest import FileEntry
+from assistant.index.manifest import FileEntry
+from assistant.index.store import ChunkStore
 from assistant.preloading import load_in_background
-from assistant.store import ChunkStore
 from assistant.types import Chunk, Document, IngestReport
 
 if TYPE_CHECKING:
-    from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.index.corpus import Corpus
+    from assistant.index.embeddings import SentenceTransformerEmbedder
 
 logger = logging.getLogger(__name__)
 

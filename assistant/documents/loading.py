@@ -15,9 +15,9 @@ from html.entities import html5
 from html.parser import HTMLParser
 from pathlib import Path
 
+from assistant.documents.limits import ReadLimits
+from assistant.documents.structure import markdown_structure, plain_structure
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
-from assistant.limits import ReadLimits
-from assistant.structure import markdown_structure, plain_structure
 from assistant.types import Document, Heading, Span, Structure
 from assistant.validation import printable_name
 
@@ -419,7 +419,7 @@ def read_document(
         raise UnsupportedFileError(f"{name} cannot be read: {exc.strerror or exc}.") from None
     kind = _sniff(raw)
     if binary:
-        from assistant.isolation import Kind, extract_isolated
+        from assistant.documents.isolation import Kind, extract_isolated
 
         wanted: Kind = "pdf" if suffix in PDF_SUFFIXES else "docx"
         if kind != wanted:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from assistant.structure import MARKER_ONLY
+from assistant.documents.structure import MARKER_ONLY
 from assistant.types import Chunk, Document, Span, Structure
 
 # Bumped whenever the same text would be cut into different chunks (2: headings join the

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.chunking import fold
-from assistant.entities import EntityRecognizer, people
+from assistant.documents.chunking import fold
+from assistant.language.entities import EntityRecognizer, people
 from assistant.language.lexicon import LEANING, PERSONAL_PRONOUNS, alternation
 from assistant.types import Chunk
 

@@ -1,7 +1,7 @@
 """``assistant doctor``: does the store agree with itself, and if not, what repairs it.
 
 Checks, each reported in one line: Chroma's database opens and its vector index answers (in a
-child process, see ``assistant.probe``); every file the manifest lists has exactly its chunks
+child process, see ``assistant.index.probe``); every file the manifest lists has exactly its chunks
 and no file was left half-written; the lexical index holds, for every chunk id, the words of
 that chunk's text (order-sensitive: a row under the wrong id is caught); the sentence index
 (``assistant.index.sentences``, given a library) is readable and indexes the files the store
@@ -15,12 +15,12 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant import probe
 from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
+from assistant.index import probe
 from assistant.index.follow import one_line
-from assistant.lexical import tokenize
-from assistant.manifest import FileEntry
-from assistant.store import ChunkStore, read_only_message
+from assistant.index.lexical import tokenize
+from assistant.index.manifest import FileEntry
+from assistant.index.store import ChunkStore, read_only_message
 
 if TYPE_CHECKING:
     from assistant.answer.library import IndexedLibrary

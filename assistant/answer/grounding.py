@@ -1,6 +1,6 @@
 """Check a free-written draft sentence by sentence against the passages it was written from.
 
-A writer (an LLM, ``assistant.chat_reader``) numbers its claims with ``[n]``, ``n`` a passage
+A writer (an LLM, ``assistant.answer.chat_reader``) numbers its claims with ``[n]``, ``n`` a passage
 of its request. A sentence is kept only when one sentence of a passage supports it
 (``supports``) and that sentence is on the question (it shares a content word with the question
 and its cross-encoder score is within ``POLICY.relevance_margin`` of the best). It is cited to
@@ -25,12 +25,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.chunking import fold
-from assistant.citations import split_cited, with_marker
+from assistant.answer.citations import split_cited, with_marker
+from assistant.answer.short_answer import QUESTION_MARK
+from assistant.documents.chunking import fold
+from assistant.index.lexical import _stemmer
 from assistant.language.lexicon import LIGHT_WORDS, STOPWORDS
-from assistant.lexical import _stemmer
 from assistant.policy import POLICY
-from assistant.short_answer import QUESTION_MARK
 from assistant.types import Citation, DroppedSentence, Passage, ShortAnswer
 
 # Numbers whole ("48,000" is not "48"; "-5" is not "5"), words with an apostrophe whole.

@@ -4,7 +4,7 @@ A damaged HNSW file can make Chroma's native code crash the whole process (a seg
 fault, no Python exception), so the first touch of the index happens here, where a crash is
 contained and turned into one clear line:
 
-    python -m assistant.probe STORE_DIR COLLECTION
+    python -m assistant.index.probe STORE_DIR COLLECTION
 
 prints one JSON object: ``{"count": N, "problem": null}`` or ``{"problem": "..."}``. Three
 stored vectors are read and searched with.
@@ -266,7 +266,7 @@ def main(argv: list[str]) -> int:
 def start(store_dir: Path, collection: str) -> subprocess.Popen[str]:
     """Launch the check; ``finish`` collects it (the caller may work in between)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "assistant.probe", str(store_dir), collection],
+        [sys.executable, "-m", "assistant.index.probe", str(store_dir), collection],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

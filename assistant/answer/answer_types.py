@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.entities import EntityRecognizer
+from assistant.language.entities import EntityRecognizer
 from assistant.language.labels import HEAD_NOUNS, HOLDS_LABELS
 from assistant.language.labels import AnswerType as AnswerType  # re-exported: its old home
 from assistant.language.lexicon import (

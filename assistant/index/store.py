@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant import probe
 from assistant.errors import StoreError
+from assistant.index import probe
 from assistant.index.check import IndexCheck
 from assistant.index.chroma import ChromaIndex, chunk_from, metadata_of
 from assistant.index.chroma_client import (
@@ -22,11 +22,11 @@ from assistant.index.chroma_client import (
     parse_chroma_url,
     read_only_message,
 )
+from assistant.index.lexical import LexicalIndex
 from assistant.index.lexical_upkeep import LexicalUpkeep
+from assistant.index.locks import IngestLock
+from assistant.index.manifest import FileEntry, Manifest, entries_from_records
 from assistant.index.search import Hit
-from assistant.lexical import LexicalIndex
-from assistant.locks import IngestLock
-from assistant.manifest import FileEntry, Manifest, entries_from_records
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class ChunkStore:
         self.chroma_url = chroma_url
         self.collection_name = collection
         # An embedded store's vector index is first touched in a child process (see
-        # assistant.probe): a damaged index then fails with a message, not a crash.
+        # assistant.index.probe): a damaged index then fails with a message, not a crash.
         self._check = IndexCheck(
             self.store_dir, collection, remote=bool(chroma_url), todo=check_on_open
         )

@@ -21,9 +21,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from assistant.documents.limits import ReadLimits
+from assistant.documents.loading import (
+    DOCX_SUFFIXES,
+    PDF_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    read_document,
+)
 from assistant.errors import IngestError
-from assistant.limits import ReadLimits
-from assistant.loading import DOCX_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, read_document
 from assistant.types import Document
 
 STAGING_DIR = ".staging"

@@ -1,6 +1,7 @@
 """The lexical (BM25) index: SQLite FTS5 over stemmed chunk words, updated file by file.
 
-The index follows the manifest (``assistant.manifest``): it remembers, per source, the digest of
+The index follows the manifest (``assistant.index.manifest``): it remembers, per source, the digest
+of
 the chunk ids it indexed and the manifest generation it last caught up with. Catching up touches
 only the sources whose digest changed, so adding or removing one file costs time proportional
 to that file. Every catch-up is one SQLite transaction: a crash leaves the old index or the new
@@ -32,8 +33,8 @@ from assistant.index.follow import (
     rebuild_in_place,
 )
 from assistant.index.follow import transaction as _transaction
+from assistant.index.manifest import FileEntry
 from assistant.language.lexicon import STOPWORDS
-from assistant.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
 

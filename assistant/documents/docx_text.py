@@ -19,9 +19,9 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.documents.limits import ReadLimits
+from assistant.documents.structure import row_text
 from assistant.errors import UnsupportedFileError
-from assistant.limits import ReadLimits
-from assistant.structure import row_text
 from assistant.types import Heading, Span, Structure
 
 if TYPE_CHECKING:

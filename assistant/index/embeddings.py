@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import AssistantError
-from assistant.offline import ensure_offline
-from assistant.vector_space import (
+from assistant.index.vector_space import (
     PRECISIONS,
     Precision,
     cache_dir,
@@ -45,6 +44,7 @@ from assistant.vector_space import (
     space_id,
     weights_key,
 )
+from assistant.offline import ensure_offline
 
 if TYPE_CHECKING:
     import numpy as np

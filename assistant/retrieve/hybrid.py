@@ -15,11 +15,11 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.chunking import fold
-from assistant.coref import leans_on_previous, resolve_personal, with_context
+from assistant.converse.coref import leans_on_previous, resolve_personal, with_context
+from assistant.documents.chunking import fold
 from assistant.index.search import Search
-from assistant.rerank import Reranker
-from assistant.similarity import is_near_duplicate, repeats
+from assistant.retrieve.rerank import Reranker
+from assistant.retrieve.similarity import is_near_duplicate, repeats
 from assistant.types import Chunk, Passage, Span
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Conversation: follow-up questions made standalone from the turns before them."""

@@ -1,0 +1,1 @@
+"""Retrieval: dense and lexical search fused, near-duplicates suppressed, sentences reranked."""
