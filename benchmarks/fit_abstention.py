@@ -1,5 +1,5 @@
 """Fit the abstention gate on the dev halves of every corpus, check it leave-one-corpus-out,
-and write it to ``assistant/abstention.json``.
+and write it to ``assistant/answer/abstention.json``.
 
     python benchmarks/fit_abstention.py [--suite eval/suite.json] [--cache DIR] [--dry-run]
 
@@ -149,7 +149,7 @@ def main() -> None:
         rec = float(np.nanmean([r[1] for r in results]))
         print(f"  without {drop or '(none)':10s} false abst. {far:.3f}  unans. refused {rec:.3f}")
     if not args.dry_run:
-        path = ROOT / "assistant" / PACKAGED_MODEL
+        path = ROOT / "assistant" / "answer" / PACKAGED_MODEL
         path.write_text(json.dumps(gate.to_dict(), indent=2) + "\n", encoding="utf-8")
         print(f"\nwritten to {path}")
 
