@@ -183,6 +183,20 @@ def test_top_k_is_the_configured_one_unless_given() -> None:
     ]
 
 
+def test_a_top_k_given_to_the_constructor_replaces_the_configured_one_and_a_call_wins() -> None:
+    """LangChain's retrievers take the number of results in their constructor too."""
+    built = retriever(FOUR, vocabulary=("harbours",), rerank_candidates=4, top_k=2)
+    fields = {name: getattr(built, name) for name in HybridRetriever.model_fields}
+    assert fields["top_k"] is None  # the assistant's own retriever: the configured top_k
+    three = HybridRetriever(**{**fields, "top_k": 3})
+    assert [p.chunk.id for p in three.passages("harbours")] == ["alpha", "beta", "gamma"]
+    assert [d.id for d in three.invoke("harbours")] == ["alpha", "beta", "gamma"]
+    assert [d.id for d in three.invoke("harbours", top_k=1)] == ["alpha"]
+    assert [p.chunk.id for p in three.passages("harbours", top_k=4)] == [c.id for c in FOUR]
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        HybridRetriever(**{**fields, "top_k": 0})
+
+
 # --- ordering ------------------------------------------------------------------------------
 
 
