@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.chunking import chunk_document
+from assistant.index.chroma import chunk_from, metadata_of
 from assistant.loading import content_hash, html_document
 from assistant.pdf_text import Line, drop_running_lines, join_lines, join_pages, paragraphs
-from assistant.store import _chunk, _metadata
 from assistant.structure import (
     list_items,
     markdown_headings,
@@ -179,11 +179,11 @@ def test_pages_are_found_by_offset_and_carried_per_sentence() -> None:
 def test_chunk_metadata_round_trips_and_old_stores_read_with_defaults() -> None:
     text, structure = markdown_structure(MARKDOWN)
     chunk = _chunks(_document(text, structure))[-1]
-    assert _chunk(chunk.id, chunk.text, _metadata(chunk)) == chunk
+    assert chunk_from(chunk.id, chunk.text, metadata_of(chunk)) == chunk
     paged = Chunk("p", "a.pdf", 1, 0, 3, "abc", (Span(0, 3),), "h", ("Ünïcode",), (7,))
-    assert _chunk("p", "abc", _metadata(paged)) == paged
-    old = {k: v for k, v in _metadata(chunk).items() if k not in ("section", "pages")}
-    read = _chunk(chunk.id, chunk.text, old)
+    assert chunk_from("p", "abc", metadata_of(paged)) == paged
+    old = {k: v for k, v in metadata_of(chunk).items() if k not in ("section", "pages")}
+    read = chunk_from(chunk.id, chunk.text, old)
     assert (read.section, read.pages) == ((), ())
 
 
