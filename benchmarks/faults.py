@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.errors import AssistantError  # noqa: E402
-from tests.crash_ingest import MOMENTS, assistant_for  # noqa: E402
+from tests.crash_ingest import MOMENTS, assistant_for, drop_collection  # noqa: E402
 
 QUESTION = "Who is the lighthouse keeper?"
 ANSWER = "Isobel Marr"
@@ -165,7 +165,7 @@ def _damage_cases() -> dict[str, tuple[Callable[[Path], None], str]]:
     def manifest_dropped(store: Path) -> None:
         bot = assistant_for(store)
         bot.store.lexical().close()
-        bot.store._connect(create=False).delete_collection("briefings__files")
+        drop_collection(store, "briefings__files")
 
     def threshold_nan(store: Path) -> None:
         (store / "calibration.json").write_text('{"abstain_threshold": NaN}', encoding="utf-8")

@@ -109,6 +109,14 @@ def assistant_for(store: Path) -> Any:
     return Assistant(store_dir=store, embedder=WordHashEmbedder())  # type: ignore[arg-type]
 
 
+def drop_collection(store: Path, name: str) -> None:
+    """Drop one of the Chroma collections of the embedded store in ``store`` (what an older
+    version, or damage, leaves), through the client this process holds on the folder."""
+    from assistant.index.chroma_client import EmbeddedChroma, client_settings
+
+    EmbeddedChroma.at(store).client(client_settings()).delete_collection(name)
+
+
 def main(argv: list[str]) -> int:
     store, corpus, moment = Path(argv[0]), Path(argv[1]), argv[2]
     import assistant.index.ingest

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.reader import ReadRequest
 from assistant.documents.chunking import split_sentences
+from assistant.index.lexical import tokenize
 from assistant.index.store import Hit
 from assistant.language.entities import Entity
 from assistant.types import Chunk, Citation, Passage, Span, Turn
@@ -23,6 +24,12 @@ _WORD = re.compile(r"\w+")
 
 def words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity (0 when either vector is zero)."""
+    norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / norms if norms else 0.0
 
 
 @dataclass
@@ -92,11 +99,13 @@ class KeywordEmbedder:
 @dataclass
 class InMemoryStore:
     """The retriever's ``Search`` (``assistant.index.search``), as ``ChunkStore`` does it,
-    over a list of chunks.
+    over a list of chunks (tests/test_store_contract.py holds both to one contract).
 
     ``dense_search``: the ``k`` chunks of highest cosine similarity to the embedding (like
     Chroma, always ``k`` when there are that many; ties in insertion order).
-    ``bm25_search``: chunks sharing at least one word with the query, by shared-word count.
+    ``bm25_search``: chunks sharing at least one word with the query, by the number of
+    distinct words they share, words read as the lexical index reads them
+    (``assistant.index.lexical.tokenize``: lower-cased, stop words left out, stemmed).
     """
 
     chunks: list[Chunk]
@@ -105,7 +114,7 @@ class InMemoryStore:
 
     def dense_search(self, embedding: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         scored = [
-            (chunk, sum(a * b for a, b in zip(embedding, vector, strict=True)))
+            (chunk, cosine(embedding, vector))
             for chunk, vector in zip(
                 self.chunks,
                 self.embedder.embed_documents([c.text for c in self.chunks]),
@@ -115,8 +124,8 @@ class InMemoryStore:
         return sorted(scored, key=lambda pair: -pair[1])[:k]
 
     def bm25_search(self, query: str, k: int) -> list[Hit]:
-        wanted = words(query)
-        hits = [Hit(c.id, float(len(wanted & words(c.text)))) for c in self.chunks]
+        wanted = set(tokenize(query))
+        hits = [Hit(c.id, float(len(wanted & set(tokenize(c.text))))) for c in self.chunks]
         return sorted((h for h in hits if h.score > 0), key=lambda h: -h.score)[:k]
 
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:

@@ -3,6 +3,8 @@ a pair's score is a function of that pair alone; in one padded run it is not."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from assistant.retrieve.rerank import OnnxCrossEncoder
@@ -41,6 +43,11 @@ def test_one_padded_run_scores_close_to_one_by_one_but_not_the_same(texts: list[
     assert max(range(len(texts)), key=padded.__getitem__) == 0
 
 
+def _encoder_threads() -> set[threading.Thread]:
+    """The live threads that cross-encoders run batches side by side on."""
+    return {t for t in threading.enumerate() if t.name.startswith("cross-encoder")}
+
+
 def test_runs_side_by_side_score_exactly_as_runs_one_after_another(texts: list[str]) -> None:
     """Two runs at a time on one core each: the same runs, so the same scores, bit for bit."""
     many = [*texts, *(t[: len(t) // 2] for t in texts), *(t.upper() for t in texts)]
@@ -48,11 +55,15 @@ def test_runs_side_by_side_score_exactly_as_runs_one_after_another(texts: list[s
     serial = OnnxCrossEncoder(threads=2, parallel=False)
     assert parallel.parallel
     assert not serial.parallel
+    before = _encoder_threads()  # other encoders' (this process's shared one, say)
     first = parallel.score(QUESTION, many)
+    assert _encoder_threads() - before  # side by side: threads of its own
+    parallel.close()
+    assert _encoder_threads() == before
     assert first == serial.score(QUESTION, many)
-    assert parallel._pool is not None
-    assert serial._pool is None
+    assert _encoder_threads() == before  # one after another: none
     # Side by side, each run on one core; one after another, each on both.
     assert parallel.session.get_session_options().intra_op_num_threads == 1
     assert serial.session.get_session_options().intra_op_num_threads == 2
-    assert parallel.score(QUESTION, many) == first
+    assert parallel.score(QUESTION, many) == first  # with new threads
+    parallel.close()

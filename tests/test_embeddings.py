@@ -4,6 +4,7 @@ import logging
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -171,18 +172,23 @@ def test_both_paths_fall_back_to_torch_when_no_export_can_be_written(
     assert float(vector @ reference[0]) > 1 - 1e-5
 
 
+class _NoExport(SentenceTransformerEmbedder):
+    """An embedder on a machine where the ONNX model cannot be built (``prepare_query_model``
+    says so with None, as when the export fails)."""
+
+    def prepare_query_model(self) -> Path | None:
+        return None
+
+
 @pytest.mark.unit
 def test_int8_refuses_to_fall_back_to_other_vectors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _blocked_cache(tmp_path, monkeypatch)
-    monkeypatch.setattr(SentenceTransformerEmbedder, "_export", _fail)
     with pytest.raises(EmbeddingError, match="Could not build the int8 embedding model"):
-        SentenceTransformerEmbedder(precision="int8").encode(TEXTS)
-
-
-def _fail(self: SentenceTransformerEmbedder, target: Path) -> None:
-    raise OSError(f"cannot write {target}")
+        _NoExport(precision="int8").encode(TEXTS)
+    with pytest.raises(EmbeddingError, match="Could not build the int8 embedding model"):
+        _NoExport(precision="int8").embed_query(TEXTS[0])
 
 
 @pytest.mark.unit
@@ -200,39 +206,29 @@ def test_bad_settings_are_named(arguments: dict[str, object], message: str) -> N
         SentenceTransformerEmbedder(**arguments)  # type: ignore[arg-type]
 
 
-class _RecordingSession:
-    """The real ONNX session, noting which runs asked for the arena to shrink."""
-
-    def __init__(self, session: object) -> None:
-        self._session = session
-        self.shrinking: list[bool] = []
-
-    def run(self, names: object, feeds: object, options: object = None) -> object:
-        entry = "memory.enable_memory_arena_shrinkage"
-        self.shrinking.append(
-            options is not None and options.get_run_config_entry(entry) == "cpu:0"  # type: ignore[attr-defined]
-        )
-        return self._session.run(names, feeds, options)  # type: ignore[attr-defined]
-
-
 @pytest.mark.integration
 def test_documents_hand_their_arena_back_and_questions_do_not(
     exported: tuple[SentenceTransformerEmbedder, Path | None, list[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A batch of documents grows onnxruntime's arena by hundreds of MB that a serving process
     would otherwise keep; one question's run is left alone (shrinking costs time)."""
     embedder = exported[0]
-    real = embedder._session
-    recorder = _RecordingSession(real)
-    embedder._session = recorder
-    try:
-        texts = _documents()
-        vectors = embedder.encode(texts)
-        assert recorder.shrinking[-1] is True  # the last run releases the arena
-        assert not any(recorder.shrinking[:-1])
-        assert vectors.shape == (len(texts), 384)
-        recorder.shrinking.clear()
-        embedder.embed_query("Who attended the parade?")
-        assert recorder.shrinking == [False]
-    finally:
-        embedder._session = real
+    session = embedder.session  # onnxruntime's, loaded by the fixture
+    run = session.run
+    shrinking: list[bool] = []  # per run of the session: whether it asked the arena to shrink
+
+    def noting_run(names: object, feeds: object, options: Any = None) -> Any:
+        entry = "memory.enable_memory_arena_shrinkage"
+        shrinking.append(options is not None and options.get_run_config_entry(entry) == "cpu:0")
+        return run(names, feeds, options)
+
+    monkeypatch.setattr(session, "run", noting_run)
+    texts = _documents()
+    vectors = embedder.encode(texts)
+    assert shrinking[-1] is True  # the last run releases the arena
+    assert not any(shrinking[:-1])
+    assert vectors.shape == (len(texts), 384)
+    shrinking.clear()
+    embedder.embed_query("Who attended the parade?")
+    assert shrinking == [False]

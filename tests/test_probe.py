@@ -14,8 +14,8 @@ from assistant.index import probe
 
 @pytest.mark.integration
 def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) -> None:
-    native = probe._NativeCollection(str(briefing_store), "briefings")
-    public = probe._ChromaCollection(str(briefing_store), "briefings")
+    native = probe.NativeCollection(str(briefing_store), "briefings")
+    public = probe.ChromaCollection(str(briefing_store), "briefings")
     count = public.count()
     assert count > 1
     assert native.count() == count
@@ -31,13 +31,14 @@ def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) 
 
 @pytest.mark.integration
 def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path) -> None:
+    from assistant.index.chroma_client import EmbeddedChroma, client_settings
+
+    chroma = EmbeddedChroma.at(briefing_store).client(client_settings())
     for name in ("briefings", "briefings__files"):
-        got = probe._ChromaCollection(str(briefing_store), name)._collection.get(
-            include=["metadatas"]
-        )
+        got = chroma.get_collection(name, embedding_function=None).get(include=["metadatas"])
         expected = list(zip(got["ids"], got["metadatas"], strict=True))
         assert len(expected) > 1
-        native = probe._NativeCollection(str(briefing_store), name)
+        native = probe.NativeCollection(str(briefing_store), name)
         for page in (1, 3, 2000):
             assert native.records(page=page) == expected
     entries = probe.read_records(briefing_store, "briefings__files")
@@ -51,19 +52,16 @@ def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path
     "unavailable",
     [
         # A healthy store is checked without the public client (its 1 s of imports) ...
-        pytest.param(probe._ChromaCollection, id="healthy-store-needs-no-public-client"),
+        pytest.param("public", id="healthy-store-needs-no-public-client"),
         # ... and when the private native bindings fail, the public client decides.
-        pytest.param(probe._NativeCollection, id="failing-native-bindings-leave-it-to-chroma"),
+        pytest.param("native", id="failing-native-bindings-leave-it-to-chroma"),
     ],
 )
-def test_either_way_in_alone_checks_a_healthy_store(
-    unavailable: type, briefing_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*_: object) -> None:
+def test_either_way_in_alone_checks_a_healthy_store(unavailable: str, briefing_store: Path) -> None:
+    def broken(store_dir: str, name: str) -> probe.Collection:
         raise TypeError("Bindings() got an unexpected keyword argument")
 
-    monkeypatch.setattr(unavailable, "__init__", broken)
-    result = probe._check(str(briefing_store), "briefings")
+    result = probe.check(str(briefing_store), "briefings", **{unavailable: broken})
     assert result["problem"] is None
     assert int(str(result["count"])) > 1
 
@@ -117,27 +115,26 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
 ) -> None:
     """Chroma reads its settings from the environment and ./.env; the native path opens a
     store with the defaults, so it steps aside whenever one is set."""
-    for key in [k for k in os.environ if probe._OPENING_SETTINGS.match(f"{k}=")]:
+    for key in [k for k in os.environ if probe.is_chroma_setting(k)]:
         monkeypatch.delenv(key)
     for key, value in variables.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
     if dotenv is not None:
         (tmp_path / ".env").write_text(dotenv)
-    assert probe._chroma_settings_given() is given
+    assert probe.chroma_settings_given() is given
 
     class Asked(Exception):
         pass
 
-    def ask_chroma(*_: object) -> None:
+    def ask_chroma(store_dir: str, name: str) -> probe.Collection:
         raise Asked
 
-    monkeypatch.setattr(probe._ChromaCollection, "__init__", ask_chroma)
     if given:
         with pytest.raises(Asked):
-            probe._check(str(briefing_store), "briefings")
+            probe.check(str(briefing_store), "briefings", public=ask_chroma)
     else:
-        assert probe._check(str(briefing_store), "briefings")["problem"] is None
+        assert probe.check(str(briefing_store), "briefings", public=ask_chroma)["problem"] is None
 
 
 @pytest.mark.integration
@@ -171,9 +168,9 @@ def test_first_calls_from_several_threads_share_one_check(briefing_store: Path) 
 def test_a_write_after_a_reopen_is_noticed_too(tmp_path: Path) -> None:
     """Each question compares the store's generation with the one its vector index holds;
     after a re-open that is the generation that caused it, not whatever comes next."""
-    from assistant.index.store import _EmbeddedChroma
+    from assistant.index.chroma_client import EmbeddedChroma
 
-    chroma = _EmbeddedChroma(tmp_path)
+    chroma = EmbeddedChroma(tmp_path)
     assert not chroma.stale("g1")  # the first look: nothing to compare with
     assert chroma.stale("g2")  # another process wrote
     chroma.reopen()

@@ -18,7 +18,7 @@ import pytest
 from assistant.errors import IngestError, StoreError
 from assistant.index.locks import ReadWriteLock
 from tests.conftest import BRIEFING
-from tests.crash_ingest import MOMENTS, assistant_for
+from tests.crash_ingest import MOMENTS, assistant_for, drop_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,7 +146,7 @@ def test_a_store_from_before_the_manifest_is_migrated_without_losing_documents(
     # What an older version left: the chunks, no manifest, no lexical index.
     bot.store.lexical().close()
     bot.store.lexical_path.unlink()
-    bot.store._connect(create=False).delete_collection("briefings__files")
+    drop_collection(store, "briefings__files")
     old = assistant_for(store)
     assert not old.store.has_manifest
     assert [d.source for d in old.documents()] == ["briefing.txt", "notes.md"]
@@ -310,14 +310,14 @@ def test_the_document_view_fetches_only_the_chunks_around_the_citations(tmp_path
 
 @pytest.mark.unit
 def test_a_record_of_the_same_model_is_not_re_embedded_but_another_model_is() -> None:
-    from assistant.index.ingest import _same_vectors
+    from assistant.index.vector_space import same_vectors
 
-    assert _same_vectors("", "all-MiniLM-L6-v2@bc1a")  # a store from before the record
-    assert _same_vectors("all-MiniLM-L6-v2", "all-MiniLM-L6-v2@bc1a")
-    assert _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a")
-    assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@ffff")
-    assert not _same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a+int8")
-    assert not _same_vectors("word-hash-64", "all-MiniLM-L6-v2@bc1a")
+    assert same_vectors("", "all-MiniLM-L6-v2@bc1a")  # a store from before the record
+    assert same_vectors("all-MiniLM-L6-v2", "all-MiniLM-L6-v2@bc1a")
+    assert same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a")
+    assert not same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@ffff")
+    assert not same_vectors("all-MiniLM-L6-v2@bc1a", "all-MiniLM-L6-v2@bc1a+int8")
+    assert not same_vectors("word-hash-64", "all-MiniLM-L6-v2@bc1a")
 
 
 @pytest.mark.integration

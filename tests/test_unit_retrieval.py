@@ -85,17 +85,18 @@ RAIN = make_chunk("Rain fell on harbours.", source="r.txt", id="c")
 
 def test_dense_and_bm25_hits_are_fused_and_reranked_with_their_ranks_and_scores() -> None:
     r = retriever([PARADE, BANQUET, RAIN], vocabulary=("parade", "banquet", "rain"), dense_k=1)
-    passages = r.passages("Who were the guests at the parade?")
-    # Dense (k=1) finds only the parade; BM25 finds the banquet (3 shared words) and the parade.
+    passages = r.passages("Which guests sang at the parade?")
+    # Dense (k=1) finds only the parade; BM25 finds the banquet (2 shared words: guests, sang)
+    # and the parade (1); the reranker counts every shared word (4 and 2).
     assert passages == [
         Passage(
             chunk=BANQUET,
-            score=3.0,
+            score=4.0,
             dense_rank=None,
             bm25_rank=1,
             fused_score=1 / 61,
             dense_score=None,
-            sentence_scores=(3.0,),
+            sentence_scores=(4.0,),
             sentence_leans=(False,),
         ),
         Passage(
@@ -182,6 +183,20 @@ def test_top_k_is_the_configured_one_unless_given() -> None:
         "gamma",
         "delta",
     ]
+
+
+def test_a_top_k_given_to_the_constructor_replaces_the_configured_one_and_a_call_wins() -> None:
+    """LangChain's retrievers take the number of results in their constructor too."""
+    built = retriever(FOUR, vocabulary=("harbours",), rerank_candidates=4, top_k=2)
+    fields = {name: getattr(built, name) for name in HybridRetriever.model_fields}
+    assert fields["top_k"] is None  # the assistant's own retriever: the configured top_k
+    three = HybridRetriever(**{**fields, "top_k": 3})
+    assert [p.chunk.id for p in three.passages("harbours")] == ["alpha", "beta", "gamma"]
+    assert [d.id for d in three.invoke("harbours")] == ["alpha", "beta", "gamma"]
+    assert [d.id for d in three.invoke("harbours", top_k=1)] == ["alpha"]
+    assert [p.chunk.id for p in three.passages("harbours", top_k=4)] == [c.id for c in FOUR]
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        HybridRetriever(**{**fields, "top_k": 0})
 
 
 # --- ordering ------------------------------------------------------------------------------
@@ -402,14 +417,14 @@ def test_the_question_as_typed_is_not_scored_again_when_it_is_the_query() -> Non
 
 def test_invoke_returns_documents_that_convert_back_to_the_passages() -> None:
     r = retriever([PARADE, BANQUET, RAIN], vocabulary=("parade", "banquet", "rain"), dense_k=1)
-    documents = r.invoke("Who were the guests at the parade?")
+    documents = r.invoke("Which guests sang at the parade?")
     assert all(isinstance(d, LCDocument) for d in documents)
     assert [document_to_passage(d) for d in documents] == r.passages(
-        "Who were the guests at the parade?"
+        "Which guests sang at the parade?"
     )
     assert documents[0].metadata["bm25_rank"] == 1
     assert documents[0].page_content == BANQUET.text
-    one = r.invoke("Who were the guests at the parade?", top_k=1)
+    one = r.invoke("Which guests sang at the parade?", top_k=1)
     assert len(one) == 1
 
 

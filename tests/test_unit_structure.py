@@ -22,7 +22,7 @@ from assistant.documents.structure import (
     rewrite_tables,
     row_text,
 )
-from assistant.index.store import _chunk, _metadata
+from assistant.index.chroma import chunk_from, metadata_of
 from assistant.types import Chunk, Citation, Document, Heading, Span, Structure
 
 pytestmark = pytest.mark.unit
@@ -185,11 +185,11 @@ def test_pages_are_found_by_offset_and_carried_per_sentence() -> None:
 def test_chunk_metadata_round_trips_and_old_stores_read_with_defaults() -> None:
     text, structure = markdown_structure(MARKDOWN)
     chunk = _chunks(_document(text, structure))[-1]
-    assert _chunk(chunk.id, chunk.text, _metadata(chunk)) == chunk
+    assert chunk_from(chunk.id, chunk.text, metadata_of(chunk)) == chunk
     paged = Chunk("p", "a.pdf", 1, 0, 3, "abc", (Span(0, 3),), "h", ("Ünïcode",), (7,))
-    assert _chunk("p", "abc", _metadata(paged)) == paged
-    old = {k: v for k, v in _metadata(chunk).items() if k not in ("section", "pages")}
-    read = _chunk(chunk.id, chunk.text, old)
+    assert chunk_from("p", "abc", metadata_of(paged)) == paged
+    old = {k: v for k, v in metadata_of(chunk).items() if k not in ("section", "pages")}
+    read = chunk_from(chunk.id, chunk.text, old)
     assert (read.section, read.pages) == ((), ())
 
 

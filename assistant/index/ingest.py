@@ -30,6 +30,7 @@ from assistant.errors import (
 )
 from assistant.index.manifest import FileEntry
 from assistant.index.store import ChunkStore
+from assistant.index.vector_space import same_vectors
 from assistant.preloading import load_in_background
 from assistant.types import Chunk, Document, IngestReport
 
@@ -164,7 +165,7 @@ class Ingestor:
         existing = self.store.peek_entries()
         if existing is None:
             return None
-        if any(not _same_vectors(e.embedder, self.embedder_id) for e in existing.values()):
+        if any(not same_vectors(e.embedder, self.embedder_id) for e in existing.values()):
             return None  # the usual path refuses the store, whichever files are given
         if prune and set(existing) - {name for _, name in files}:
             return None
@@ -231,7 +232,7 @@ class Ingestor:
         legacy = not self.store.has_manifest
         existing = self.store.entries()
         other = next(
-            (e for e in existing.values() if not _same_vectors(e.embedder, self.embedder_id)), None
+            (e for e in existing.values() if not same_vectors(e.embedder, self.embedder_id)), None
         )
         if other is not None:  # its vectors cannot be searched with ours: nothing is touched
             raise IngestError(
@@ -270,7 +271,7 @@ class Ingestor:
             known is not None
             and known.state == "complete"
             and known.chunking == self.chunking
-            and _same_vectors(known.embedder, self.embedder_id)
+            and same_vectors(known.embedder, self.embedder_id)
         )
 
     def _plan(self, path: Path, name: str, known: FileEntry | None) -> _Plan:
@@ -350,16 +351,3 @@ class Ingestor:
             "wrote %d file(s): %d chunk(s) added, %d deleted, %d source(s) removed",
             len(changed), len(adds), len(deletes), len(gone),
         )  # fmt: skip
-
-
-def _same_vectors(recorded: str, current: str) -> bool:
-    """Whether chunks embedded by ``recorded`` can be searched with ``current`` (ids look like
-    ``all-MiniLM-L6-v2@<weights>[+int8]``; an id without weights, or none, is taken as the same
-    fp32 model)."""
-    if not recorded or recorded == current:
-        return True
-    name, _, rest = recorded.partition("@")
-    now, _, now_rest = current.partition("@")
-    if name != now or ("+int8" in recorded) != ("+int8" in current):
-        return False
-    return not rest or not now_rest or rest == now_rest

@@ -21,6 +21,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -95,7 +96,7 @@ class ProbeResult:
     problem: str = ""
 
 
-class _Collection(Protocol):
+class Collection(Protocol):
     """What the check needs of a collection: Chroma's own, or the native one below."""
 
     def count(self) -> int: ...
@@ -105,7 +106,7 @@ class _Collection(Protocol):
     def finds(self, vector: list[float], n: int) -> bool: ...
 
 
-class _ChromaCollection:
+class ChromaCollection:
     """Through ``chromadb``'s public client (about 1 s of imports)."""
 
     def __init__(self, store_dir: str, name: str) -> None:
@@ -129,10 +130,10 @@ class _ChromaCollection:
         return bool(found["ids"][0])
 
 
-class _NativeCollection:
+class NativeCollection:
     """Straight through Chroma's native bindings, as ``chromadb.api.rust`` opens a persistent
-    store with default settings (0.06 s of imports instead of 1 s). Private API: any error
-    here sends the check to ``_ChromaCollection``, so only the public client's verdict is
+    store with default settings (0.06 s of imports instead of 1 s). Chroma's private API: any
+    error here sends the check to ``ChromaCollection``, so only the public client's verdict is
     ever reported."""
 
     _TENANT, _DATABASE = "default_tenant", "default_database"
@@ -140,7 +141,7 @@ class _NativeCollection:
     def __init__(self, store_dir: str, name: str) -> None:
         import resource
 
-        if _chroma_settings_given():
+        if chroma_settings_given():
             raise RuntimeError("Chroma settings are given: only its own client reads them")
         import chromadb_rust_bindings as native
 
@@ -198,7 +199,7 @@ def read_records(
     read-only one) — the caller then reads them through Chroma's client. Reading records
     touches no vector index."""
     try:
-        return _NativeCollection(str(store_dir), collection).records()
+        return NativeCollection(str(store_dir), collection).records()
     except Exception:
         return None
 
@@ -212,10 +213,15 @@ _OPENING_SETTINGS = re.compile(
 )
 
 
-def _chroma_settings_given() -> bool:
+def is_chroma_setting(name: str) -> bool:
+    """Whether an environment variable called ``name`` changes how Chroma opens a store."""
+    return _OPENING_SETTINGS.match(f"{name}=") is not None
+
+
+def chroma_settings_given() -> bool:
     """Whether the environment or ``./.env`` sets a Chroma setting the native path would
     not honour (it opens the store as Chroma's defaults do)."""
-    if any(_OPENING_SETTINGS.match(f"{key}=") for key in os.environ):
+    if any(is_chroma_setting(key) for key in os.environ):
         return True
     try:
         text = Path(".env").read_text(encoding="utf-8", errors="replace")
@@ -224,7 +230,7 @@ def _chroma_settings_given() -> bool:
     return _OPENING_SETTINGS.search(text) is not None
 
 
-def _check_collection(collection: _Collection) -> dict[str, object]:
+def _check_collection(collection: Collection) -> dict[str, object]:
     count = collection.count()
     if count == 0:
         return {"count": 0, "problem": None}
@@ -240,22 +246,30 @@ def _check_collection(collection: _Collection) -> dict[str, object]:
     return {"count": count, "problem": None}
 
 
-def _check(store_dir: str, collection_name: str) -> dict[str, object]:
+def check(
+    store_dir: str,
+    collection_name: str,
+    *,
+    native: Callable[[str, str], Collection] = NativeCollection,
+    public: Callable[[str, str], Collection] = ChromaCollection,
+) -> dict[str, object]:
+    """The check's verdict (what ``main`` prints): through the ``native`` way in first, and
+    through the ``public`` client whenever that fails or finds a problem."""
     from assistant.offline import ensure_offline
 
     ensure_offline()
     try:
-        result = _check_collection(_NativeCollection(store_dir, collection_name))
+        result = _check_collection(native(store_dir, collection_name))
     except Exception:  # any doubt is settled by the public client below
         result = {"problem": "native"}
     if result["problem"] is None:
         return result
-    return _check_collection(_ChromaCollection(store_dir, collection_name))
+    return _check_collection(public(store_dir, collection_name))
 
 
 def main(argv: list[str]) -> int:
     try:
-        result = _check(argv[0], argv[1])
+        result = check(argv[0], argv[1])
     except Exception as exc:  # reported as data: the parent turns it into one line
         text = str(exc).strip().splitlines()
         result = {"problem": text[0] if text else type(exc).__name__}

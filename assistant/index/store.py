@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import StoreError
 from assistant.index import probe
 from assistant.index.check import IndexCheck
-from assistant.index.chroma import ChromaIndex, chunk_from, metadata_of
+from assistant.index.chroma import ChromaIndex
 from assistant.index.chroma_client import (
     EmbeddedChroma,
     has_database,
@@ -43,10 +43,6 @@ __all__ = [
 ]
 
 LEGACY_GENERATION = "legacy"
-# The names this module had before the split (tests and tools import them from here).
-_EmbeddedChroma = EmbeddedChroma
-_chunk = chunk_from
-_metadata = metadata_of
 
 
 def store_for(settings: Settings) -> ChunkStore:
@@ -148,9 +144,9 @@ class ChunkStore:
         check's verdict collected), ``"vectors"`` (the vector index open), ``"lexical"`` (the
         lexical index open)."""
         parts = {
-            "checked": self._check_state == "done",
-            "vectors": self._collection is not None,
-            "lexical": self._lexical is not None,
+            "checked": self._check.state == "done",
+            "vectors": self._chroma.chunks is not None,
+            "lexical": self._upkeep.index is not None,
         }
         return frozenset(name for name, done in parts.items() if done)
 
@@ -167,24 +163,6 @@ class ChunkStore:
         """The vector-index check's verdict (started now if it is not running), without
         importing chromadb meanwhile: raises what the first use of the store would."""
         self._check.ensure(import_chroma=False)
-
-    @property
-    def _check_state(self) -> object:
-        return self._check.state
-
-    @property
-    def _collection(self) -> Any:
-        """The collection of chunks if this object has it open (None otherwise)."""
-        return self._chroma.chunks
-
-    @property
-    def _lexical(self) -> LexicalIndex | None:
-        """The lexical index if this object has it open (None otherwise)."""
-        return self._upkeep.index
-
-    def _connect(self, *, create: bool) -> Any:
-        """Chroma's client for this store."""
-        return self._chroma.connect(create=create)
 
     def stale(self) -> bool:
         """Whether another process wrote to this embedded store since this process last

@@ -53,3 +53,16 @@ def space_id(weights: str, precision: Precision = "fp32") -> str:
 def default_space_id() -> str:
     """The vector space of the default embedder (the packaged weights, fp32)."""
     return space_id(weights_key(packaged_minilm_path()))
+
+
+def same_vectors(recorded: str, current: str) -> bool:
+    """Whether chunks embedded in the space ``recorded`` can be searched with ``current`` (ids
+    look like ``all-MiniLM-L6-v2@<weights>[+int8]``; an id without weights, or none, is taken
+    as the same fp32 model)."""
+    if not recorded or recorded == current:
+        return True
+    name, _, rest = recorded.partition("@")
+    now, _, now_rest = current.partition("@")
+    if name != now or ("+int8" in recorded) != ("+int8" in current):
+        return False
+    return not rest or not now_rest or rest == now_rest

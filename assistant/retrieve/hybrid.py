@@ -13,7 +13,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from assistant.converse.coref import leans_on_previous, resolve_personal, with_context
 from assistant.documents.chunking import fold
@@ -129,14 +129,21 @@ class HybridRetriever(BaseRetriever):
     # Other names for what the query names ("US" → "U.S. United States Washington …"),
     # added to the lexical query only; None: the query as it is.
     aliases: Any = None
+    # How many passages to return, as LangChain's retrievers take it in their constructor
+    # (``HybridRetriever(..., top_k=3)``); None: ``config.top_k``. ``passages`` and ``invoke``
+    # take one per call too, which wins over both.
+    top_k: int | None = Field(default=None, ge=1)
 
     def passages(
         self, query: str, top_k: int | None = None, question: str | None = None
     ) -> list[Passage]:
-        """The ``top_k`` best passages (default: the configured ``top_k``), best first."""
+        """The ``top_k`` best passages (default: the retriever's ``top_k``, else the
+        configured one), best first."""
         store: Search = self.store  # the real store or the in-memory fake
         embedder: Embeddings = self.embedder
         config = self.config
+        if top_k is None:
+            top_k = self.top_k
         if top_k is not None:
             config = replace(config, top_k=top_k)
         dense = store.dense_search(embedder.embed_query(query), config.dense_k)
