@@ -261,7 +261,8 @@ def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
     styles), list items as list items ("• " lines; Word's List Bullet), table rows as lines
     of their own (Word: a table with the header row). Returns the files written."""
     from assistant.documents.chunking import paragraph_spans
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
     from assistant.documents.structure import ROW_SEPARATOR
 
     written = []

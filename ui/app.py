@@ -16,7 +16,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from assistant.app import Assistant
-from assistant.documents.loading import SUPPORTED_SUFFIXES
+from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.uploads import OnClash, StagedUpload, add_uploads, stage_upload
 from assistant.errors import AssistantError, LLMServerError, RefusedFilesError
 from assistant.offline import ensure_offline
