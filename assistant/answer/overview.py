@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.answer.citations import with_marker
 from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import asks_what_is_open
+from assistant.answer.intent_classifier import asks_what_is_open
 from assistant.answer.library import Library
 from assistant.answer.quoting import cite, passages
 from assistant.answer.reader import Draft
