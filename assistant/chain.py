@@ -24,7 +24,8 @@ from assistant.answer.bold import ALWAYS, BoldPolicy, features
 from assistant.answer.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.answer.compose import Answerer, Composed, Layout, Request
 from assistant.answer.grounding import carry_short, ground
-from assistant.answer.intent import LOOKUP, Intent, Reading, read_intent
+from assistant.answer.intent import LOOKUP, Intent, Reading
+from assistant.answer.intent_classifier import read_intent
 from assistant.answer.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
 from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError

@@ -64,7 +64,8 @@ class Policy:
     # … or this many after it.
     count_after_chars: int = 40
 
-    # -- reading the question (assistant/answer/intent.py, assistant/converse/conversation.py) --
+    # -- reading the question (assistant/answer/question_wording.py,
+    # assistant/converse/conversation.py) --
     # A misspelt cue word is mended only in a word of at least this many letters …
     mend_length: int = 6
     # … this close to the cue word (difflib's ratio): "summerize" 0.89 yes, "reached" 0.857 no.

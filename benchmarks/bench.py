@@ -32,7 +32,8 @@ from figures import percentile
 from assistant.app import Assistant
 from assistant.config import load_settings
 from assistant.documents.chunking import chunk_document, fold
-from assistant.documents.loading import discover, read_document
+from assistant.documents.discovery import discover
+from assistant.documents.loading import read_document
 from assistant.evaluation import load_cases
 from assistant.evaluation.baseline import BaselineRecipe
 from assistant.offline import ensure_offline

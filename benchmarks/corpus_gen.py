@@ -30,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.documents.chunking import MAX_CHUNK_CHARS, sentence_windows
+from assistant.documents.chunking import sentence_windows
+from assistant.documents.segmentation import MAX_CHUNK_CHARS
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFING = ROOT / "corpus" / "briefing.txt"

@@ -39,7 +39,8 @@ from numpy.typing import NDArray
 
 from assistant.config import load_settings
 from assistant.documents.chunking import chunk_document, fold
-from assistant.documents.loading import discover, read_document
+from assistant.documents.discovery import discover
+from assistant.documents.loading import read_document
 from assistant.evaluation.metrics import retrieval_metrics
 from assistant.evaluation.suite import load_suite
 from assistant.index.embeddings import SentenceTransformerEmbedder

@@ -40,7 +40,8 @@ def _rss_mb() -> float:
 def _texts() -> tuple[list[str], list[str]]:
     from assistant.config import load_settings
     from assistant.documents.chunking import chunk_document, fold
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
 
     questions = [
         json.loads(line)["question"]

@@ -421,7 +421,8 @@ def worker_warm(spec: dict[str, Any]) -> dict[str, Any]:
 def worker_recipe(spec: dict[str, Any]) -> dict[str, Any]:
     """The recipe: build it on the corpus (timed), then its similarity search over the
     questions, as the warm worker asks them."""
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
     from assistant.evaluation.baseline import BaselineRecipe
 
     began = time.perf_counter()
@@ -559,7 +560,8 @@ def step_raw_encode(ctx: Context) -> None:
     """Exactly the texts ``assistant ingest`` embeds: its chunker, folded."""
     from assistant.config import load_settings
     from assistant.documents.chunking import chunk_document, fold
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
     from assistant.index.embeddings import SentenceTransformerEmbedder
 
     settings = load_settings()

@@ -260,8 +260,9 @@ def convert_corpus(source: Path, target: Path, kind: str) -> list[Path]:
     with the new suffix, as a person would make it: headings as headings (Word's heading
     styles), list items as list items ("• " lines; Word's List Bullet), table rows as lines
     of their own (Word: a table with the header row). Returns the files written."""
-    from assistant.documents.chunking import paragraph_spans
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
+    from assistant.documents.segmentation import paragraph_spans
     from assistant.documents.structure import ROW_SEPARATOR
 
     written = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.answer.reader import ReadRequest
-from assistant.documents.chunking import split_sentences
+from assistant.documents.segmentation import split_sentences
 from assistant.index.lexical import tokenize
 from assistant.index.store import Hit
 from assistant.language.entities import Entity

@@ -6,19 +6,21 @@ import unicodedata
 import pytest
 
 from assistant.documents.chunking import (
-    MAX_CHUNK_CHARS,
     chunk_document,
     fold,
     heading_flags,
     is_heading,
-    normalize,
+    sentence_windows,
+)
+from assistant.documents.loading import content_hash
+from assistant.documents.normalized_text import normalize
+from assistant.documents.segmentation import (
+    MAX_CHUNK_CHARS,
     paragraph_blocks,
     paragraph_spans,
-    sentence_windows,
     split_long,
     split_sentences,
 )
-from assistant.documents.loading import content_hash
 from assistant.types import Document, Span
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.loading import discover, html_to_text, read_document
+from assistant.documents.discovery import discover
+from assistant.documents.html_text import html_to_text
+from assistant.documents.loading import read_document
 from assistant.errors import EmptyCorpusError, UnsupportedFileError
 from tests.conftest import ROOT
 

@@ -20,7 +20,8 @@ from gradio_client import Client
 from assistant.app import Assistant
 from tests.conftest import BRIEFING, PARADE_SENTENCE
 from tests.ui_server import free_port, running_app
-from ui.app import READ_ONLY_NOTE, ChatApp
+from ui.app import ChatApp
+from ui.documents import READ_ONLY_NOTE
 
 pytestmark = [pytest.mark.integration, pytest.mark.server]
 
@@ -109,7 +110,7 @@ def test_twenty_concurrent_clients_each_get_their_own_answer(server: str) -> Non
 def test_upload_handler_refuses_wrong_types_and_oversized_files(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    from ui.app import MAX_TEXT_UPLOAD_BYTES
+    from ui.documents import MAX_TEXT_UPLOAD_BYTES
 
     tmp = tmp_path_factory.mktemp("uploads")
     corpus = tmp / "corpus"

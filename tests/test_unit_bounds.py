@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, load_settings
-from assistant.documents.chunking import MAX_CHUNK_CHARS, chunk_document, fold
-from assistant.documents.loading import content_hash, html_to_text, read_document
+from assistant.documents.chunking import chunk_document, fold
+from assistant.documents.html_text import html_to_text
+from assistant.documents.loading import content_hash, read_document
+from assistant.documents.segmentation import MAX_CHUNK_CHARS
 from assistant.errors import ConfigError, InvalidQuestionError, UnsupportedFileError
 from assistant.types import Chunk, Document, Turn
 from assistant.validation import (

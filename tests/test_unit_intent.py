@@ -1,12 +1,14 @@
-"""Fast unit tests of reading a question's intent (assistant/answer/intent.py): what it asks
-for, in many phrasings (casing, typos, politeness, terse and follow-up forms), the words that
-fill it in, and the look-ups that must stay look-ups."""
+"""Fast unit tests of reading a question's intent (assistant/answer/intent_classifier.py): what
+it asks for, in many phrasings (casing, typos, politeness, terse and follow-up forms), the words
+that fill it in, and the look-ups that must stay look-ups."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer.intent import LOOKUP, Intent, Kind, Reading, normalise, read_intent
+from assistant.answer.intent import LOOKUP, Intent, Kind, Reading
+from assistant.answer.intent_classifier import read_intent
+from assistant.answer.question_wording import normalise
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Intent, Reading, read_intent
+from assistant.answer.intent import Intent, Reading
+from assistant.answer.intent_classifier import read_intent
 from assistant.answer.overview import OverviewAnswerer, OverviewPolicy
 from assistant.answer.scope import named_document
 from assistant.index.centrality import tfidf

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Intent, Reading, read_intent
+from assistant.answer.intent import Intent, Reading
+from assistant.answer.intent_classifier import read_intent
 from assistant.answer.mentions import MentionFinder
 from assistant.answer.people import PeoplePolicy, ProfileAnswerer, StatementsAnswerer
 from assistant.types import ShortAnswer

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.documents.chunking import chunk_document
-from assistant.documents.loading import content_hash, html_document
+from assistant.documents.html_text import html_document
+from assistant.documents.loading import content_hash
 from assistant.documents.pdf_text import (
     Line,
     drop_running_lines,
@@ -333,7 +334,7 @@ def test_a_chunk_that_opens_with_a_list_item_opens_with_its_marker() -> None:
 
 
 def test_link_text_right_after_a_sentence_starts_after_it() -> None:
-    from assistant.documents.loading import html_to_text
+    from assistant.documents.html_text import html_to_text
 
     page = "<p>The weir was cleared by Oswin Tarrant in 1911.<a href=x>click here</a></p>"
     assert html_to_text(page).strip() == "The weir was cleared by Oswin Tarrant in 1911. click here"

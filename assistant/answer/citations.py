@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.documents.chunking import fold, split_sentences
+from assistant.documents.chunking import fold
+from assistant.documents.segmentation import split_sentences
 from assistant.types import Citation, ShortAnswer
 
 MARKER = re.compile(r"\s*\[(\d{1,4})\]")  # a longer "number" is text

@@ -21,13 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from assistant.documents.formats import DOCX_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES
 from assistant.documents.limits import ReadLimits
-from assistant.documents.loading import (
-    DOCX_SUFFIXES,
-    PDF_SUFFIXES,
-    SUPPORTED_SUFFIXES,
-    read_document,
-)
+from assistant.documents.loading import read_document
 from assistant.errors import IngestError
 from assistant.types import Document
 

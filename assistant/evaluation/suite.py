@@ -117,7 +117,8 @@ def corpus_assistant(
 
 
 def baseline_for(corpus: SuiteCorpus) -> Any:
-    from assistant.documents.loading import discover, read_document
+    from assistant.documents.discovery import discover
+    from assistant.documents.loading import read_document
     from assistant.evaluation.baseline import BaselineRecipe
 
     documents = [read_document(path, source=name) for path, name in discover([corpus.corpus])]

@@ -27,15 +27,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import AssistantError
+from assistant.index.onnx_encoder import onnx_encode, open_session, release_arena
+from assistant.index.onnx_export import export_onnx, quantize
 from assistant.index.vector_space import (
     PRECISIONS,
     Precision,
@@ -51,10 +51,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
-
-MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
-
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class EmbeddingError(AssistantError):
@@ -162,25 +158,12 @@ class SentenceTransformerEmbedder(Embeddings):
         vectors = _in_length_order(
             texts,
             self.batch_size,
-            lambda batch: self._onnx_encode(session, batch),
+            lambda batch: onnx_encode(session, self._tokenizer, batch),
             show_progress=show_progress,
         )
         if len(texts) > 1:
-            self._release_arena(session)
+            release_arena(session)
         return vectors
-
-    def _release_arena(self, session: Any) -> None:
-        """Hand the memory that batches of documents grew onnxruntime's arena by back to the
-        system (a batch of 32 long chunks needs ~250 MB that one question never does): one
-        tiny run with arena shrinkage on."""
-        import numpy as np
-        import onnxruntime
-
-        options = onnxruntime.RunOptions()
-        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-        one = np.ones((1, 1), dtype=np.int64)
-        feeds = {"input_ids": one, "attention_mask": one, "token_type_ids": np.zeros_like(one)}
-        session.run(None, feeds, options)
 
     def encode_with_torch(
         self, texts: list[str], *, show_progress: bool = False
@@ -224,7 +207,7 @@ class SentenceTransformerEmbedder(Embeddings):
         session = self._onnx_model()
         if session is None:
             return [float(x) for x in self.encode_with_torch([text])[0]]
-        return [float(x) for x in self._onnx_encode(session, [text])[0]]
+        return [float(x) for x in onnx_encode(session, self._tokenizer, [text])[0]]
 
     # -- the ONNX model ---------------------------------------------------------------------
 
@@ -245,62 +228,14 @@ class SentenceTransformerEmbedder(Embeddings):
             if not fp32.is_file():
                 self._export(fp32)
             if target != fp32:
-                _quantize(fp32, target)
+                quantize(fp32, target)
         except Exception as exc:  # the torch path still works: slower, same vectors
             logger.warning("could not build the ONNX embedding model (%s); using torch", exc)
             return None
         return target
 
     def _export(self, target: Path) -> None:
-        import torch
-
-        model = self.model
-        encoder = model[0].auto_model.eval()
-
-        class LastHiddenState(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.encoder = encoder
-
-            def forward(self, ids: Any, mask: Any, types: Any) -> Any:
-                out = self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=types)
-                return out.last_hidden_state
-
-        # Two texts of different lengths, so the traced graph keeps the padding mask.
-        sample = model.tokenizer(["a sample", "another sample text"], return_tensors="pt",
-                                 padding=True)  # fmt: skip
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        names = [*_INPUTS, "last_hidden_state"]
-        with torch.no_grad(), warnings.catch_warnings():
-            # The tracer notes every Python-level branch on a tensor in transformers' masking
-            # and attention code; for this encoder they are constant (padding handled by the
-            # mask input), and tests/test_embeddings.py checks the export against torch.
-            tracer_warning = torch.jit.TracerWarning  # type: ignore[attr-defined]
-            warnings.filterwarnings("ignore", category=tracer_warning)
-            warnings.filterwarnings(
-                "ignore", category=UserWarning, message=r"Exporting aten::index operator"
-            )
-            # The TorchScript exporter is deprecated in favour of torch.export (dynamo=True),
-            # which needs onnxscript and handles this model no better; it works in torch 2.13.
-            warnings.filterwarnings(
-                "ignore", category=DeprecationWarning, message=r"You are using the legacy"
-            )
-            warnings.filterwarnings(
-                "ignore", category=DeprecationWarning, message=r"The feature will be removed"
-            )
-            torch.onnx.export(
-                LastHiddenState(),
-                tuple(sample[name] for name in _INPUTS),
-                str(partial),
-                input_names=list(_INPUTS),
-                output_names=["last_hidden_state"],
-                dynamic_axes={name: {0: "batch", 1: "tokens"} for name in names},
-                opset_version=17,
-                dynamo=False,
-            )
-        partial.replace(target)
-        logger.info("exported the ONNX embedding model to %s", target)
+        export_onnx(self.model, target)
 
     def _onnx_model(self) -> Any:
         if self._session is None:
@@ -314,38 +249,15 @@ class SentenceTransformerEmbedder(Embeddings):
                                 f"in {cache_dir()} (see the log)."
                             )
                         return None
-                    import onnxruntime
-                    from tokenizers import Tokenizer
-
-                    options = onnxruntime.SessionOptions()
-                    options.intra_op_num_threads = self.threads
-                    options.log_severity_level = 3
-                    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                    if not self.prepack and self.precision == "fp32":
-                        options.add_session_config_entry("session.disable_prepacking", "1")
-                    tokenizer = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
-                    tokenizer.enable_truncation(max_length=MAX_TOKENS)
-                    tokenizer.enable_padding()
-                    self._tokenizer = tokenizer
-                    self._session = onnxruntime.InferenceSession(
-                        str(path), options, providers=["CPUExecutionProvider"]
+                    session, self._tokenizer = open_session(
+                        path,
+                        self.model_path,
+                        threads=self.threads,
+                        prepack=self.prepack,
+                        precision=self.precision,
                     )
+                    self._session = session
         return self._session
-
-    def _onnx_encode(self, session: Any, texts: list[str]) -> NDArray[np.float32]:
-        import numpy as np
-
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        types = np.zeros_like(ids)
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                    "token_type_ids": types})[0]  # fmt: skip
-        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        normalised: NDArray[np.float32] = (
-            pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-        ).astype(np.float32)
-        return normalised
 
 
 def _in_length_order(
@@ -374,37 +286,3 @@ def _in_length_order(
             bar.update(len(rows))
     assert result is not None  # texts is not empty
     return result
-
-
-def _quantize(source: Path, target: Path) -> None:
-    """onnxruntime's dynamic INT8 quantisation of the fp32 export (weights INT8 per channel,
-    activations quantised on the fly)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    partial = target.with_suffix(f".{os.getpid()}.tmp")
-    with _without_preprocessing_advice():
-        quantize_dynamic(source, partial, per_channel=True, weight_type=QuantType.QInt8)
-    partial.replace(target)
-    logger.info("quantised the ONNX embedding model to %s", target)
-
-
-def _no_preprocessing_advice(record: logging.LogRecord) -> bool:
-    return not record.getMessage().startswith("Please consider to run pre-processing")
-
-
-@contextmanager
-def _without_preprocessing_advice() -> Iterator[None]:
-    """Drops onnxruntime's "Please consider to run pre-processing before quantization" (its
-    pre-processing changed no vector of ours). It is logged with ``logging.warning``, which
-    would also configure an unconfigured root logger: a placeholder handler prevents that."""
-    root = logging.getLogger()
-    placeholder = None if root.handlers else logging.NullHandler()
-    if placeholder is not None:
-        root.addHandler(placeholder)
-    root.addFilter(_no_preprocessing_advice)
-    try:
-        yield
-    finally:
-        root.removeFilter(_no_preprocessing_advice)
-        if placeholder is not None:
-            root.removeHandler(placeholder)

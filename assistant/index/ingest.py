@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.documents.chunking import CHUNKER_VERSION, chunk_document, fold
+from assistant.documents.discovery import discover
+from assistant.documents.formats import SUPPORTED_SUFFIXES
 from assistant.documents.limits import ReadLimits
-from assistant.documents.loading import SUPPORTED_SUFFIXES, discover, read_document
+from assistant.documents.loading import read_document
 from assistant.errors import (
     DamagedStoreError,
     EmptyCorpusError,
