@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from assistant.answer.bold import BoldPolicy
-    from assistant.answer.compose import Answerer
-    from assistant.answer.intent import Intent
-    from assistant.answer.library import IndexedLibrary
+    from assistant.answerers.compose import Answerer
+    from assistant.answerers.library import IndexedLibrary
     from assistant.chain import ChainState
     from assistant.index.doctor import Finding
     from assistant.index.embeddings import SentenceTransformerEmbedder
+    from assistant.intent.kinds import Intent
     from assistant.language.syntax import Parser
     from assistant.retrieve.hybrid import HybridRetriever
 from assistant.documents.view import document_view
@@ -178,22 +178,22 @@ class Assistant:
     @cached_property
     def library(self) -> IndexedLibrary:
         """The documents as the answerers of reader's questions read them."""
-        from assistant.answer.library import IndexedLibrary
+        from assistant.answerers.library import IndexedLibrary
 
         return IndexedLibrary(self.store, self.recognizer)
 
     @cached_property
     def answerers(self) -> dict[Intent, Answerer]:
         """One answerer per intent other than the look-up."""
-        from assistant.answer.registry import answerers
+        from assistant.answerers.registry import answerers
 
         return answerers(self.library, self.retriever, self.reranker, self.parser)
 
     @cached_property
     def readers(self) -> dict[Intent, Reader]:
         """Readers of the look-up path for an intent: "why" questions read for a cause."""
-        from assistant.answer.intent import Intent
         from assistant.answer.reason import ReasonReader
+        from assistant.intent.kinds import Intent
 
         if self._reader is not None:
             return {}  # an injected reader reads every question
@@ -223,7 +223,7 @@ class Assistant:
     @cached_property
     def bold(self) -> BoldPolicy:
         """When a short answer is shown (``bold_threshold=-inf``: always)."""
-        from assistant.answer.registry import bold_policy
+        from assistant.answerers.registry import bold_policy
 
         return bold_policy(self.settings.bold_threshold)
 
@@ -301,7 +301,7 @@ class Assistant:
         "organisations", "dates", "years", "money", "amounts"; all when ``kinds`` is None):
         each once, at its first mention, with how often it is named — a person with the role
         the documents give them. Built from the entity index made at ingest."""
-        from assistant.answer.named import named
+        from assistant.answerers.named import named
 
         with self._lock.reading():
             return named(self.library, self.parser, kinds)

@@ -64,7 +64,7 @@ class Policy:
     # … or this many after it.
     count_after_chars: int = 40
 
-    # -- reading the question (assistant/answer/question_wording.py,
+    # -- reading the question (assistant/intent/wording.py,
     # assistant/converse/conversation.py) --
     # A misspelt cue word is mended only in a word of at least this many letters …
     mend_length: int = 6

@@ -12,9 +12,9 @@ import pytest
 
 from assistant.answer.abstention import FEATURES
 from assistant.answer.bold import FEATURES as BOLD_FEATURES
-from assistant.answer.intent import Intent
 from assistant.evaluation import evaluate, load_cases
 from assistant.evaluation.dataset import DatasetError
+from assistant.intent.kinds import Intent
 from tests.conftest import CORPUS, DEV_SET, ROOT
 from tests.test_cli import run_cli
 

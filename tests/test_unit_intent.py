@@ -1,4 +1,4 @@
-"""Fast unit tests of reading a question's intent (assistant/answer/intent_classifier.py): what
+"""Fast unit tests of reading a question's intent (assistant/intent/classifier.py): what
 it asks for, in many phrasings (casing, typos, politeness, terse and follow-up forms), the words
 that fill it in, and the look-ups that must stay look-ups."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.intent import LOOKUP, Intent, Kind, Reading
-from assistant.answer.intent_classifier import read_intent
-from assistant.answer.question_wording import normalise
+from assistant.intent.classifier import read_intent
+from assistant.intent.kinds import LOOKUP, Intent, Kind, Reading
+from assistant.intent.wording import normalise
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""Fast unit tests of the inventory answerer (assistant/answer/inventory.py): "Which countries
+"""Fast unit tests of the inventory answerer (assistant/answerers/inventory.py): "Which countries
 are mentioned?" over an in-memory library (the real sentence index, a fake NER) and a
 synthetic gazetteer — each kind's rule, label voting, first-mention citations, the refusal,
 the lead and the cap."""
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Intent, Kind, Reading
-from assistant.answer.inventory import MAX_ITEMS, InventoryAnswerer, voted
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.inventory import MAX_ITEMS, InventoryAnswerer, voted
 from assistant.index.sentences import Mention, Sentence
+from assistant.intent.kinds import Intent, Kind, Reading
 from assistant.language.entities import Entity
 from tests.fakes import GazetteerRecognizer
 from tests.reader_fakes import InMemoryLibrary, world_gazetteer

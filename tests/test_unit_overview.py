@@ -1,4 +1,4 @@
-"""Fast unit tests of the overview answerer (assistant/answer/overview.py) over an in-memory
+"""Fast unit tests of the overview answerer (assistant/answerers/overview.py) over an in-memory
 library (the real chunker and sentence index), a passage finder over it and the word-overlap
 reranker: one document, several documents, a topic, and naming a document."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Intent, Reading
-from assistant.answer.intent_classifier import read_intent
-from assistant.answer.overview import OverviewAnswerer, OverviewPolicy
-from assistant.answer.scope import named_document
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.overview import OverviewAnswerer, OverviewPolicy
+from assistant.answerers.scope import named_document
 from assistant.index.centrality import tfidf
+from assistant.intent.classifier import read_intent
+from assistant.intent.kinds import Intent, Reading
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder
 

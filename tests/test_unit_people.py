@@ -1,5 +1,5 @@
-"""Fast unit tests of finding where the documents speak of someone (assistant/answer/mentions.py)
-and of the profile and statements answerers (assistant/answer/people.py), over an in-memory
+"""Fast unit tests of finding where the documents speak of someone (assistant/answerers/mentions.py)
+and of the profile and statements answerers (assistant/answerers/people.py), over an in-memory
 library, the word-overlap reranker and a rule-based parser."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Intent, Reading
-from assistant.answer.intent_classifier import read_intent
-from assistant.answer.mentions import MentionFinder
-from assistant.answer.people import PeoplePolicy, ProfileAnswerer, StatementsAnswerer
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.mentions import MentionFinder
+from assistant.answerers.people import PeoplePolicy, ProfileAnswerer, StatementsAnswerer
+from assistant.intent.classifier import read_intent
+from assistant.intent.kinds import Intent, Reading
 from assistant.types import ShortAnswer
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, RuleParser, world_gazetteer

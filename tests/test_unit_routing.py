@@ -18,15 +18,15 @@ import pytest
 from assistant.answer.abstention import LogisticGate
 from assistant.answer.bold import FEATURES, BoldPolicy
 from assistant.answer.citations import with_marker
-from assistant.answer.compose import Answerer, Composed, Layout, Request
-from assistant.answer.intent import Intent
-from assistant.answer.inventory import InventoryAnswerer
-from assistant.answer.overview import OverviewAnswerer
-from assistant.answer.quoting import cite, passages
 from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
 from assistant.answer.reason import ReasonReader
+from assistant.answerers.compose import Answerer, Composed, Layout, Request
+from assistant.answerers.inventory import InventoryAnswerer
+from assistant.answerers.overview import OverviewAnswerer
+from assistant.answerers.quoting import cite, passages
 from assistant.chain import ChainState, build_chain, layout
 from assistant.index.sentences import Sentence
+from assistant.intent.kinds import Intent
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.types import Answer, Chunk, ShortAnswer
 from tests.fakes import (

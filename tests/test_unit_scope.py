@@ -1,10 +1,10 @@
-"""Fast unit tests of which document a question names (assistant/answer/scope.py)."""
+"""Fast unit tests of which document a question names (assistant/answerers/scope.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer.scope import document_named
+from assistant.answerers.scope import document_named
 
 pytestmark = pytest.mark.unit
 

@@ -22,7 +22,7 @@ _KEYS = {
     "id", "question", "answers", "evidence", "answerable", "history", "intent", "must", "must_k",
     "short",
 }  # fmt: skip
-# What a question asks for (``assistant.answer.intent.Intent`` values); a case without one is a
+# What a question asks for (``assistant.intent.kinds.Intent`` values); a case without one is a
 # look-up.
 INTENTS = ("lookup", "overview", "profile", "statements", "inventory", "reason")
 

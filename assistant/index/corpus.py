@@ -21,7 +21,7 @@ from assistant.index.manifest import FileEntry
 from assistant.types import Chunk, IngestReport
 
 if TYPE_CHECKING:
-    from assistant.answer.library import IndexedLibrary
+    from assistant.answerers.library import IndexedLibrary
     from assistant.index.ingest import Ingestor
     from assistant.index.store import ChunkStore
 

@@ -23,7 +23,7 @@ from assistant.index.manifest import FileEntry
 from assistant.index.store import ChunkStore, read_only_message
 
 if TYPE_CHECKING:
-    from assistant.answer.library import IndexedLibrary
+    from assistant.answerers.library import IndexedLibrary
 
 logger = logging.getLogger(__name__)
 

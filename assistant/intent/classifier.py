@@ -7,17 +7,17 @@ say about China?"), which things are mentioned ("Which countries are mentioned?"
 fill it in (the subject, the topic, the kind of thing listed); whatever it is unsure of is a
 ``LOOKUP``, today's one-fact path.
 
-The question's wording is normalised first (``assistant.answer.question_wording``); the
-patterns are in ``assistant.answer.intent_phrases``, the topic and subject cut out of a match
-by ``assistant.answer.intent_topics``.
+The question's wording is normalised first (``assistant.intent.wording``); the
+patterns are in ``assistant.intent.phrases``, the topic and subject cut out of a match
+by ``assistant.intent.topics``.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.answer.intent import LOOKUP, Intent, Kind, Reading
-from assistant.answer.intent_phrases import (
+from assistant.intent.kinds import LOOKUP, Intent, Kind, Reading
+from assistant.intent.phrases import (
     _ABOUT,
     _DETERMINER,
     _DOC_COVERS,
@@ -37,8 +37,8 @@ from assistant.answer.intent_phrases import (
     _WHAT_TOPICS,
     _WHOS_WHO,
 )
-from assistant.answer.intent_topics import _clean_subject, _strip_doc, _topic, _trailing_gone
-from assistant.answer.question_wording import normalise
+from assistant.intent.topics import _clean_subject, _strip_doc, _topic, _trailing_gone
+from assistant.intent.wording import normalise
 from assistant.language.lexicon import SAY_VERBS
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assistant.answer.intent import Kind
-from assistant.answer.inventory import InventoryAnswerer
-from assistant.answer.library import Library
+from assistant.answerers.inventory import InventoryAnswerer
+from assistant.answerers.library import Library
+from assistant.intent.kinds import Kind
 from assistant.language.gazetteer import gazetteer
 from assistant.language.syntax import Parser
 from assistant.types import Named, Span

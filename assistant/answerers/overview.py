@@ -23,10 +23,10 @@ from typing import Protocol
 import numpy as np
 
 from assistant.answer.citations import with_marker
-from assistant.answer.compose import Composed, Request
-from assistant.answer.intent_classifier import asks_what_is_open
-from assistant.answer.library import Library
-from assistant.answer.overview_parts import (
+from assistant.answer.reader import Draft
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.library import Library
+from assistant.answerers.overview_parts import (
     _OPEN_HEADING,
     Part,
     _parts,
@@ -35,12 +35,12 @@ from assistant.answer.overview_parts import (
     _summarisable,
     _summary_section,
 )
-from assistant.answer.quoting import cite, passages
-from assistant.answer.reader import Draft
-from assistant.answer.scope import KIND_OF_DOCUMENT, heading_text, named_document, titles
+from assistant.answerers.quoting import cite, passages
+from assistant.answerers.scope import KIND_OF_DOCUMENT, heading_text, named_document, titles
 from assistant.documents.chunking import fold
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
+from assistant.intent.classifier import asks_what_is_open
 from assistant.policy import POLICY
 from assistant.retrieve.rerank import Reranker
 from assistant.retrieve.similarity import shared_run

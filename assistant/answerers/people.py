@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.citations import with_marker
-from assistant.answer.compose import Composed, Request
-from assistant.answer.library import Library
-from assistant.answer.mentions import Found, MentionFinder, Subject
-from assistant.answer.quoting import cite, passages
 from assistant.answer.reader import Draft
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.library import Library
+from assistant.answerers.mentions import Found, MentionFinder, Subject
+from assistant.answerers.quoting import cite, passages
 from assistant.converse.coref import substitute_personal
 from assistant.documents.chunking import fold
 from assistant.language.lexicon import (

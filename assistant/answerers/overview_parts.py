@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.scope import heading_text
+from assistant.answerers.scope import heading_text
 from assistant.index.sentences import Sentence
 from assistant.policy import POLICY
 from assistant.retrieve.similarity import shared_run

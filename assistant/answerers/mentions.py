@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.library import Library
+from assistant.answerers.library import Library
 from assistant.index.sentences import Sentence
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.lexicon import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.intent import Kind
+from assistant.intent.kinds import Kind
 from assistant.language.lexicon import (
     ABOUT_WORDS,
     ASKING_AUXILIARIES,

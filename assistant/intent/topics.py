@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.intent_phrases import _GENERIC, _REQUEST, _TOPIC_LEAD
+from assistant.intent.phrases import _GENERIC, _REQUEST, _TOPIC_LEAD
 
 
 def _strip_doc(text: str) -> str:

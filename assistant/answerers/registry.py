@@ -7,11 +7,11 @@ import math
 from typing import TYPE_CHECKING
 
 from assistant.answer.bold import ALWAYS, BoldPolicy
-from assistant.answer.intent import Intent
+from assistant.intent.kinds import Intent
 
 if TYPE_CHECKING:
-    from assistant.answer.compose import Answerer
-    from assistant.answer.library import IndexedLibrary
+    from assistant.answerers.compose import Answerer
+    from assistant.answerers.library import IndexedLibrary
     from assistant.language.syntax import Parser
     from assistant.retrieve.hybrid import HybridRetriever
     from assistant.retrieve.rerank import Reranker
@@ -21,10 +21,10 @@ def answerers(
     library: IndexedLibrary, retriever: HybridRetriever, reranker: Reranker, parser: Parser
 ) -> dict[Intent, Answerer]:
     """One answerer per intent other than the look-up."""
-    from assistant.answer.inventory import InventoryAnswerer
-    from assistant.answer.mentions import MentionFinder
-    from assistant.answer.overview import OverviewAnswerer
-    from assistant.answer.people import ProfileAnswerer, StatementsAnswerer
+    from assistant.answerers.inventory import InventoryAnswerer
+    from assistant.answerers.mentions import MentionFinder
+    from assistant.answerers.overview import OverviewAnswerer
+    from assistant.answerers.people import ProfileAnswerer, StatementsAnswerer
     from assistant.language.gazetteer import gazetteer
 
     finder = MentionFinder(library, gazetteer(), parser)

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from assistant.answer.intent import Reading
 from assistant.answer.reader import Draft
+from assistant.intent.kinds import Reading
 from assistant.types import Passage, Turn
 
 Layout = Literal["prose", "list"]

@@ -20,13 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.citations import with_marker
-from assistant.answer.compose import Composed, Request
-from assistant.answer.intent import Kind
-from assistant.answer.library import Library
-from assistant.answer.quoting import cite, passages
 from assistant.answer.reader import Draft
-from assistant.answer.scope import document_named, titles
+from assistant.answerers.compose import Composed, Request
+from assistant.answerers.library import Library
+from assistant.answerers.quoting import cite, passages
+from assistant.answerers.scope import document_named, titles
 from assistant.index.sentences import Mention, Sentence
+from assistant.intent.kinds import Kind
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.labels import PLACE_LABELS
 from assistant.language.lexicon import (

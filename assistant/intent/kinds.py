@@ -1,4 +1,4 @@
-"""What a question asks for, as ``read_intent`` (``assistant.answer.intent_classifier``) gives
+"""What a question asks for, as ``read_intent`` (``assistant.intent.classifier``) gives
 it: the intents, the kinds of thing an inventory lists, and a question's reading."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant.answer.library import Library
+from assistant.answerers.library import Library
 from assistant.index.lexical import tokenize
 from assistant.language.lexicon import DOCUMENT_NOUNS, NUMBER_WORDS
 

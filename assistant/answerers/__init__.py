@@ -1,0 +1,2 @@
+"""The reader's-question answerers: overviews, profiles, statements and inventories, read off
+the sentence index."""
