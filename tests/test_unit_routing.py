@@ -25,9 +25,10 @@ from assistant.answer.overview import OverviewAnswerer
 from assistant.answer.quoting import cite, passages
 from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
 from assistant.answer.reason import ReasonReader
-from assistant.chain import ChainState, build_chain, layout
+from assistant.chain import build_chain, layout
 from assistant.index.sentences import Sentence
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.stages import Asked
 from assistant.types import Answer, Chunk, ShortAnswer
 from tests.fakes import (
     NO_ENTITIES,
@@ -141,7 +142,7 @@ def ask(
     chain = build_chain(
         retriever, ExtractiveReader(delta=0.0, max_sentences=3), gate, NO_ENTITIES, **options
     )
-    answer = chain.invoke(ChainState(question))
+    answer = chain.invoke(Asked(question))
     assert isinstance(answer, Answer)
     return answer
 
