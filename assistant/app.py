@@ -30,12 +30,12 @@ if TYPE_CHECKING:
     from assistant.answer.bold import BoldPolicy
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
-    from assistant.chain import ChainState
     from assistant.index.doctor import Finding
     from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.intent.kinds import Intent
     from assistant.language.syntax import Parser
     from assistant.retrieve.hybrid import HybridRetriever
+    from assistant.stages import Asked
 from assistant.documents.view import document_view
 from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker
 from assistant.streaming import streamed
@@ -204,7 +204,7 @@ class Assistant:
         return self._parser or shared_parser()
 
     @cached_property
-    def chain(self) -> Runnable[ChainState, Answer]:
+    def chain(self) -> Runnable[Asked, Answer]:
         from assistant.chain import build_chain
 
         return build_chain(
@@ -359,10 +359,10 @@ class Assistant:
         if self.store.stale():  # another process wrote: re-open, with no question in flight
             with self._lock.writing():
                 self.store.reopen()
-        from assistant.chain import ChainState
+        from assistant.stages import Asked
 
-        state = ChainState(text, tuple(turns), top_k, write=write, on_text=on_text)
-        answer = self.chain.invoke(state)
+        asked = Asked(text, tuple(turns), top_k, write=write, on_text=on_text)
+        answer = self.chain.invoke(asked)
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(

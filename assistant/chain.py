@@ -1,10 +1,27 @@
-"""The LCEL runnable over a frozen ``ChainState``: condense → intent, then by what the question
-asks for either a look-up — retrieve → read → cite → gate → write — or the intent's answerer
-(an overview, a profile, …): compose → cite → lay out.
+"""The answer chain: a LangChain (LCEL) runnable of stages. Each stage is a plain function
+from the frozen type the stage before it returns to a type of its own (the types are in
+``assistant.stages``), so a question's route reads off the signatures:
 
-``write`` runs only with a writer (``--mode llm``) and only for a question the gate let
+    condense     Asked → Condensed
+    intent       Condensed → Routed
+    route        to the intent's answerer when there is one and it can tell, else the look-up
+      look-up    retrieve   Routed → Retrieved
+                 read       Retrieved → Read
+                 cite       Read → Cited[Read]
+                 gate       Cited[Read] → Gated
+                 write      Gated → Answer
+      answerer   compose    Routed → Composition (None: it cannot tell; the look-up answers)
+                 cite       Composition → Cited[Composition]
+                 lay out    Cited[Composition] → Answer
+
+``write`` calls the writer only with one (``--mode llm``) and only for a question the gate let
 through: the writer's draft is checked sentence by sentence against the passages
-(``assistant.answer.grounding``) and replaces the extractive text when any of it holds."""
+(``assistant.answer.grounding``) and replaces the extractive text when any of it holds.
+Without a writer it hands the gate's answer on, untimed.
+
+LangChain stays at the edge: ``_stage`` wraps a stage in a ``RunnableLambda`` that passes its
+result on in a ``Timed`` envelope holding every stage's time so far, and ``|`` strings them
+(mypy checks that each stage takes what the one before gives)."""
 
 from __future__ import annotations
 
@@ -14,76 +31,66 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.answer.abstention import AbstentionPolicy, answer_signals
 from assistant.answer.bold import ALWAYS, BoldPolicy, features
 from assistant.answer.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.answer.grounding import carry_short, ground
-from assistant.answer.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
-from assistant.answerers.compose import Answerer, Composed, Layout, Request
+from assistant.answer.reader import ABSTAIN_TEXT, Reader, ReadRequest
+from assistant.answerers.compose import Answerer, Layout, Request
 from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError
 from assistant.intent.classifier import read_intent
-from assistant.intent.kinds import LOOKUP, Intent, Reading
+from assistant.intent.kinds import Intent
 from assistant.language.entities import EntityRecognizer
 from assistant.retrieve.hybrid import document_to_passage
 from assistant.retrieve.similarity import key_terms, word_set
-from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn
+from assistant.stages import (
+    Asked,
+    Cited,
+    Composition,
+    Condensed,
+    Drafted,
+    Gated,
+    Read,
+    Retrieved,
+    Routed,
+)
+from assistant.types import Answer, Citation, Passage, ShortAnswer
 
-_NO_TIMINGS: Mapping[str, float] = MappingProxyType({})
 logger = logging.getLogger(__name__)
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 
 @dataclass(frozen=True, slots=True)
-class ChainState:
-    """What flows through the chain; each step returns a copy with its part filled in."""
+class Timed(Generic[In]):
+    """A stage's result, and how long each stage so far took (milliseconds)."""
 
-    question: str
-    history: tuple[Turn, ...] = ()
-    top_k: int | None = None
-    # whether a writer (if the chain has one) writes this answer, and who hears its text
-    write: bool = True
-    on_text: Callable[[str], None] | None = None
-    # condense: the question with its pronoun resolved, and the standalone query
-    resolved: str = ""
-    query: str = ""
-    # intent: what the question asks for
-    reading: Reading = LOOKUP
-    # compose (an intent's answerer): its own framing sentence, and how the answer is laid out
-    lead: str = ""
-    layout: Layout = "prose"
-    # bold: what the bold model read of the short answer it weighed (shown or not)
-    short_features: tuple[float, ...] = ()
-    # retrieve
-    passages: tuple[Passage, ...] = ()
-    # read
-    draft: Draft | None = None
-    # cite: the verified text and citations, and the short answer if it survived
-    text: str = ""
-    citations: tuple[Citation, ...] = ()
-    short: ShortAnswer | None = None
-    # gate
-    abstained: bool = False
-    signals: Signals | None = None
-    confidence: float = float("-inf")
-    # write
-    written: bool = False
-    fell_back: bool = False
-    dropped: tuple[DroppedSentence, ...] = ()
-    writer_error: str | None = None
-    timings: Mapping[str, float] = field(default_factory=lambda: _NO_TIMINGS)
+    value: In
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def _timed(name: str, step: Callable[[ChainState], ChainState]) -> Runnable[ChainState, ChainState]:
-    def run(state: ChainState) -> ChainState:
-        began = time.perf_counter()
-        out = step(state)
-        timings = {**state.timings, name: (time.perf_counter() - began) * 1000}
-        return replace(out, timings=MappingProxyType(timings))
+def _run(name: str, stage: Callable[[In], Out], timed: Timed[In]) -> Timed[Out]:
+    began = time.perf_counter()
+    out = stage(timed.value)
+    spent = (time.perf_counter() - began) * 1000
+    return Timed(out, MappingProxyType({**timed.timings, name: spent}))
+
+
+def _stage(
+    name: str, stage: Callable[[In], Out], *, timed: bool = True
+) -> Runnable[Timed[In], Timed[Out]]:
+    """``stage`` as a runnable, its time recorded under ``name`` (unless not ``timed``)."""
+
+    def run(before: Timed[In]) -> Timed[Out]:
+        return _run(name, stage, before) if timed else Timed(stage(before.value), before.timings)
 
     return RunnableLambda(run, name=name)
 
@@ -100,9 +107,9 @@ def build_chain(
     answerers: Mapping[Intent, Answerer] | None = None,
     readers: Mapping[Intent, Reader] | None = None,
     bold: BoldPolicy = ALWAYS,
-) -> Runnable[ChainState, Answer]:
-    """Input a ``ChainState`` with the question, history and (optionally) ``top_k``; output
-    an ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
+) -> Runnable[Asked, Answer]:
+    """Input an ``Asked`` (the question, history and, optionally, ``top_k``); output an
+    ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
 
     ``writer`` (optional) rewrites an answer the gate let through from the best
     ``writer_passages`` passages; its markers number those passages. ``guard()`` is held
@@ -113,57 +120,65 @@ def build_chain(
     by_intent: Mapping[Intent, Answerer] = answerers or {}
     reader_of: Mapping[Intent, Reader] = readers or {}
 
-    def condense_step(state: ChainState) -> ChainState:
-        resolved, context = resolve(state.question, state.history, recognizer)
-        return replace(state, query=standalone(resolved, context), resolved=resolved)
+    def condense(asked: Asked) -> Condensed:
+        resolved, context = resolve(asked.question, asked.history, recognizer)
+        return Condensed(asked, resolved, standalone(resolved, context))
 
-    def intent_step(state: ChainState) -> ChainState:
-        return replace(state, reading=read_intent(state.resolved or state.question))
+    def intent(condensed: Condensed) -> Routed:
+        reading = read_intent(condensed.resolved or condensed.asked.question)
+        return Routed(condensed.asked, condensed.resolved, condensed.query, reading)
 
-    def retrieve_step(state: ChainState) -> ChainState:
+    # -- the look-up path ------------------------------------------------------------------
+
+    def retrieve(routed: Routed) -> Retrieved:
+        asked = routed.asked
         with guard():
-            documents = retriever.invoke(state.query, top_k=state.top_k, question=state.question)
-        return replace(state, passages=tuple(document_to_passage(d) for d in documents))
+            documents = retriever.invoke(routed.query, top_k=asked.top_k, question=asked.question)
+        return Retrieved(routed, tuple(document_to_passage(d) for d in documents))
 
-    def read_step(state: ChainState) -> ChainState:
-        request = ReadRequest(state.question, state.query, state.history, state.passages)
-        chosen = reader_of.get(state.reading.intent, reader)
-        return replace(state, draft=chosen.read(request))
+    def read(retrieved: Retrieved) -> Read:
+        routed, passages = retrieved.routed, retrieved.passages
+        request = ReadRequest(routed.asked.question, routed.query, routed.asked.history, passages)
+        chosen = reader_of.get(routed.reading.intent, reader)
+        return Read(routed, passages, chosen.read(request))
 
-    def cite_step(state: ChainState) -> ChainState:
-        draft = _draft(state)
+    def cite(drafted: Drafted) -> Cited[Drafted]:
+        draft = drafted.draft
         text, citations = verify(draft.text, draft.citations)
         short = verify_short(draft.short, draft.citations, citations)
-        return replace(state, text=text, citations=citations, short=short)
+        return Cited(drafted, text, citations, short)
 
-    def gate_step(state: ChainState) -> ChainState:
+    def gate_step(cited: Cited[Read]) -> Gated:
+        drafted = cited.drafted
+        question, draft = drafted.routed.asked.question, drafted.draft
         # The question as typed and with its pronoun resolved, never the borrowed context:
         # words of the previous question must not make an answer look on-topic.
-        questions = (state.question, state.resolved)
-        signals = answer_signals(questions, state.passages, state.citations, recognizer)
+        questions = (question, drafted.routed.resolved)
+        signals = answer_signals(questions, drafted.passages, cited.citations, recognizer)
         confidence = gate.confidence(signals) if signals else float("-inf")
-        draft = _draft(state)
         confident = signals is not None and confidence >= gate.threshold
-        if draft.abstained and draft.lead and confident and state.citations:
+        if draft.abstained and draft.lead and confident and cited.citations:
             # A precise refusal ("The documents do not say why; they report: …") on the
             # question: what the documents do say stays, cited.
-            return replace(
-                state,
-                text=f"{draft.lead} {state.text}",
-                short=None,
+            text = f"{draft.lead} {cited.text}"
+            return Gated(
+                drafted,
+                text,
+                cited.citations,
+                None,
                 abstained=True,
                 signals=signals,
                 confidence=confidence,
             )
         # A "No" read off a clause that denies what the question says of someone it names
         # ("…, not Kim Jong Un") is precise whatever the gate thinks of the passage.
-        precise = denies(state.question, state.short, state.citations)
+        precise = denies(question, cited.short, cited.citations)
         abstained = draft.abstained or not (confident or precise)
-        short, weighed = (None, ()) if abstained else weigh(state, confidence)
-        return replace(
-            state,
-            text=ABSTAIN_TEXT if abstained else with_short(state.text, short),
-            citations=() if abstained else state.citations,
+        short, weighed = (None, ()) if abstained else weigh(question, cited, confidence)
+        return Gated(
+            drafted,
+            text=ABSTAIN_TEXT if abstained else with_short(cited.text, short),
+            citations=() if abstained else cited.citations,
             short=short,
             abstained=abstained,
             signals=signals,
@@ -172,38 +187,42 @@ def build_chain(
         )
 
     def weigh(
-        state: ChainState, confidence: float | None
+        question: str, cited: Cited[Drafted], confidence: float | None
     ) -> tuple[ShortAnswer | None, tuple[float, ...]]:
         """The short answer if the bold model is sure enough of it, and what it read."""
-        if state.short is None:
+        if cited.short is None:
             return None, ()
-        values = features(state.question, state.short, state.citations, confidence)
-        shown = bold.shows(state.question, state.short, state.citations, confidence)
-        return (state.short if shown else None), values
+        values = features(question, cited.short, cited.citations, confidence)
+        shown = bold.shows(question, cited.short, cited.citations, confidence)
+        return (cited.short if shown else None), values
 
-    def write_step(state: ChainState) -> ChainState:
-        if writer is None or not state.write or state.abstained:
-            return state  # no call when the gate refused
-        passages = state.passages[:writer_passages]
+    def write(gated: Gated) -> Answer:
+        extractive = _answer(gated)
+        routed = gated.read.routed
+        asked = routed.asked
+        if writer is None or not asked.write or gated.abstained:
+            return extractive  # no call when the gate refused
+        passages = gated.read.passages[:writer_passages]
         # kept sentences must be about the question as typed or with its pronoun resolved
-        topic = f"{state.question} {state.resolved}"
-        heard = None if state.on_text is None else _checked(state.on_text, passages, topic)
-        request = ReadRequest(state.question, state.query, state.history, passages, on_text=heard)
+        topic = f"{asked.question} {routed.resolved}"
+        heard = None if asked.on_text is None else _checked(asked.on_text, passages, topic)
+        request = ReadRequest(asked.question, routed.query, asked.history, passages, on_text=heard)
         try:
             draft = writer.read(request)
             if draft.abstained:
-                return replace(state, fell_back=True)
+                return replace(extractive, fell_back=True)
             grounded = ground(draft.text, passages, topic)
         except LLMServerError as exc:
-            return replace(state, fell_back=True, writer_error=str(exc))
+            return replace(extractive, fell_back=True, writer_error=str(exc))
         except Exception as exc:  # a writer's own fault: the extractive answer, and why
             logger.exception("the answer writer failed")
-            return replace(state, fell_back=True, writer_error=f"The answer writer failed: {exc}")
+            error = f"The answer writer failed: {exc}"
+            return replace(extractive, fell_back=True, writer_error=error)
         if not grounded.citations:  # nothing held: the extractive answer stands
-            return replace(state, fell_back=True, dropped=grounded.dropped)
-        short = carry_short(state.short, state.citations, grounded.citations)
+            return replace(extractive, fell_back=True, dropped=grounded.dropped)
+        short = carry_short(gated.short, gated.citations, grounded.citations)
         return replace(
-            state,
+            extractive,
             text=with_short(grounded.text, short),
             citations=grounded.citations,
             short=short,
@@ -211,89 +230,109 @@ def build_chain(
             dropped=grounded.dropped,
         )
 
-    def finish(state: ChainState) -> Answer:
-        timings = dict(state.timings)
-        timings["total"] = sum(timings.values())
-        draft = _draft(state)
-        return Answer(
-            question=state.question,
-            query=state.query,
-            text=state.text,
-            citations=state.citations,
-            passages=state.passages,
-            abstained=state.abstained,
-            intent=state.reading.intent.value,
-            layout=state.layout,
-            short_features=state.short_features,
-            reader_score=draft.score,
-            reader_score_kind=draft.score_kind,
-            short=state.short,
-            confidence=state.confidence,
-            signals=state.signals,
-            timings=timings,
-            written=state.written,
-            fell_back=state.fell_back,
-            dropped=state.dropped,
-            writer_error=state.writer_error,
+    # -- the answerers' path ---------------------------------------------------------------
+
+    def compose(answerer: Answerer, routed: Routed) -> Composition | None:
+        asked = routed.asked
+        request = Request(
+            asked.question, routed.resolved, routed.query, asked.history, routed.reading
+        )
+        with guard():
+            composed = answerer.answer(request)
+        if composed is None:
+            return None
+        return Composition(
+            routed, composed.passages, composed.draft, composed.lead, composed.layout
         )
 
-    def compose(state: ChainState, answerer: Answerer) -> Composed | None:
-        request = Request(state.question, state.resolved, state.query, state.history, state.reading)
-        with guard():
-            return answerer.answer(request)
+    def lay_out(cited: Cited[Composition]) -> Answer:
+        """An answerer's answer, laid out (no gate judges it: no confidence, no signals)."""
+        composition, routed = cited.drafted, cited.drafted.routed
+        draft, lead, how = composition.draft, composition.lead, composition.layout
+        weighed: tuple[float, ...]
+        if not cited.citations and not draft.abstained:  # nothing held: nothing to say
+            text, short, weighed, abstained = ABSTAIN_TEXT, None, (), True
+        else:
+            short, weighed = weigh(routed.asked.question, cited, None)
+            body = layout(cited.text, short, how)
+            lined = how == "list" and lead
+            text = f"{lead}\n{body}" if lined else " ".join(t for t in (lead, body) if t)
+            abstained = draft.abstained
+        return Answer(
+            question=routed.asked.question,
+            query=routed.query,
+            text=text,
+            citations=cited.citations,
+            passages=composition.passages,
+            abstained=abstained,
+            intent=routed.reading.intent.value,
+            layout=how,
+            short_features=weighed,
+            reader_score=draft.score,
+            reader_score_kind=draft.score_kind,
+            short=short,
+        )
 
-    def composed_steps(composed: Composed) -> Runnable[ChainState, ChainState]:
-        def take(state: ChainState) -> ChainState:
-            return replace(
-                state,
-                passages=composed.passages,
-                draft=composed.draft,
-                lead=composed.lead,
-                layout=composed.layout,
-            )
+    # -- the chain -------------------------------------------------------------------------
 
-        def lay_out(state: ChainState) -> ChainState:
-            draft = _draft(state)
-            if not state.citations and not draft.abstained:  # nothing held: nothing to say
-                return replace(state, text=ABSTAIN_TEXT, abstained=True, short=None)
-            short, weighed = weigh(state, None)
-            state = replace(state, short=short, short_features=weighed)
-            body = layout(state.text, state.short, state.layout)
-            text = (
-                f"{state.lead}\n{body}"
-                if state.layout == "list" and state.lead
-                else (" ".join(t for t in (state.lead, body) if t))
-            )
-            return replace(state, text=text, abstained=draft.abstained)
-
-        return _timed("compose", take) | _timed("cite", cite_step) | _timed("lay out", lay_out)
-
-    looked_up = (
-        _timed("retrieve", retrieve_step)
-        | _timed("read", read_step)
-        | _timed("cite", cite_step)
-        | _timed("gate", gate_step)
+    cite_read: Callable[[Read], Cited[Read]] = cite
+    cite_composition: Callable[[Composition], Cited[Composition]] = cite
+    lookup_path: Runnable[Timed[Routed], Timed[Answer]] = (
+        _stage("retrieve", retrieve)
+        | _stage("read", read)
+        | _stage("cite", cite_read)
+        | _stage("gate", gate_step)
+        | _stage("write", write, timed=writer is not None)  # without one, the gate's answer
     )
-    if writer is not None:
-        looked_up = looked_up | _timed("write", write_step)
+    answerer_path: Runnable[Timed[Composition], Timed[Answer]]
+    answerer_path = _stage("cite", cite_composition) | _stage("lay out", lay_out)
 
-    def route(state: ChainState) -> ChainState:
-        answerer = by_intent.get(state.reading.intent)
-        if answerer is not None:
-            began = time.perf_counter()
-            composed = compose(state, answerer)
-            spent = {**state.timings, "compose": (time.perf_counter() - began) * 1000}
-            state = replace(state, timings=MappingProxyType(spent))
-            if composed is not None:
-                return composed_steps(composed).invoke(state)
-        return looked_up.invoke(state)
+    composers = {i: _stage("compose", partial(compose, a)) for i, a in by_intent.items()}
 
-    steps = (
-        _timed("condense", condense_step)
-        | _timed("intent", intent_step)
+    def route(timed: Timed[Routed]) -> Timed[Answer]:
+        composer = composers.get(timed.value.reading.intent)
+        if composer is None:
+            return lookup_path.invoke(timed)
+        composed = composer.invoke(timed)
+        if composed.value is None:  # the answerer cannot tell: a look-up
+            return lookup_path.invoke(Timed(timed.value, composed.timings))
+        return answerer_path.invoke(Timed(composed.value, composed.timings))
+
+    def start(asked: Asked) -> Timed[Condensed]:
+        return _run("condense", condense, Timed(asked))
+
+    return (
+        RunnableLambda(start, name="condense")
+        | _stage("intent", intent)
         | RunnableLambda(route, name="route")
+        | RunnableLambda(_finish, name="answer")
     )
-    return steps | RunnableLambda(finish, name="answer")
+
+
+def _answer(gated: Gated) -> Answer:
+    """The look-up's answer as the gate let it out."""
+    read = gated.read
+    return Answer(
+        question=read.routed.asked.question,
+        query=read.routed.query,
+        text=gated.text,
+        citations=gated.citations,
+        passages=read.passages,
+        abstained=gated.abstained,
+        intent=read.routed.reading.intent.value,
+        short_features=gated.short_features,
+        reader_score=read.draft.score,
+        reader_score_kind=read.draft.score_kind,
+        short=gated.short,
+        confidence=gated.confidence,
+        signals=gated.signals,
+    )
+
+
+def _finish(timed: Timed[Answer]) -> Answer:
+    timings = dict(timed.timings)
+    timings["total"] = sum(timings.values())
+    return replace(timed.value, timings=timings)
 
 
 def denies(question: str, short: ShortAnswer | None, citations: Sequence[Citation]) -> bool:
@@ -350,9 +389,3 @@ def _checked(
         finished = max(finished, len(pieces) - 1)
 
     return take
-
-
-def _draft(state: ChainState) -> Draft:
-    if state.draft is None:
-        raise RuntimeError("The chain's read step has not run.")
-    return state.draft

@@ -11,8 +11,9 @@ import pytest
 
 from assistant.answer.abstention import LogisticGate
 from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
-from assistant.chain import ChainState, build_chain
+from assistant.chain import build_chain
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.stages import Asked
 from assistant.types import Answer, Turn
 from tests.fakes import (
     NO_ENTITIES,
@@ -66,7 +67,7 @@ def ask(
     chain = build_chain(
         retriever, reader or ExtractiveReader(delta=0.0, max_sentences=3), gate, NO_ENTITIES
     )
-    answer = chain.invoke(ChainState(question, tuple(history)))
+    answer = chain.invoke(Asked(question, tuple(history)))
     assert isinstance(answer, Answer)
     return answer
 

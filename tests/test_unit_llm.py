@@ -34,10 +34,11 @@ from assistant.answer.grounding import (
     supports,
 )
 from assistant.answer.reader import Draft, ExtractiveReader, ReadRequest
-from assistant.chain import ChainState, build_chain
+from assistant.chain import build_chain
 from assistant.config import Settings, load_settings
 from assistant.errors import ConfigError, LLMServerError
 from assistant.policy import POLICY
+from assistant.stages import Asked
 from assistant.types import Answer, Passage, ShortAnswer, Turn
 from tests.fakes import GazetteerRecognizer, make_chunk, make_passage, request
 
@@ -462,7 +463,7 @@ def ask(
         writer=writer,
         writer_passages=passages,
     )
-    return chain.invoke(ChainState(question))
+    return chain.invoke(Asked(question))
 
 
 def test_the_writer_is_not_called_when_the_gate_refuses() -> None:
@@ -509,7 +510,7 @@ def test_a_writer_that_breaks_leaves_the_extractive_answer_and_why() -> None:
         NER,
         writer=_BrokenWriter(),
     )
-    answer = chain.invoke(ChainState("Who attended the parade?"))
+    answer = chain.invoke(Asked("Who attended the parade?"))
     assert answer.fell_back
     assert answer.writer_error == "The answer writer failed: bug"
     assert answer.citations
@@ -560,6 +561,6 @@ def test_only_checked_sentences_of_the_draft_stream_to_the_listener() -> None:
         writer=ScriptedWriter(f"He flew to Mars [1]. {XI} [1]. {KIM} [1]. The end."),
     )
     asked = "Who attended the parade, and did Kim Jong Un?"
-    answer = chain.invoke(ChainState(asked, on_text=heard.append))
+    answer = chain.invoke(Asked(asked, on_text=heard.append))
     assert heard == [f"{XI}.", f" {KIM}."]  # Mars never heard; markers left to the answer
     assert answer.written

@@ -24,10 +24,11 @@ from assistant.answerers.compose import Answerer, Composed, Layout, Request
 from assistant.answerers.inventory import InventoryAnswerer
 from assistant.answerers.overview import OverviewAnswerer
 from assistant.answerers.quoting import cite, passages
-from assistant.chain import ChainState, build_chain, layout
+from assistant.chain import build_chain, layout
 from assistant.index.sentences import Sentence
 from assistant.intent.kinds import Intent
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.stages import Asked
 from assistant.types import Answer, Chunk, ShortAnswer
 from tests.fakes import (
     NO_ENTITIES,
@@ -141,7 +142,7 @@ def ask(
     chain = build_chain(
         retriever, ExtractiveReader(delta=0.0, max_sentences=3), gate, NO_ENTITIES, **options
     )
-    answer = chain.invoke(ChainState(question))
+    answer = chain.invoke(Asked(question))
     assert isinstance(answer, Answer)
     return answer
 

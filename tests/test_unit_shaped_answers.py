@@ -22,9 +22,10 @@ from assistant.answer.reader import (
     reader_modes,
     register_reader,
 )
-from assistant.chain import ChainState, build_chain
+from assistant.chain import build_chain
 from assistant.errors import ConfigError
 from assistant.evaluation.metrics import case_metrics, short_text
+from assistant.stages import Asked
 from assistant.types import Answer, ShortAnswer
 from tests.fakes import (
     GazetteerRecognizer,
@@ -224,7 +225,7 @@ def ask(
         gate,
         NER,
     )
-    return chain.invoke(ChainState(question))
+    return chain.invoke(Asked(question))
 
 
 def test_the_answer_reads_short_answer_first_then_the_cited_sentence() -> None:
