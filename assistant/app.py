@@ -9,9 +9,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.abstention import AbstentionPolicy, LogisticGate
+from assistant.answer.abstention import LogisticGate
 from assistant.answer.citations import split_cited, with_marker
-from assistant.answer.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
+from assistant.answer.reader import DEFAULT_MODE, make_reader, reader_modes
 from assistant.config import Settings, load_settings
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
 from assistant.index.corpus import Corpus
@@ -19,9 +19,8 @@ from assistant.index.ingest import Ingestor
 from assistant.index.locks import ReadWriteLock
 from assistant.index.store import ChunkStore, SourceInfo, store_for
 from assistant.index.vector_space import MODEL_NAME, default_space_id
-from assistant.language.entities import EntityRecognizer
 from assistant.preloading import load_in_background, warm
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import AbstentionPolicy, EntityRecognizer, Reader, Reranker
 from assistant.types import Answer, IngestReport, Named
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from assistant.chain import ChainState
     from assistant.index.doctor import Finding
     from assistant.index.embeddings import SentenceTransformerEmbedder
-    from assistant.language.syntax import Parser
+    from assistant.protocols import Parser
     from assistant.retrieve.hybrid import HybridRetriever
 from assistant.documents.view import document_view
 from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker

@@ -19,16 +19,16 @@ from types import MappingProxyType
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer.abstention import AbstentionPolicy, Signals, answer_signals
+from assistant.answer.abstention import Signals, answer_signals
 from assistant.answer.bold import ALWAYS, BoldPolicy, features
 from assistant.answer.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.answer.compose import Answerer, Composed, Layout, Request
 from assistant.answer.grounding import carry_short, ground
 from assistant.answer.intent import LOOKUP, Intent, Reading, read_intent
-from assistant.answer.reader import ABSTAIN_TEXT, Draft, Reader, ReadRequest
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ReadRequest
 from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError
-from assistant.language.entities import EntityRecognizer
+from assistant.protocols import AbstentionPolicy, EntityRecognizer, Reader
 from assistant.retrieve.hybrid import document_to_passage
 from assistant.retrieve.similarity import key_terms, word_set
 from assistant.types import Answer, Citation, DroppedSentence, Passage, ShortAnswer, Turn

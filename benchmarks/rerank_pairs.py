@@ -40,7 +40,8 @@ from assistant.config import Settings, load_settings
 from assistant.evaluation.suite import corpus_assistant, load_suite, select, store_key
 from assistant.models import shared_reranker
 from assistant.offline import ensure_offline
-from assistant.retrieve.rerank import OnnxCrossEncoder, Reranker
+from assistant.protocols import Reranker
+from assistant.retrieve.rerank import OnnxCrossEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP = 3  # questions each variant answers before timing starts

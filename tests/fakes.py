@@ -91,7 +91,7 @@ class KeywordEmbedder:
 
 @dataclass
 class InMemoryStore:
-    """The retriever's ``Search`` (``assistant.index.search``), as ``ChunkStore`` does it,
+    """The retriever's ``Search`` (``assistant.protocols``), as ``ChunkStore`` does it,
     over a list of chunks.
 
     ``dense_search``: the ``k`` chunks of highest cosine similarity to the embedding (like
@@ -195,8 +195,8 @@ def request(
 
 
 if TYPE_CHECKING:  # mypy checks that the fake and the real store are interchangeable
-    from assistant.index.search import DocumentChunks, Search
     from assistant.index.store import ChunkStore
+    from assistant.protocols import DocumentChunks, Search
 
     def _interchangeable(
         fake: InMemoryStore, real: ChunkStore

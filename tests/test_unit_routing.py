@@ -23,10 +23,11 @@ from assistant.answer.intent import Intent
 from assistant.answer.inventory import InventoryAnswerer
 from assistant.answer.overview import OverviewAnswerer
 from assistant.answer.quoting import cite, passages
-from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
 from assistant.answer.reason import ReasonReader
 from assistant.chain import ChainState, build_chain, layout
 from assistant.index.sentences import Sentence
+from assistant.protocols import Reader
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.types import Answer, Chunk, ShortAnswer
 from tests.fakes import (

@@ -19,7 +19,7 @@ from assistant.errors import StoreError
 from assistant.index.follow import is_damage, one_line
 from assistant.index.manifest import FileEntry
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
-from assistant.language.entities import EntityRecognizer
+from assistant.protocols import EntityRecognizer
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)

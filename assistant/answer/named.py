@@ -10,7 +10,7 @@ from assistant.answer.intent import Kind
 from assistant.answer.inventory import InventoryAnswerer
 from assistant.answer.library import Library
 from assistant.language.gazetteer import gazetteer
-from assistant.language.syntax import Parser
+from assistant.protocols import Parser
 from assistant.types import Named, Span
 
 

@@ -33,7 +33,7 @@ from assistant.documents.chunking import fold
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
 from assistant.policy import POLICY
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import Reranker
 from assistant.retrieve.similarity import shared_run
 from assistant.types import Passage
 

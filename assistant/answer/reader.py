@@ -1,10 +1,10 @@
 """Readers turn the ranked passages into a draft answer: text with citation markers, the
 citations, and optionally a short answer and a score of the reader's own.
 
-``Reader`` is the seam: ``read(ReadRequest) -> Draft``. ``ExtractiveReader`` quotes the
-best-scoring sentences; other readers (an LLM's, say) register under a mode name with
-``register_reader`` and are chosen by ``Assistant(mode=…)`` (``--mode`` of ``assistant ask``,
-``eval`` and ``eval suite``), or injected as ``Assistant(reader=…)``.
+``Reader`` (``assistant.protocols``) is the seam: ``read(ReadRequest) -> Draft``.
+``ExtractiveReader`` quotes the best-scoring sentences; other readers (an LLM's, say) register
+under a mode name with ``register_reader`` and are chosen by ``Assistant(mode=…)`` (``--mode``
+of ``assistant ask``, ``eval`` and ``eval suite``), or injected as ``Assistant(reader=…)``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from assistant.answer.answer_types import AnswerType, item_type, question_type
 from assistant.answer.citations import with_marker
@@ -26,10 +26,11 @@ from assistant.answer.short_answer import (
 from assistant.converse.coref import leans_on_previous
 from assistant.documents.chunking import fold, heading_flags
 from assistant.errors import ConfigError
-from assistant.language.entities import Entity, EntityRecognizer
+from assistant.language.entities import Entity
 from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
 from assistant.language.lexicon import DENIED_BEFORE
 from assistant.policy import POLICY
+from assistant.protocols import EntityRecognizer, Reader
 from assistant.retrieve.similarity import key_terms, quantity_terms, repeats, word_set
 from assistant.types import Citation, Passage, ShortAnswer, Span, Turn
 
@@ -73,10 +74,6 @@ class Draft:
 
 
 ABSTAINING = Draft(ABSTAIN_TEXT, (), abstained=True)
-
-
-class Reader(Protocol):
-    def read(self, request: ReadRequest) -> Draft: ...
 
 
 class _NoEntities:

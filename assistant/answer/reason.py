@@ -32,7 +32,7 @@ from assistant.answer.reader import (
 )
 from assistant.documents.chunking import fold
 from assistant.language.lexicon import CAUSAL
-from assistant.language.syntax import Parser
+from assistant.protocols import Parser
 
 _CAUSAL = re.compile(CAUSAL, re.IGNORECASE)
 

@@ -12,9 +12,8 @@ from assistant.answer.intent import Intent
 if TYPE_CHECKING:
     from assistant.answer.compose import Answerer
     from assistant.answer.library import IndexedLibrary
-    from assistant.language.syntax import Parser
+    from assistant.protocols import Parser, Reranker
     from assistant.retrieve.hybrid import HybridRetriever
-    from assistant.retrieve.rerank import Reranker
 
 
 def answerers(

@@ -17,8 +17,7 @@ from pydantic import ConfigDict
 
 from assistant.converse.coref import leans_on_previous, resolve_personal, with_context
 from assistant.documents.chunking import fold
-from assistant.index.search import Search
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import Reranker, Search
 from assistant.retrieve.similarity import is_near_duplicate, repeats
 from assistant.types import Chunk, Passage, Span
 
