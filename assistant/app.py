@@ -11,16 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answer.abstention import LogisticGate
 from assistant.answer.citations import split_cited, with_marker
-from assistant.answer.reader import DEFAULT_MODE, make_reader, reader_modes
 from assistant.config import Settings, load_settings
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
+from assistant.factory import DEFAULT_MODE, Components
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
 from assistant.index.locks import ReadWriteLock
 from assistant.index.store import ChunkStore, SourceInfo, store_for
-from assistant.index.vector_space import MODEL_NAME, default_space_id
+from assistant.index.vector_space import MODEL_NAME
 from assistant.preloading import load_in_background, warm
-from assistant.protocols import AbstentionPolicy, EntityRecognizer, Reader, Reranker
+from assistant.protocols import (
+    AbstentionPolicy,
+    Embedder,
+    EntityRecognizer,
+    Parser,
+    Reader,
+    Reranker,
+)
 from assistant.types import Answer, IngestReport, Named
 
 if TYPE_CHECKING:
@@ -32,11 +39,8 @@ if TYPE_CHECKING:
     from assistant.answer.library import IndexedLibrary
     from assistant.chain import ChainState
     from assistant.index.doctor import Finding
-    from assistant.index.embeddings import SentenceTransformerEmbedder
-    from assistant.protocols import Parser
     from assistant.retrieve.hybrid import HybridRetriever
 from assistant.documents.view import document_view
-from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker
 from assistant.streaming import streamed
 from assistant.validation import clean_question, parse_history
 
@@ -52,6 +56,10 @@ def _place(store: ChunkStore) -> tuple[Path | str, str]:
 class Assistant:
     """Ask questions about ingested briefings and get cited answers.
 
+    The models not given (``embedder=``, ``reranker=``, …) and the answer modes come from
+    ``components`` (``assistant.factory.Components``): the process's own unless given, so the
+    assistants of a process load each model once.
+
     >>> bot = Assistant(store_dir="vectorstore")      # or Assistant(chroma_url="http://…:8000")
     >>> bot.ingest(["corpus"])
     >>> bot.ask("Who attended the parade?").text
@@ -63,7 +71,7 @@ class Assistant:
         store_dir: str | Path | None = None,
         chroma_url: str | None = None,
         settings: Settings | None = None,
-        embedder: SentenceTransformerEmbedder | None = None,
+        embedder: Embedder | None = None,
         reranker: Reranker | None = None,
         gate: AbstentionPolicy | None = None,
         recognizer: EntityRecognizer | None = None,
@@ -72,6 +80,7 @@ class Assistant:
         writer: Reader | None = None,
         store: ChunkStore | None = None,
         parser: Parser | None = None,
+        components: Components | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -80,6 +89,8 @@ class Assistant:
         if chroma_url is not None:
             updates["chroma_url"] = chroma_url
         self.settings = base.model_copy(update=updates) if updates else base
+        # The models not given here, and the answer modes: the process's unless given.
+        self.components = components or Components.shared()
         self._embedder = embedder
         self._reranker = reranker
         self._gate = gate
@@ -90,10 +101,10 @@ class Assistant:
         # extractive reader (or the injected one) answers and the gate judges its answer; the
         # reader of any other mode writes the answer after that (``writer``).
         self.mode = mode if reader is None else type(reader).__name__
-        if reader is None and mode not in reader_modes():
-            make_reader(mode, self.settings, self.recognizer)  # raises: no such mode
+        if reader is None and mode not in self.components.reader_modes():
+            self.components.reader(mode, self.settings, self.recognizer)  # raises: no such mode
         if writer is None and reader is None and mode != DEFAULT_MODE:
-            writer = make_reader(mode, self.settings, self.recognizer)  # checks its settings
+            writer = self.components.reader(mode, self.settings, self.recognizer)  # checks it
         elif writer is not None:
             self.mode = type(writer).__name__
         self.writer: Reader | None = writer
@@ -122,26 +133,26 @@ class Assistant:
     # -- components -------------------------------------------------------------------------
 
     @property
-    def embedder(self) -> SentenceTransformerEmbedder:
-        return self._embedder or shared_embedder()
+    def embedder(self) -> Embedder:
+        return self._embedder or self.components.embedder()
 
     @property
     def embedder_id(self) -> str:
-        """The vector space the embedder writes (known without loading it: the default
-        embedder is the packaged model in fp32)."""
+        """The vector space the embedder writes (known without loading it when it is the
+        packaged model in fp32)."""
         if self._embedder is None:
-            return default_space_id()
+            return self.components.embedder_id()
         return str(getattr(self._embedder, "model_id", MODEL_NAME))
 
     @property
     def reranker(self) -> Reranker:
-        return self._reranker or shared_reranker(
+        return self._reranker or self.components.reranker(
             self.settings.onnx_threads, self.settings.rerank_batch_size
         )
 
     @property
     def recognizer(self) -> EntityRecognizer:
-        return self._recognizer or shared_recognizer()
+        return self._recognizer or self.components.recognizer()
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -163,7 +174,7 @@ class Assistant:
         """The injected reader, else the extractive one (whose answer the gate judges)."""
         if self._reader is not None:
             return self._reader
-        return make_reader(DEFAULT_MODE, self.settings, self.recognizer)
+        return self.components.reader(DEFAULT_MODE, self.settings, self.recognizer)
 
     @cached_property
     def gate(self) -> AbstentionPolicy:
@@ -200,7 +211,7 @@ class Assistant:
 
     @property
     def parser(self) -> Parser:
-        return self._parser or shared_parser()
+        return self._parser or self.components.parser()
 
     @cached_property
     def chain(self) -> Runnable[ChainState, Answer]:

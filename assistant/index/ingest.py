@@ -35,7 +35,7 @@ from assistant.types import Chunk, Document, IngestReport
 
 if TYPE_CHECKING:
     from assistant.index.corpus import Corpus
-    from assistant.index.embeddings import SentenceTransformerEmbedder
+    from assistant.protocols import Embedder
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Ingestor:
     def __init__(
         self,
         store: ChunkStore,
-        embedder: Callable[[], SentenceTransformerEmbedder],
+        embedder: Callable[[], Embedder],
         *,
         embedder_id: str,
         chunk_size: int,
@@ -87,7 +87,7 @@ class Ingestor:
         return f"v{CHUNKER_VERSION}:{self.chunk_size}:{self.chunk_overlap}"
 
     @cached_property
-    def embedder(self) -> SentenceTransformerEmbedder:
+    def embedder(self) -> Embedder:
         return self._make_embedder()
 
     def ingest(
