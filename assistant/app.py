@@ -17,7 +17,7 @@ from assistant.factory import DEFAULT_MODE, Components
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
 from assistant.index.locks import ReadWriteLock
-from assistant.index.store import ChunkStore, SourceInfo, store_for
+from assistant.index.store import SourceInfo, store_for
 from assistant.index.vector_space import MODEL_NAME
 from assistant.preloading import load_in_background, warm
 from assistant.protocols import (
@@ -27,6 +27,8 @@ from assistant.protocols import (
     Parser,
     Reader,
     Reranker,
+    Store,
+    lacking,
 )
 from assistant.types import Answer, IngestReport, Named
 
@@ -47,7 +49,7 @@ from assistant.validation import clean_question, parse_history
 logger = logging.getLogger(__name__)
 
 
-def _place(store: ChunkStore) -> tuple[Path | str, str]:
+def _place(store: Store) -> tuple[Path | str, str]:
     """Where a store is (the same folder however spelled, or server), and its collection."""
     where = store.chroma_url.rstrip("/") if store.chroma_url else store.store_dir.resolve()
     return where, store.collection_name
@@ -78,7 +80,7 @@ class Assistant:
         reader: Reader | None = None,
         mode: str = DEFAULT_MODE,
         writer: Reader | None = None,
-        store: ChunkStore | None = None,
+        store: Store | None = None,
         parser: Parser | None = None,
         components: Components | None = None,
     ) -> None:
@@ -110,8 +112,12 @@ class Assistant:
         self.writer: Reader | None = writer
         # ``store``: one made from these settings already (the CLI starts its check before
         # importing the rest, so the child process's work overlaps those imports).
-        if store is not None and not isinstance(store, ChunkStore):
-            raise TypeError(f"store must be a ChunkStore, not {type(store).__name__}.")
+        if store is not None and lacking(store, Store):
+            missing = ", ".join(lacking(store, Store))
+            raise TypeError(
+                f"store must be a Store (assistant.protocols), not {type(store).__name__}"
+                f" (it has no {missing})."
+            )
         self.store = store or store_for(self.settings)
         if _place(self.store) != _place(store_for(self.settings)):
             raise ValueError("The store given is not the one the settings name.")

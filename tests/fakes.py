@@ -194,11 +194,32 @@ def request(
     )
 
 
-if TYPE_CHECKING:  # mypy checks that the fake and the real store are interchangeable
+if TYPE_CHECKING:  # mypy checks that the fakes and the real components are interchangeable
+    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.index.store import ChunkStore
-    from assistant.protocols import DocumentChunks, Search
+    from assistant.language.entities import SpacyRecognizer
+    from assistant.protocols import (
+        DocumentChunks,
+        Embedder,
+        EntityRecognizer,
+        QueryEmbedder,
+        Reranker,
+        Search,
+        Store,
+    )
+    from assistant.retrieve.rerank import OnnxCrossEncoder
 
     def _interchangeable(
         fake: InMemoryStore, real: ChunkStore
-    ) -> tuple[Search, Search, DocumentChunks]:
-        return fake, real, real
+    ) -> tuple[Search, Search, DocumentChunks, Store]:
+        return fake, real, real, real
+
+    def _models(
+        keywords: KeywordEmbedder,
+        minilm: SentenceTransformerEmbedder,
+        overlap: WordOverlapReranker,
+        onnx: OnnxCrossEncoder,
+        gazetteer: GazetteerRecognizer,
+        spacy: SpacyRecognizer,
+    ) -> tuple[QueryEmbedder, Embedder, Reranker, Reranker, EntityRecognizer, EntityRecognizer]:
+        return keywords, minilm, overlap, onnx, gazetteer, spacy

@@ -371,7 +371,7 @@ def test_an_assistant_takes_the_store_its_settings_name_and_no_other(tmp_path: P
     server = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9")
     slash = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9/")
     assert Assistant(settings=server, store=store_for(slash), recognizer=NER)
-    with pytest.raises(TypeError, match="store must be a ChunkStore, not str"):
+    with pytest.raises(TypeError, match=r"store must be a Store \(assistant.protocols\), not str"):
         Assistant(settings=settings, store=str(tmp_path / "s"), recognizer=NER)  # type: ignore[arg-type]
 
 

@@ -20,10 +20,11 @@ from assistant.index import probe
 from assistant.index.follow import one_line
 from assistant.index.lexical import tokenize
 from assistant.index.manifest import FileEntry
-from assistant.index.store import ChunkStore, read_only_message
+from assistant.index.store import read_only_message
 
 if TYPE_CHECKING:
     from assistant.answer.library import IndexedLibrary
+    from assistant.protocols import Store
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Finding:
         return f"DAMAGED  {self.check}: {self.detail} → run '{self.repair}'"
 
 
-def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[Finding]:
+def diagnose(store: Store, library: IndexedLibrary | None = None) -> list[Finding]:
     """Every check's finding (the sentence index's with ``library``). The database and
     vector index are opened in a child process first: when they are damaged, touching them
     here could crash this process."""
@@ -78,7 +79,7 @@ def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[F
     return findings
 
 
-def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str, str]:
+def file_problems(store: Store, entries: dict[str, FileEntry]) -> dict[str, str]:
     """Source → what is wrong with its chunks (files being written count as wrong)."""
     stored = store.chunk_ids_by_source()
     problems: dict[str, str] = {}
@@ -97,7 +98,7 @@ def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str,
     return problems
 
 
-def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+def _files(store: Store, entries: dict[str, FileEntry]) -> Finding:
     if not store.has_manifest:
         return Finding("files", True, "store from before the manifest: the next ingest records it")
     problems = file_problems(store, entries)
@@ -108,7 +109,7 @@ def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
     return Finding("files", False, f"{first}: {problems[first]}{more}", f"{REPAIR}' then '{INGEST}")
 
 
-def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
+def lexical_problem(store: Store, entries: dict[str, FileEntry]) -> str:
     """What is wrong with the lexical index ("" when nothing)."""
     try:
         index = store.lexical(repair=False)  # found, reported, then repaired by --repair
@@ -134,7 +135,7 @@ def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
     return ""
 
 
-def _lexical(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+def _lexical(store: Store, entries: dict[str, FileEntry]) -> Finding:
     problem = lexical_problem(store, entries)
     if problem:
         return Finding("lexical index", False, problem, REPAIR)
@@ -142,7 +143,7 @@ def _lexical(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
 
 
 def _sentences(
-    store: ChunkStore, library: IndexedLibrary, entries: dict[str, FileEntry]
+    store: Store, library: IndexedLibrary, entries: dict[str, FileEntry]
 ) -> Finding:
     problem = library.problem(entries)
     if problem:

@@ -29,13 +29,12 @@ from assistant.errors import (
     UnsupportedFileError,
 )
 from assistant.index.manifest import FileEntry
-from assistant.index.store import ChunkStore
 from assistant.preloading import load_in_background
 from assistant.types import Chunk, Document, IngestReport
 
 if TYPE_CHECKING:
     from assistant.index.corpus import Corpus
-    from assistant.protocols import Embedder
+    from assistant.protocols import Embedder, Store
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class Ingestor:
 
     def __init__(
         self,
-        store: ChunkStore,
+        store: Store,
         embedder: Callable[[], Embedder],
         *,
         embedder_id: str,

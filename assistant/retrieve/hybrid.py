@@ -11,13 +11,13 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.converse.coref import leans_on_previous, resolve_personal, with_context
 from assistant.documents.chunking import fold
-from assistant.protocols import Reranker, Search
+from assistant.language.gazetteer import Gazetteer
+from assistant.protocols import EntityRecognizer, QueryEmbedder, Reranker, Search
 from assistant.retrieve.similarity import is_near_duplicate, repeats
 from assistant.types import Chunk, Passage, Span
 
@@ -120,22 +120,22 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: Any
-    embedder: Any
-    reranker: Any
-    recognizer: Any
+    # The real store or the in-memory fake of the tests; pydantic checks each role with
+    # ``isinstance`` (the four protocols are runtime-checkable) and copies none.
+    store: Search
+    embedder: QueryEmbedder
+    reranker: Reranker
+    recognizer: EntityRecognizer
     config: FusionConfig
     # Other names for what the query names ("US" → "U.S. United States Washington …"),
     # added to the lexical query only; None: the query as it is.
-    aliases: Any = None
+    aliases: Gazetteer | None = None
 
     def passages(
         self, query: str, top_k: int | None = None, question: str | None = None
     ) -> list[Passage]:
         """The ``top_k`` best passages (default: the configured ``top_k``), best first."""
-        store: Search = self.store  # the real store or the in-memory fake
-        embedder: Embeddings = self.embedder
-        config = self.config
+        store, embedder, config = self.store, self.embedder, self.config
         if top_k is not None:
             config = replace(config, top_k=top_k)
         dense = store.dense_search(embedder.embed_query(query), config.dense_k)
@@ -219,7 +219,7 @@ class HybridRetriever(BaseRetriever):
         within ``rerank_context_margin`` of the best sentence (``_worth_context``): far below the
         best, neither half of the pair is about the question.
         """
-        reranker: Reranker = self.reranker
+        reranker = self.reranker
         duplicate_threshold = config.duplicate_threshold
         keys: list[tuple[str, Span]] = []
         texts: list[str] = []
