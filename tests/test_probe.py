@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.index import probe
+from assistant.index import chroma_client, probe
+from assistant.index.chroma_client import ChromaCollection, NativeCollection
 
 
 @pytest.mark.integration
 def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) -> None:
-    native = probe._NativeCollection(str(briefing_store), "briefings")
-    public = probe._ChromaCollection(str(briefing_store), "briefings")
+    native = NativeCollection(str(briefing_store), "briefings")
+    public = ChromaCollection(str(briefing_store), "briefings")
     count = public.count()
     assert count > 1
     assert native.count() == count
@@ -32,18 +33,16 @@ def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) 
 @pytest.mark.integration
 def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path) -> None:
     for name in ("briefings", "briefings__files"):
-        got = probe._ChromaCollection(str(briefing_store), name)._collection.get(
-            include=["metadatas"]
-        )
+        got = ChromaCollection(str(briefing_store), name)._collection.get(include=["metadatas"])
         expected = list(zip(got["ids"], got["metadatas"], strict=True))
         assert len(expected) > 1
-        native = probe._NativeCollection(str(briefing_store), name)
+        native = NativeCollection(str(briefing_store), name)
         for page in (1, 3, 2000):
             assert native.records(page=page) == expected
-    entries = probe.read_records(briefing_store, "briefings__files")
+    entries = chroma_client.read_records(briefing_store, "briefings__files")
     assert entries is not None
     assert [i for i, _ in entries if i.startswith("file:")] == ["file:briefing.txt"]
-    assert probe.read_records(briefing_store, "no-such-collection") is None
+    assert chroma_client.read_records(briefing_store, "no-such-collection") is None
 
 
 @pytest.mark.integration
@@ -51,9 +50,9 @@ def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path
     "unavailable",
     [
         # A healthy store is checked without the public client (its 1 s of imports) ...
-        pytest.param(probe._ChromaCollection, id="healthy-store-needs-no-public-client"),
+        pytest.param(ChromaCollection, id="healthy-store-needs-no-public-client"),
         # ... and when the private native bindings fail, the public client decides.
-        pytest.param(probe._NativeCollection, id="failing-native-bindings-leave-it-to-chroma"),
+        pytest.param(NativeCollection, id="failing-native-bindings-leave-it-to-chroma"),
     ],
 )
 def test_either_way_in_alone_checks_a_healthy_store(
@@ -117,14 +116,14 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
 ) -> None:
     """Chroma reads its settings from the environment and ./.env; the native path opens a
     store with the defaults, so it steps aside whenever one is set."""
-    for key in [k for k in os.environ if probe._OPENING_SETTINGS.match(f"{k}=")]:
+    for key in [k for k in os.environ if chroma_client._OPENING_SETTINGS.match(f"{k}=")]:
         monkeypatch.delenv(key)
     for key, value in variables.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
     if dotenv is not None:
         (tmp_path / ".env").write_text(dotenv)
-    assert probe._chroma_settings_given() is given
+    assert chroma_client.chroma_settings_given() is given
 
     class Asked(Exception):
         pass
@@ -132,7 +131,7 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
     def ask_chroma(*_: object) -> None:
         raise Asked
 
-    monkeypatch.setattr(probe._ChromaCollection, "__init__", ask_chroma)
+    monkeypatch.setattr(ChromaCollection, "__init__", ask_chroma)
     if given:
         with pytest.raises(Asked):
             probe._check(str(briefing_store), "briefings")

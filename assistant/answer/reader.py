@@ -348,5 +348,3 @@ def _about(question: str, candidate: Candidate) -> bool:
     chunk = candidate.passage.chunk
     names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
     return names <= word_set(f"{chunk.text} {chunk.source}")
-
-

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
 from assistant.index import probe
+from assistant.index.chroma_client import read_only, read_only_message
 from assistant.index.follow import one_line
 from assistant.index.lexical import tokenize
 from assistant.index.manifest import FileEntry
-from assistant.index.store import read_only_message
 
 if TYPE_CHECKING:
     from assistant.answer.library import IndexedLibrary
@@ -55,7 +55,7 @@ def diagnose(store: Store, library: IndexedLibrary | None = None) -> list[Findin
     here could crash this process."""
     if not store.chroma_url and (store.store_dir / "chroma.sqlite3").is_file():
         result = probe.finish(probe.start(store.store_dir, store.collection_name))
-        if not result.ok and probe.read_only(result.problem):
+        if not result.ok and read_only(result.problem):
             message = read_only_message(store.store_dir)
             return [Finding("database and vector index", False, message, WRITABLE)]
         if not result.ok:
@@ -142,9 +142,7 @@ def _lexical(store: Store, entries: dict[str, FileEntry]) -> Finding:
     return Finding("lexical index", True, "agrees with the store, chunk by chunk")
 
 
-def _sentences(
-    store: Store, library: IndexedLibrary, entries: dict[str, FileEntry]
-) -> Finding:
+def _sentences(store: Store, library: IndexedLibrary, entries: dict[str, FileEntry]) -> Finding:
     problem = library.problem(entries)
     if problem:
         return Finding("sentence index", False, problem, REPAIR)

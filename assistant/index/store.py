@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StoreError
-from assistant.index import probe
 from assistant.index.check import IndexCheck
 from assistant.index.chroma import ChromaIndex, chunk_from, metadata_of
 from assistant.index.chroma_client import (
@@ -21,6 +20,7 @@ from assistant.index.chroma_client import (
     has_database,
     parse_chroma_url,
     read_only_message,
+    read_records,
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.lexical_upkeep import LexicalUpkeep
@@ -223,9 +223,9 @@ class ChunkStore:
 
     def peek_entries(self) -> dict[str, FileEntry] | None:
         """The file records of an embedded store read without Chroma's client (through its
-        native bindings, ``probe.read_records``): for an ingest holding the lock that may find
-        nothing to do. None — read them with ``entries()`` — for a server store, a store this
-        process has open, one without a manifest, or whenever that path fails."""
+        native bindings, ``chroma_client.read_records``): for an ingest holding the lock that
+        may find nothing to do. None — read them with ``entries()`` — for a server store, a
+        store this process has open, one without a manifest, or whenever that path fails."""
         if (
             self.chroma_url
             or not has_database(self.store_dir)
@@ -233,7 +233,7 @@ class ChunkStore:
         ):
             return None
         self.start_check()  # the child checks the vector index meanwhile
-        records = probe.read_records(self.store_dir, f"{self.collection_name}__files")
+        records = read_records(self.store_dir, f"{self.collection_name}__files")
         return None if records is None else entries_from_records(records)
 
     @property
