@@ -17,7 +17,7 @@ from assistant.factory import DEFAULT_MODE, Components
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
 from assistant.index.locks import ReadWriteLock
-from assistant.index.store import SourceInfo, store_for
+from assistant.index.store import SourceInfo, store_named
 from assistant.index.vector_space import MODEL_NAME
 from assistant.preloading import load_in_background, warm
 from assistant.protocols import (
@@ -28,7 +28,6 @@ from assistant.protocols import (
     Reader,
     Reranker,
     Store,
-    lacking,
 )
 from assistant.types import Answer, IngestReport, Named
 
@@ -49,18 +48,11 @@ from assistant.validation import clean_question, parse_history
 logger = logging.getLogger(__name__)
 
 
-def _place(store: Store) -> tuple[Path | str, str]:
-    """Where a store is (the same folder however spelled, or server), and its collection."""
-    where = store.chroma_url.rstrip("/") if store.chroma_url else store.store_dir.resolve()
-    return where, store.collection_name
-
-
 class Assistant:
     """Ask questions about ingested briefings and get cited answers.
 
-    The models not given (``embedder=``, ``reranker=``, …) and the answer modes come from
-    ``components`` (``assistant.factory.Components``): the process's own unless given, so the
-    assistants of a process load each model once.
+    The models not given (``embedder=``, …) and the answer modes come from ``components``
+    (``assistant.factory``): the process's unless given, so assistants share their models.
 
     >>> bot = Assistant(store_dir="vectorstore")      # or Assistant(chroma_url="http://…:8000")
     >>> bot.ingest(["corpus"])
@@ -91,7 +83,6 @@ class Assistant:
         if chroma_url is not None:
             updates["chroma_url"] = chroma_url
         self.settings = base.model_copy(update=updates) if updates else base
-        # The models not given here, and the answer modes: the process's unless given.
         self.components = components or Components.shared()
         self._embedder = embedder
         self._reranker = reranker
@@ -110,17 +101,8 @@ class Assistant:
         elif writer is not None:
             self.mode = type(writer).__name__
         self.writer: Reader | None = writer
-        # ``store``: one made from these settings already (the CLI starts its check before
-        # importing the rest, so the child process's work overlaps those imports).
-        if store is not None and lacking(store, Store):
-            missing = ", ".join(lacking(store, Store))
-            raise TypeError(
-                f"store must be a Store (assistant.protocols), not {type(store).__name__}"
-                f" (it has no {missing})."
-            )
-        self.store = store or store_for(self.settings)
-        if _place(self.store) != _place(store_for(self.settings)):
-            raise ValueError("The store given is not the one the settings name.")
+        # ``store``: one made from these settings already (see ``store_named``).
+        self.store = store_named(self.settings, store)
         # Questions read while ingest/remove write (within this process; other processes are
         # seen through the store's generation).
         self._lock = ReadWriteLock()
