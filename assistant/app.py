@@ -9,20 +9,30 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.abstention import AbstentionPolicy, LogisticGate
+from assistant.answer.abstention import LogisticGate
 from assistant.answer.citations import split_cited, with_marker
-from assistant.answer.reader import DEFAULT_MODE, Reader, make_reader, reader_modes
 from assistant.config import Settings, load_settings
+from assistant.documents.view import document_view
 from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
+from assistant.factory import DEFAULT_MODE, Components
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
 from assistant.index.locks import ReadWriteLock
-from assistant.index.store import ChunkStore, SourceInfo, store_for
-from assistant.index.vector_space import MODEL_NAME, default_space_id
-from assistant.language.entities import EntityRecognizer
+from assistant.index.store import SourceInfo, store_named
+from assistant.index.vector_space import MODEL_NAME
 from assistant.preloading import load_in_background, warm
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import (
+    AbstentionPolicy,
+    Embedder,
+    EntityRecognizer,
+    Parser,
+    Reader,
+    Reranker,
+    Store,
+)
+from assistant.streaming import streamed
 from assistant.types import Answer, IngestReport, Named
+from assistant.validation import clean_question, parse_history
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -31,27 +41,18 @@ if TYPE_CHECKING:
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
     from assistant.index.doctor import Finding
-    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.intent.kinds import Intent
-    from assistant.language.syntax import Parser
     from assistant.retrieve.hybrid import HybridRetriever
     from assistant.stages import Asked
-from assistant.documents.view import document_view
-from assistant.models import shared_embedder, shared_parser, shared_recognizer, shared_reranker
-from assistant.streaming import streamed
-from assistant.validation import clean_question, parse_history
 
 logger = logging.getLogger(__name__)
 
 
-def _place(store: ChunkStore) -> tuple[Path | str, str]:
-    """Where a store is (the same folder however spelled, or server), and its collection."""
-    where = store.chroma_url.rstrip("/") if store.chroma_url else store.store_dir.resolve()
-    return where, store.collection_name
-
-
 class Assistant:
     """Ask questions about ingested briefings and get cited answers.
+
+    The models not given (``embedder=``, …) and the answer modes come from ``components``
+    (``assistant.factory``): the process's unless given, so assistants share their models.
 
     >>> bot = Assistant(store_dir="vectorstore")      # or Assistant(chroma_url="http://…:8000")
     >>> bot.ingest(["corpus"])
@@ -64,15 +65,16 @@ class Assistant:
         store_dir: str | Path | None = None,
         chroma_url: str | None = None,
         settings: Settings | None = None,
-        embedder: SentenceTransformerEmbedder | None = None,
+        embedder: Embedder | None = None,
         reranker: Reranker | None = None,
         gate: AbstentionPolicy | None = None,
         recognizer: EntityRecognizer | None = None,
         reader: Reader | None = None,
         mode: str = DEFAULT_MODE,
         writer: Reader | None = None,
-        store: ChunkStore | None = None,
+        store: Store | None = None,
         parser: Parser | None = None,
+        components: Components | None = None,
     ) -> None:
         base = settings or load_settings()
         updates: dict[str, Any] = {}
@@ -81,6 +83,7 @@ class Assistant:
         if chroma_url is not None:
             updates["chroma_url"] = chroma_url
         self.settings = base.model_copy(update=updates) if updates else base
+        self.components = components or Components.shared()
         self._embedder = embedder
         self._reranker = reranker
         self._gate = gate
@@ -91,20 +94,15 @@ class Assistant:
         # extractive reader (or the injected one) answers and the gate judges its answer; the
         # reader of any other mode writes the answer after that (``writer``).
         self.mode = mode if reader is None else type(reader).__name__
-        if reader is None and mode not in reader_modes():
-            make_reader(mode, self.settings, self.recognizer)  # raises: no such mode
+        if reader is None and mode not in self.components.reader_modes():
+            self.components.reader(mode, self.settings, self.recognizer)  # raises: no such mode
         if writer is None and reader is None and mode != DEFAULT_MODE:
-            writer = make_reader(mode, self.settings, self.recognizer)  # checks its settings
+            writer = self.components.reader(mode, self.settings, self.recognizer)  # checks it
         elif writer is not None:
             self.mode = type(writer).__name__
         self.writer: Reader | None = writer
-        # ``store``: one made from these settings already (the CLI starts its check before
-        # importing the rest, so the child process's work overlaps those imports).
-        if store is not None and not isinstance(store, ChunkStore):
-            raise TypeError(f"store must be a ChunkStore, not {type(store).__name__}.")
-        self.store = store or store_for(self.settings)
-        if _place(self.store) != _place(store_for(self.settings)):
-            raise ValueError("The store given is not the one the settings name.")
+        # ``store``: one made from these settings already (see ``store_named``).
+        self.store = store_named(self.settings, store)
         # Questions read while ingest/remove write (within this process; other processes are
         # seen through the store's generation).
         self._lock = ReadWriteLock()
@@ -123,26 +121,26 @@ class Assistant:
     # -- components -------------------------------------------------------------------------
 
     @property
-    def embedder(self) -> SentenceTransformerEmbedder:
-        return self._embedder or shared_embedder()
+    def embedder(self) -> Embedder:
+        return self._embedder or self.components.embedder()
 
     @property
     def embedder_id(self) -> str:
-        """The vector space the embedder writes (known without loading it: the default
-        embedder is the packaged model in fp32)."""
+        """The vector space the embedder writes (known without loading it when it is the
+        packaged model in fp32)."""
         if self._embedder is None:
-            return default_space_id()
+            return self.components.embedder_id()
         return str(getattr(self._embedder, "model_id", MODEL_NAME))
 
     @property
     def reranker(self) -> Reranker:
-        return self._reranker or shared_reranker(
+        return self._reranker or self.components.reranker(
             self.settings.onnx_threads, self.settings.rerank_batch_size
         )
 
     @property
     def recognizer(self) -> EntityRecognizer:
-        return self._recognizer or shared_recognizer()
+        return self._recognizer or self.components.recognizer()
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -164,7 +162,7 @@ class Assistant:
         """The injected reader, else the extractive one (whose answer the gate judges)."""
         if self._reader is not None:
             return self._reader
-        return make_reader(DEFAULT_MODE, self.settings, self.recognizer)
+        return self.components.reader(DEFAULT_MODE, self.settings, self.recognizer)
 
     @cached_property
     def gate(self) -> AbstentionPolicy:
@@ -201,7 +199,7 @@ class Assistant:
 
     @property
     def parser(self) -> Parser:
-        return self._parser or shared_parser()
+        return self._parser or self.components.parser()
 
     @cached_property
     def chain(self) -> Runnable[Asked, Answer]:

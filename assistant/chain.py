@@ -38,17 +38,17 @@ from typing import Generic, TypeVar
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer.abstention import AbstentionPolicy, answer_signals
+from assistant.answer.abstention import answer_signals
 from assistant.answer.bold import ALWAYS, BoldPolicy, features
 from assistant.answer.citations import split_cited, verify, verify_short, with_marker, with_short
 from assistant.answer.grounding import carry_short, ground
-from assistant.answer.reader import ABSTAIN_TEXT, Reader, ReadRequest
+from assistant.answer.reader import ABSTAIN_TEXT, ReadRequest
 from assistant.answerers.compose import Answerer, Layout, Request
 from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError
 from assistant.intent.classifier import read_intent
 from assistant.intent.kinds import Intent
-from assistant.language.entities import EntityRecognizer
+from assistant.protocols import AbstentionPolicy, EntityRecognizer, Reader
 from assistant.retrieve.hybrid import document_to_passage
 from assistant.retrieve.similarity import key_terms, word_set
 from assistant.stages import (

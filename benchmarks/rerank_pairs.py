@@ -38,9 +38,10 @@ from figures import percentile
 from assistant.app import Assistant
 from assistant.config import Settings, load_settings
 from assistant.evaluation.suite import corpus_assistant, load_suite, select, store_key
-from assistant.models import shared_reranker
+from assistant.factory import Components
 from assistant.offline import ensure_offline
-from assistant.retrieve.rerank import OnnxCrossEncoder, Reranker
+from assistant.protocols import Reranker
+from assistant.retrieve.rerank import OnnxCrossEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP = 3  # questions each variant answers before timing starts
@@ -89,7 +90,7 @@ def variants(also: Sequence[str], *, serial: bool = False) -> list[Variant]:
 
 def reranker(variant: Variant, settings: Settings) -> Reranker:
     if variant.parallel:
-        return shared_reranker(settings.onnx_threads, settings.rerank_batch_size)
+        return Components.shared().reranker(settings.onnx_threads, settings.rerank_batch_size)
     return OnnxCrossEncoder(
         threads=settings.onnx_threads, batch_size=settings.rerank_batch_size, parallel=False
     )

@@ -106,7 +106,7 @@ def arm(moment: str) -> None:
 def assistant_for(store: Path) -> Any:
     from assistant.app import Assistant
 
-    return Assistant(store_dir=store, embedder=WordHashEmbedder())  # type: ignore[arg-type]
+    return Assistant(store_dir=store, embedder=WordHashEmbedder())
 
 
 def drop_collection(store: Path, name: str) -> None:

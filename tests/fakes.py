@@ -98,7 +98,7 @@ class KeywordEmbedder:
 
 @dataclass
 class InMemoryStore:
-    """The retriever's ``Search`` (``assistant.index.search``), as ``ChunkStore`` does it,
+    """The retriever's ``Search`` (``assistant.protocols``), as ``ChunkStore`` does it,
     over a list of chunks (tests/test_store_contract.py holds both to one contract).
 
     ``dense_search``: the ``k`` chunks of highest cosine similarity to the embedding (like
@@ -203,11 +203,32 @@ def request(
     )
 
 
-if TYPE_CHECKING:  # mypy checks that the fake and the real store are interchangeable
-    from assistant.index.search import DocumentChunks, Search
+if TYPE_CHECKING:  # mypy checks that the fakes and the real components are interchangeable
+    from assistant.index.embeddings import SentenceTransformerEmbedder
     from assistant.index.store import ChunkStore
+    from assistant.language.entities import SpacyRecognizer
+    from assistant.protocols import (
+        DocumentChunks,
+        Embedder,
+        EntityRecognizer,
+        QueryEmbedder,
+        Reranker,
+        Search,
+        Store,
+    )
+    from assistant.retrieve.rerank import OnnxCrossEncoder
 
     def _interchangeable(
         fake: InMemoryStore, real: ChunkStore
-    ) -> tuple[Search, Search, DocumentChunks]:
-        return fake, real, real
+    ) -> tuple[Search, Search, DocumentChunks, Store]:
+        return fake, real, real, real
+
+    def _models(
+        keywords: KeywordEmbedder,
+        minilm: SentenceTransformerEmbedder,
+        overlap: WordOverlapReranker,
+        onnx: OnnxCrossEncoder,
+        gazetteer: GazetteerRecognizer,
+        spacy: SpacyRecognizer,
+    ) -> tuple[QueryEmbedder, Embedder, Reranker, Reranker, EntityRecognizer, EntityRecognizer]:
+        return keywords, minilm, overlap, onnx, gazetteer, spacy

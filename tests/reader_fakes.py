@@ -19,11 +19,10 @@ from typing import Any
 from assistant.documents.chunking import chunk_document
 from assistant.index.manifest import FileEntry
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
-from assistant.language.entities import EntityRecognizer
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.lexicon import FUNCTION_WORDS, TITLES
 from assistant.language.syntax import Analysis
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import EntityRecognizer, Reranker
 from assistant.types import Chunk, Document, Passage, Span
 
 

@@ -129,17 +129,17 @@ def test_the_records_are_peeked_at_only_when_it_can_pay(
 ) -> None:
     """Not when a file is newer than the last write (something is to do), nor in a process
     that has the store open already (its client reads them as cheaply)."""
-    from assistant.index import probe
+    from assistant.index import store as store_module
     from tests.crash_ingest import assistant_for
 
     peeks: list[Path] = []
-    read_records = probe.read_records
+    read_records = store_module.read_records
 
     def counted(store_dir: Path, collection: str) -> Any:
         peeks.append(store_dir)
         return read_records(store_dir, collection)
 
-    monkeypatch.setattr(probe, "read_records", counted)
+    monkeypatch.setattr(store_module, "read_records", counted)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write(corpus, "doc0.txt", 0)

@@ -23,7 +23,7 @@ def _assistant(tmp_path: Path, writer: ScriptedWriter) -> Any:
 
     bot = Assistant(
         store_dir=tmp_path / "store",
-        embedder=WordHashEmbedder(),  # type: ignore[arg-type]
+        embedder=WordHashEmbedder(),
         reranker=WordOverlapReranker(),
         recognizer=NER,
         gate=GATE.with_threshold(-50.0),

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.index import probe
+from assistant.index import chroma_client, probe
+from assistant.index.chroma_client import ChromaCollection, NativeCollection
 
 
 @pytest.mark.integration
 def test_the_native_check_reads_what_chromas_client_reads(briefing_store: Path) -> None:
-    native = probe.NativeCollection(str(briefing_store), "briefings")
-    public = probe.ChromaCollection(str(briefing_store), "briefings")
+    native = NativeCollection(str(briefing_store), "briefings")
+    public = ChromaCollection(str(briefing_store), "briefings")
     count = public.count()
     assert count > 1
     assert native.count() == count
@@ -38,13 +39,13 @@ def test_records_read_natively_are_chromas_own_page_by_page(briefing_store: Path
         got = chroma.get_collection(name, embedding_function=None).get(include=["metadatas"])
         expected = list(zip(got["ids"], got["metadatas"], strict=True))
         assert len(expected) > 1
-        native = probe.NativeCollection(str(briefing_store), name)
+        native = NativeCollection(str(briefing_store), name)
         for page in (1, 3, 2000):
             assert native.records(page=page) == expected
-    entries = probe.read_records(briefing_store, "briefings__files")
+    entries = chroma_client.read_records(briefing_store, "briefings__files")
     assert entries is not None
     assert [i for i, _ in entries if i.startswith("file:")] == ["file:briefing.txt"]
-    assert probe.read_records(briefing_store, "no-such-collection") is None
+    assert chroma_client.read_records(briefing_store, "no-such-collection") is None
 
 
 @pytest.mark.integration
@@ -115,14 +116,14 @@ def test_chroma_settings_given_leave_the_check_to_chromas_client(
 ) -> None:
     """Chroma reads its settings from the environment and ./.env; the native path opens a
     store with the defaults, so it steps aside whenever one is set."""
-    for key in [k for k in os.environ if probe.is_chroma_setting(k)]:
+    for key in [k for k in os.environ if chroma_client.is_chroma_setting(k)]:
         monkeypatch.delenv(key)
     for key, value in variables.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
     if dotenv is not None:
         (tmp_path / ".env").write_text(dotenv)
-    assert probe.chroma_settings_given() is given
+    assert chroma_client.chroma_settings_given() is given
 
     class Asked(Exception):
         pass

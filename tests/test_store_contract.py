@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from assistant.index.manifest import FileEntry
-from assistant.index.search import Hit, Search
+from assistant.index.search import Hit
+from assistant.protocols import Search
 from assistant.types import Chunk, Span
 from tests.fakes import InMemoryStore, KeywordEmbedder, make_chunk
 

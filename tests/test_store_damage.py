@@ -357,7 +357,7 @@ def test_a_store_chroma_may_not_write_is_read_only_not_damaged(tmp_path: Path) -
     """Chroma writes to its files even to answer; a read-only store is not damage, and the
     repair is not a rebuild. (Root ignores file modes, so Chroma's own message is used.)"""
     from assistant.errors import DamagedStoreError, ReadOnlyStoreError
-    from assistant.index.probe import read_only
+    from assistant.index.chroma_client import read_only
     from assistant.index.store import ChunkStore
 
     message = "error returned from database: (code: 8) attempt to write a readonly database"

@@ -335,7 +335,7 @@ def test_an_ingest_with_another_embedding_model_is_refused_before_touching_anyth
     before = snapshot(store)
     from assistant.app import Assistant
 
-    other = Assistant(store_dir=store, embedder=OtherModel())  # type: ignore[arg-type]
+    other = Assistant(store_dir=store, embedder=OtherModel())
     (corpus / "notes.md").write_text(NOTES + "\nA new line.\n", encoding="utf-8")
     with pytest.raises(IngestError, match=r"another embedding model \(word-hash-64\).*--rebuild"):
         other.ingest([corpus])

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from assistant.answer.abstention import LogisticGate
-from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader, ReadRequest
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, ReadRequest
 from assistant.chain import build_chain
+from assistant.protocols import Reader
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.stages import Asked
 from assistant.types import Answer, Turn

@@ -18,7 +18,7 @@ import pytest
 from assistant.answer.abstention import LogisticGate
 from assistant.answer.bold import FEATURES, BoldPolicy
 from assistant.answer.citations import with_marker
-from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader, Reader
+from assistant.answer.reader import ABSTAIN_TEXT, Draft, ExtractiveReader
 from assistant.answer.reason import ReasonReader
 from assistant.answerers.compose import Answerer, Composed, Layout, Request
 from assistant.answerers.inventory import InventoryAnswerer
@@ -27,6 +27,7 @@ from assistant.answerers.quoting import cite, passages
 from assistant.chain import build_chain, layout
 from assistant.index.sentences import Sentence
 from assistant.intent.kinds import Intent
+from assistant.protocols import Reader
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.stages import Asked
 from assistant.types import Answer, Chunk, ShortAnswer

@@ -14,17 +14,14 @@ from assistant.answer.citations import verify, verify_short, with_short
 from assistant.answer.reader import (
     ABSTAIN_TEXT,
     CROSS_ENCODER_LOGIT,
-    DEFAULT_MODE,
     Draft,
     ExtractiveReader,
     ReadRequest,
-    make_reader,
-    reader_modes,
-    register_reader,
 )
 from assistant.chain import build_chain
 from assistant.errors import ConfigError
 from assistant.evaluation.metrics import case_metrics, short_text
+from assistant.factory import DEFAULT_MODE, Components, register_reader
 from assistant.stages import Asked
 from assistant.types import Answer, ShortAnswer
 from tests.fakes import (
@@ -308,13 +305,36 @@ def test_with_short_puts_the_short_answer_first() -> None:
 def test_readers_are_registered_by_mode() -> None:
     from assistant.config import Settings
 
-    assert reader_modes()[0] == DEFAULT_MODE == "extractive"
-    made = make_reader("extractive", Settings(), NER)
+    components = Components()  # its own registry: nothing registered here outlives the test
+    assert components.reader_modes() == (DEFAULT_MODE, "llm")
+    assert DEFAULT_MODE == "extractive"
+    made = components.reader("extractive", Settings(), NER)
     assert isinstance(made, ExtractiveReader)
     with pytest.raises(ConfigError, match="No answer mode named 'nope'"):
-        make_reader("nope", Settings(), NER)
+        components.reader("nope", Settings(), NER)
+    components.register_reader("test-echo", lambda settings, recognizer: _WrongShort())
+    assert components.reader_modes() == (DEFAULT_MODE, "llm", "test-echo")
+    assert "test-echo" not in Components().reader_modes()
+    assert "test-echo" not in Components.shared().reader_modes()
+
+
+def test_register_reader_registers_with_the_process_s_components(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from assistant.app import Assistant
+
+    process = Components()
+    monkeypatch.setattr(Components, "_shared", process)  # the process's, for this test alone
     register_reader("test-echo", lambda settings, recognizer: _WrongShort())
-    assert "test-echo" in reader_modes()
+    assert "test-echo" in Components.shared().reader_modes()
+    bot = Assistant(store_dir=tmp_path / "s", mode="test-echo", recognizer=NER)
+    assert bot.components is process
+    assert isinstance(bot.writer, _WrongShort)
+    assert bot.name == "briefing-assistant (test-echo)"
+    with pytest.raises(ConfigError, match="No answer mode named 'test-echo'"):
+        Assistant(
+            store_dir=tmp_path / "s", mode="test-echo", recognizer=NER, components=Components()
+        )
 
 
 def test_a_reader_is_injected_into_the_assistant(tmp_path: Path) -> None:
@@ -352,7 +372,7 @@ def test_an_assistant_takes_the_store_its_settings_name_and_no_other(tmp_path: P
     server = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9")
     slash = load_settings(store_dir=tmp_path / "s", chroma_url="http://127.0.0.1:9/")
     assert Assistant(settings=server, store=store_for(slash), recognizer=NER)
-    with pytest.raises(TypeError, match="store must be a ChunkStore, not str"):
+    with pytest.raises(TypeError, match=r"store must be a Store \(assistant.protocols\), not str"):
         Assistant(settings=settings, store=str(tmp_path / "s"), recognizer=NER)  # type: ignore[arg-type]
 
 

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.answer.answer_types import expected_type, holds_type
 from assistant.errors import ConfigError
-from assistant.language.entities import EntityRecognizer
+from assistant.protocols import EntityRecognizer
 from assistant.retrieve.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, Passage
 
@@ -116,15 +116,6 @@ def answer_signals(
             holds_type(first.quote, expected_type(typed), recognizer, " ".join(questions))
         ),
     )
-
-
-class AbstentionPolicy(Protocol):
-    """Says how confident it is that an answer is supported; refuses below ``threshold``."""
-
-    @property
-    def threshold(self) -> float: ...
-
-    def confidence(self, signals: Signals) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.language.entities import EntityRecognizer
 from assistant.language.labels import HEAD_NOUNS, HOLDS_LABELS
 from assistant.language.labels import AnswerType as AnswerType  # re-exported: its old home
 from assistant.language.lexicon import (
@@ -19,6 +18,7 @@ from assistant.language.lexicon import (
     YES_NO_OPENERS,
     alternation,
 )
+from assistant.protocols import EntityRecognizer
 
 # First match wins: "how many years" asks for a number, "what year" for a date.
 _PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (

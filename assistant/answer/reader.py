@@ -1,10 +1,12 @@
 """Readers turn the ranked passages into a draft answer: text with citation markers, the
 citations, and optionally a short answer and a score of the reader's own.
 
-``Reader`` is the seam: ``read(ReadRequest) -> Draft``. ``ExtractiveReader`` quotes the
-best-scoring sentences; other readers (an LLM's, say) register under a mode name with
-``register_reader`` and are chosen by ``Assistant(mode=…)`` (``--mode`` of ``assistant ask``,
-``eval`` and ``eval suite``), or injected as ``Assistant(reader=…)``.
+``Reader`` (``assistant.protocols``) is the seam: ``read(ReadRequest) -> Draft``.
+``ExtractiveReader`` quotes the best-scoring sentences (``assistant.answer.candidates``); other
+readers (an LLM's, say) register under a mode name (``assistant.factory``:
+``register_reader``, ``Components.register_reader``) and are chosen by ``Assistant(mode=…)``
+(``--mode`` of ``assistant ask``, ``eval`` and ``eval suite``), or injected as
+``Assistant(reader=…)``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer.answer_types import AnswerType, item_type, question_type
+from assistant.answer.candidates import Candidate, cite, lead_in, ranked_sentences, redundant, same
 from assistant.answer.citations import with_marker
 from assistant.answer.short_answer import (
     WHERE,
@@ -23,18 +25,14 @@ from assistant.answer.short_answer import (
     pick_span,
     yes_or_no,
 )
-from assistant.converse.coref import leans_on_previous
-from assistant.documents.chunking import fold, heading_flags
-from assistant.errors import ConfigError
-from assistant.language.entities import Entity, EntityRecognizer
+from assistant.documents.chunking import fold
+from assistant.language.entities import Entity
 from assistant.language.labels import ANY_ITEM, ITEM_LABELS, PLACE_LABELS, SHORT_LABELS
 from assistant.language.lexicon import DENIED_BEFORE
 from assistant.policy import POLICY
-from assistant.retrieve.similarity import key_terms, quantity_terms, repeats, word_set
-from assistant.types import Citation, Passage, ShortAnswer, Span, Turn
-
-if TYPE_CHECKING:
-    from assistant.config import Settings
+from assistant.protocols import EntityRecognizer
+from assistant.retrieve.similarity import key_terms, word_set
+from assistant.types import Citation, Passage, ShortAnswer, Turn
 
 ABSTAIN_TEXT = "The documents do not say."
 # The extractive reader's score: the cross-encoder's logit for its best sentence.
@@ -75,10 +73,6 @@ class Draft:
 ABSTAINING = Draft(ABSTAIN_TEXT, (), abstained=True)
 
 
-class Reader(Protocol):
-    def read(self, request: ReadRequest) -> Draft: ...
-
-
 class _NoEntities:
     def entities(self, text: str) -> tuple[Entity, ...]:
         return ()
@@ -86,21 +80,6 @@ class _NoEntities:
 
 # A name right after a negation is denied ("not Kim Jong Un").
 _DENIED = re.compile(DENIED_BEFORE, re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    score: float
-    passage: Passage
-    index: int
-
-    @property
-    def span(self) -> Span:
-        return self.passage.chunk.sentences[self.index]
-
-    @property
-    def text(self) -> str:
-        return self.passage.chunk.sentence_texts()[self.index]
 
 
 class ExtractiveReader:
@@ -152,7 +131,7 @@ class ExtractiveReader:
         self.reach = reach
 
     def read(self, request: ReadRequest) -> Draft:
-        candidates = _candidates(request.passages)
+        candidates = ranked_sentences(request.passages)
         if not candidates:
             return ABSTAINING
         top = candidates[0]
@@ -164,7 +143,7 @@ class ExtractiveReader:
             gathered = self._gather(chosen, candidates, best, request)
             listed = len(gathered) > len(chosen)
             chosen = gathered
-        citations = _cite(chosen)
+        citations = cite(chosen)
         short = None if listed else self._short(kind, request, citations)
         if short is None and kind is AnswerType.YES_NO and self.reach:
             # No sentence chosen decides it: one close behind that does is the answer — or,
@@ -174,23 +153,23 @@ class ExtractiveReader:
             for candidate in candidates:
                 if candidate.score < best - margin:
                     break
-                if any(_same(candidate, c) for c in chosen):
+                if any(same(candidate, c) for c in chosen):
                     continue
-                reached = self._short(kind, request, _cite([candidate]))
+                reached = self._short(kind, request, cite([candidate]))
                 if reached is not None and _names_in_clause(request.question, reached, candidate):
                     short, chosen = reached, [candidate]
-                    citations = _cite(chosen)
+                    citations = cite(chosen)
                     break
         if short is None and not listed and self.reach and item_type(request.question):
             further = self._reach(chosen, candidates, best, kind, request)
             if further is not None:
                 chosen = [*chosen, further]
-                citations = _cite(chosen)
+                citations = cite(chosen)
                 short = self._short(kind, request, citations[-1:])
         if short is not None and short.basis == "verdict":
             # A yes or no is read off one sentence: that sentence is the answer.
-            deciding = next(c for c in chosen if _cite([c])[0].start <= short.start < c.span.end)
-            citations = _cite([deciding])
+            deciding = next(c for c in chosen if cite([c])[0].start <= short.start < c.span.end)
+            citations = cite([deciding])
             short = replace(short, marker=1)
         pieces = [with_marker(fold(c.quote), c.marker) for c in citations]
         return Draft(
@@ -204,34 +183,34 @@ class ExtractiveReader:
 
     def _reach(
         self,
-        chosen: list[_Candidate],
-        candidates: list[_Candidate],
+        chosen: list[Candidate],
+        candidates: list[Candidate],
         best: float,
         kind: AnswerType,
         request: ReadRequest,
-    ) -> _Candidate | None:
+    ) -> Candidate | None:
         """When no chosen sentence holds an answer of the kind asked for, the best further
         sentence within ``reach_margin`` of the best that does and reads on its own."""
         for candidate in candidates:
             if candidate.score < best - self.reach_margin:
                 break
-            if any(_same(candidate, c) for c in chosen) or _lead_in(candidate) is not None:
+            if any(same(candidate, c) for c in chosen) or lead_in(candidate) is not None:
                 continue
-            if self._short(kind, request, _cite([candidate])) is not None:
+            if self._short(kind, request, cite([candidate])) is not None:
                 return candidate
         return None
 
-    def _choose(self, candidates: list[_Candidate], best: float) -> list[_Candidate]:
-        chosen: list[_Candidate] = []
+    def _choose(self, candidates: list[Candidate], best: float) -> list[Candidate]:
+        chosen: list[Candidate] = []
         for candidate in candidates:
             if len(chosen) == self.max_sentences:
                 break
             if candidate.score < best - self.delta:
                 break
-            if _redundant(candidate, chosen):
+            if redundant(candidate, chosen):
                 continue
-            lead = _lead_in(candidate)
-            if lead is not None and not any(_same(lead, c) for c in chosen):
+            lead = lead_in(candidate)
+            if lead is not None and not any(same(lead, c) for c in chosen):
                 if len(chosen) + 2 <= self.max_sentences:
                     chosen.append(lead)
                 elif chosen:  # no room for the pair: a later, self-contained one may fit
@@ -259,11 +238,11 @@ class ExtractiveReader:
 
     def _gather(
         self,
-        chosen: list[_Candidate],
-        candidates: list[_Candidate],
+        chosen: list[Candidate],
+        candidates: list[Candidate],
         best: float,
         request: ReadRequest,
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         """``chosen`` and the run of sentences that follows the best one in its passage (a
         list goes on where the answer starts) while each scores within ``list_margin`` of
         the best and names a new item of the kind asked for (within the budget), in
@@ -289,16 +268,16 @@ class ExtractiveReader:
             key=lambda c: c.span.start,
         )
         for candidate in following:
-            if any(_same(candidate, c) for c in gathered):
+            if any(same(candidate, c) for c in gathered):
                 continue
             if len(gathered) >= self.list_sentences or (
                 length + len(candidate.text) > self.list_chars
             ):
                 break
-            if candidate.score < best - self.list_margin or _redundant(candidate, gathered):
+            if candidate.score < best - self.list_margin or redundant(candidate, gathered):
                 break
             new = self._items(candidate.text, labels, said) - named
-            if not new or _lead_in(candidate) is not None:
+            if not new or lead_in(candidate) is not None:
                 break  # the list ends where a sentence adds nothing (or leans on another)
             gathered.append(candidate)
             named |= new
@@ -342,30 +321,6 @@ GATHERING = frozenset({AnswerType.LIST})
 PHRASED = frozenset({AnswerType.OTHER, AnswerType.REASON, AnswerType.NAME})
 
 
-def _cite(chosen: Sequence[_Candidate]) -> tuple[Citation, ...]:
-    """The citation of each chosen sentence, numbered from 1 in order."""
-    citations = []
-    for marker, candidate in enumerate(chosen, start=1):
-        chunk = candidate.passage.chunk
-        citations.append(
-            Citation(
-                marker=marker,
-                source=chunk.source,
-                paragraph=chunk.paragraph,
-                start=candidate.span.start,
-                end=candidate.span.end,
-                quote=candidate.text,
-                score=candidate.score,
-                passage_start=chunk.start,
-                passage_end=chunk.end,
-                passage_text=chunk.text,
-                page=chunk.page_at(candidate.span.start),
-                section=chunk.section,
-            )
-        )
-    return tuple(citations)
-
-
 def _short_of(citation: Citation, found: Found, text: str, kind: AnswerType) -> ShortAnswer:
     return ShortAnswer(
         text=text,
@@ -378,62 +333,7 @@ def _short_of(citation: Citation, found: Found, text: str, kind: AnswerType) -> 
     )
 
 
-ReaderFactory = Callable[["Settings", EntityRecognizer], Reader]
-
-
-def _extractive(settings: Settings, recognizer: EntityRecognizer) -> Reader:
-    return ExtractiveReader(
-        delta=settings.answer_delta,
-        max_sentences=settings.max_answer_sentences,
-        recognizer=recognizer,
-    )
-
-
-def _llm(settings: Settings, recognizer: EntityRecognizer) -> Reader:
-    from assistant.answer.chat_reader import chat_reader
-
-    return chat_reader(settings)
-
-
-_READERS: dict[str, ReaderFactory] = {"extractive": _extractive, "llm": _llm}
-DEFAULT_MODE = "extractive"
-
-
-def register_reader(mode: str, factory: ReaderFactory) -> None:
-    """Make ``factory(settings, recognizer)`` the reader of answer mode ``mode``."""
-    _READERS[mode] = factory
-
-
-def reader_modes() -> tuple[str, ...]:
-    """The registered answer modes, the default first."""
-    return tuple(sorted(_READERS, key=lambda m: (m != DEFAULT_MODE, m)))
-
-
-def make_reader(mode: str, settings: Settings, recognizer: EntityRecognizer) -> Reader:
-    factory = _READERS.get(mode)
-    if factory is None:
-        raise ConfigError(
-            f"No answer mode named {mode!r}. The modes are: {', '.join(reader_modes())}."
-        )
-    return factory(settings, recognizer)
-
-
-def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
-    """Every scored sentence once (first passage that holds it), best first; headings are
-    context, never an answer."""
-    found: dict[tuple[str, Span], _Candidate] = {}
-    for passage in passages:
-        headings = heading_flags(passage.chunk)
-        for index, score in enumerate(passage.sentence_scores):
-            if score is None or headings[index]:
-                continue
-            key = (passage.chunk.source, passage.chunk.sentences[index])
-            if key not in found:
-                found[key] = _Candidate(score, passage, index)
-    return sorted(found.values(), key=lambda c: -c.score)
-
-
-def _names_in_clause(question: str, short: ShortAnswer, candidate: _Candidate) -> bool:
+def _names_in_clause(question: str, short: ShortAnswer, candidate: Candidate) -> bool:
     """Does the clause that decided a verdict ("not Kim Jong Un") name a name the question
     does? A verdict read off a sentence further behind must be about what is asked."""
     offset = short.start - candidate.span.start
@@ -442,39 +342,9 @@ def _names_in_clause(question: str, short: ShortAnswer, candidate: _Candidate) -
     return bool(names & word_set(clause))
 
 
-def _about(question: str, candidate: _Candidate) -> bool:
+def _about(question: str, candidate: Candidate) -> bool:
     """Does the candidate's passage (or its document's name) name every name the question
     does?"""
     chunk = candidate.passage.chunk
     names = {t for t in key_terms(question) if not any(ch.isdigit() for ch in t)}
     return names <= word_set(f"{chunk.text} {chunk.source}")
-
-
-def _same(a: _Candidate, b: _Candidate) -> bool:
-    return a.passage.chunk.source == b.passage.chunk.source and a.span == b.span
-
-
-def _lead_in(candidate: _Candidate) -> _Candidate | None:
-    """The sentence before ``candidate`` when its score came with that sentence in front
-    (not a heading: a title adds no words an answer needs)."""
-    passage, index = candidate.passage, candidate.index
-    leans = passage.sentence_leans
-    if index == 0 or index >= len(leans) or not leans[index]:
-        return None
-    if heading_flags(passage.chunk)[index - 1]:
-        return None
-    own = passage.sentence_scores[index - 1]
-    return _Candidate(candidate.score if own is None else own, passage, index - 1)
-
-
-def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
-    """A near-repeat of a chosen sentence, or one scored with a chosen sentence as context."""
-    if repeats(
-        candidate.text, [c.text for c in chosen], POLICY.repeat_overlap, facts=quantity_terms
-    ):
-        return True
-    chunk, index = candidate.passage.chunk, candidate.index
-    if not leans_on_previous(chunk, index):
-        return False
-    previous = chunk.sentences[index - 1]
-    return any(c.passage.chunk.source == chunk.source and c.span == previous for c in chosen)

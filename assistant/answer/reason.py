@@ -18,21 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer.candidates import Candidate, cite, lead_in, ranked_sentences, same
 from assistant.answer.citations import with_marker
-from assistant.answer.reader import (
-    ABSTAINING,
-    CROSS_ENCODER_LOGIT,
-    Draft,
-    ReadRequest,
-    _Candidate,
-    _candidates,
-    _cite,
-    _lead_in,
-    _same,
-)
+from assistant.answer.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft, ReadRequest
 from assistant.documents.chunking import fold
 from assistant.language.lexicon import CAUSAL
-from assistant.language.syntax import Parser
+from assistant.protocols import Parser
 
 _CAUSAL = re.compile(CAUSAL, re.IGNORECASE)
 
@@ -56,7 +47,7 @@ class ReasonReader:
         self.policy = policy or ReasonPolicy()
 
     def read(self, request: ReadRequest) -> Draft:
-        candidates = _candidates(request.passages)
+        candidates = ranked_sentences(request.passages)
         if not candidates:
             return ABSTAINING
         best = candidates[0]
@@ -64,12 +55,12 @@ class ReasonReader:
             (
                 c
                 for c in self._near(best, candidates)
-                if self.gives_cause(c.text, asked=_same(c, best))
+                if self.gives_cause(c.text, asked=same(c, best))
             ),
             None,
         )
         if cause is None:
-            citations = _cite([best])
+            citations = cite([best])
             return Draft(
                 with_marker(fold(best.text), 1),
                 citations,
@@ -79,7 +70,7 @@ class ReasonReader:
                 lead="The documents do not say why; they report:",
             )
         chosen = self._with_context(best, cause)
-        citations = _cite(chosen)
+        citations = cite(chosen)
         return Draft(
             " ".join(with_marker(fold(c.quote), c.marker) for c in citations),
             citations,
@@ -88,13 +79,13 @@ class ReasonReader:
             score_kind=CROSS_ENCODER_LOGIT,
         )
 
-    def _near(self, best: _Candidate, candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    def _near(self, best: Candidate, candidates: Sequence[Candidate]) -> list[Candidate]:
         """Where the reason for what the best sentence reports can be: that sentence, the one
         before it and the ``after`` after it in its passage (scored or not), then the other
         candidates within ``margin`` of it, best first."""
         chunk, index = best.passage.chunk, best.index
         around = [
-            _Candidate(best.score, best.passage, i)
+            Candidate(best.score, best.passage, i)
             for i in range(
                 max(0, index - 1), min(len(chunk.sentences), index + 1 + self.policy.after)
             )
@@ -102,7 +93,7 @@ class ReasonReader:
         around.sort(key=lambda c: (c.index != index, c.index < index, c.index))
         others = [
             c for c in candidates
-            if c.score >= best.score - self.policy.margin and not any(_same(c, a) for a in around)
+            if c.score >= best.score - self.policy.margin and not any(same(c, a) for a in around)
         ]  # fmt: skip
         return [*around, *others]
 
@@ -115,18 +106,18 @@ class ReasonReader:
         analysis = self.parser.analyse(sentence)
         return analysis.gives_cause or (asked and analysis.as_clause)
 
-    def _with_context(self, best: _Candidate, cause: _Candidate) -> list[_Candidate]:
+    def _with_context(self, best: Candidate, cause: Candidate) -> list[Candidate]:
         """The cause, the sentence it leans on (its "It" or "He"), and the best sentence when
         it is another: in document order, at most ``max_sentences``."""
-        chosen: list[_Candidate] = [cause]
-        lead = _lead_in(cause)
+        chosen: list[Candidate] = [cause]
+        lead = lead_in(cause)
         if lead is not None:
             chosen.insert(0, lead)
-        if not any(_same(best, c) for c in chosen) and len(chosen) < self.policy.max_sentences:
+        if not any(same(best, c) for c in chosen) and len(chosen) < self.policy.max_sentences:
             chosen.append(best)
         return _in_order(chosen)
 
 
-def _in_order(chosen: Sequence[_Candidate]) -> list[_Candidate]:
+def _in_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     sources = list(dict.fromkeys(c.passage.chunk.source for c in chosen))
     return sorted(chosen, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))

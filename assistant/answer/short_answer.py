@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.index.lexical import tokenize
-from assistant.language.entities import EntityRecognizer
 from assistant.language.labels import PLACE_LABELS, SHORT_LABELS, WHEN_LABELS, AnswerType
 from assistant.language.lexicon import (
     CLAUSE_CONJUNCTIONS,
@@ -36,6 +35,7 @@ from assistant.language.lexicon import (
     WEEKDAY_NAMES,
 )
 from assistant.policy import POLICY
+from assistant.protocols import EntityRecognizer
 from assistant.retrieve.similarity import key_terms, word_set
 
 # A figure in digits or words, with what it counts when a word follows ("4.31 metres").

@@ -19,7 +19,7 @@ from assistant.errors import StoreError
 from assistant.index.follow import is_damage, one_line
 from assistant.index.manifest import FileEntry
 from assistant.index.sentences import Mention, Sentence, SentenceIndex
-from assistant.language.entities import EntityRecognizer
+from assistant.protocols import EntityRecognizer, SentenceSource
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -48,11 +48,7 @@ class Library(Protocol):
 class IndexedLibrary:
     """A ``Library`` over the sentence index of ``store``, kept caught up (see the module)."""
 
-    def __init__(self, store: object, recognizer: EntityRecognizer) -> None:
-        from assistant.index.store import ChunkStore
-
-        if not isinstance(store, ChunkStore):
-            raise TypeError(f"store must be a ChunkStore, not {type(store).__name__}.")
+    def __init__(self, store: SentenceSource, recognizer: EntityRecognizer) -> None:
         self.store = store
         self.recognizer = recognizer
         self._index: SentenceIndex | None = None

@@ -30,8 +30,8 @@ from assistant.language.lexicon import (
     alternation,
 )
 from assistant.language.names import bare, person_words
-from assistant.language.syntax import Parser
 from assistant.policy import POLICY
+from assistant.protocols import Parser
 from assistant.types import Span
 
 _ASKS = re.compile(r"\?\s*[\"”’)]?\s*$|^\s*Q\s*[:.]", re.IGNORECASE)

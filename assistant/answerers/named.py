@@ -10,7 +10,7 @@ from assistant.answerers.inventory import InventoryAnswerer
 from assistant.answerers.library import Library
 from assistant.intent.kinds import Kind
 from assistant.language.gazetteer import gazetteer
-from assistant.language.syntax import Parser
+from assistant.protocols import Parser
 from assistant.types import Named, Span
 
 

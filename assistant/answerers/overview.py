@@ -42,7 +42,7 @@ from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
 from assistant.intent.classifier import asks_what_is_open
 from assistant.policy import POLICY
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import Reranker
 from assistant.retrieve.similarity import shared_run
 from assistant.types import Passage
 

@@ -35,8 +35,7 @@ from assistant.language.lexicon import (
     SAYING,
     alternation,
 )
-from assistant.language.syntax import Parser
-from assistant.retrieve.rerank import Reranker
+from assistant.protocols import Parser, Reranker
 from assistant.types import Citation, ShortAnswer
 
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)

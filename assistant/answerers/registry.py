@@ -12,9 +12,8 @@ from assistant.intent.kinds import Intent
 if TYPE_CHECKING:
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
-    from assistant.language.syntax import Parser
+    from assistant.protocols import Parser, Reranker
     from assistant.retrieve.hybrid import HybridRetriever
-    from assistant.retrieve.rerank import Reranker
 
 
 def answerers(

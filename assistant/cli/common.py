@@ -7,8 +7,8 @@ import argparse
 import atexit
 from typing import TYPE_CHECKING
 
-from assistant.answer.reader import DEFAULT_MODE
 from assistant.errors import AssistantError
+from assistant.factory import DEFAULT_MODE
 from assistant.validation import printable_name
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answer.reader import DEFAULT_MODE
 from assistant.cli.common import EXIT_OK, assistant_for, llm_settings
+from assistant.factory import DEFAULT_MODE
 
 if TYPE_CHECKING:
     from assistant.app import Assistant

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answer.reader import DEFAULT_MODE, reader_modes
 from assistant.cli.commands import cmd_ask, cmd_chat, cmd_doctor, cmd_ingest
 from assistant.cli.evaluate import (
     cmd_eval,
@@ -16,6 +15,7 @@ from assistant.cli.evaluate import (
     cmd_eval_suite,
 )
 from assistant.cli.serve import cmd_serve
+from assistant.factory import DEFAULT_MODE, Components
 
 if TYPE_CHECKING:
     pass
@@ -44,7 +44,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
 def _mode_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mode",
-        choices=reader_modes(),
+        choices=Components.shared().reader_modes(),
         default=DEFAULT_MODE,
         help=(
             f"answer mode: the reader that writes answers (default: {DEFAULT_MODE}; "

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from assistant.answer.citations import MARKER
 from assistant.converse.coref import PERSONAL, substitute_personal
 from assistant.index.lexical import tokenize
-from assistant.language.entities import EntityRecognizer, people, things
+from assistant.language.entities import people, things
 from assistant.language.lexicon import POINTING_BACK, POSSESSIVES, alternation
 from assistant.policy import POLICY
+from assistant.protocols import EntityRecognizer
 from assistant.types import Turn
 
 # Words that point back into the conversation (``POINTING_BACK``).

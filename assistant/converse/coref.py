@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from assistant.documents.chunking import fold
-from assistant.language.entities import EntityRecognizer, people
+from assistant.language.entities import people
 from assistant.language.lexicon import LEANING, PERSONAL_PRONOUNS, alternation
+from assistant.protocols import EntityRecognizer
 from assistant.types import Chunk
 
 PERSONAL = re.compile(rf"\b({alternation(PERSONAL_PRONOUNS)})\b", re.IGNORECASE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from assistant.errors import StoreError
-from assistant.index.search import DocumentChunks
+from assistant.protocols import DocumentChunks
 from assistant.types import Chunk
 
 

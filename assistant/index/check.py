@@ -9,7 +9,12 @@ from pathlib import Path
 
 from assistant.errors import DamagedStoreError, ReadOnlyStoreError
 from assistant.index import probe
-from assistant.index.chroma_client import has_database, import_client, read_only_message
+from assistant.index.chroma_client import (
+    has_database,
+    import_client,
+    read_only,
+    read_only_message,
+)
 
 
 class IndexCheck:
@@ -57,7 +62,7 @@ class IndexCheck:
                 problem = probe.files_problem(self.store_dir)
                 result = probe.ProbeResult(False, problem) if problem else result
             self.state = "done"
-            if not result.ok and probe.read_only(result.problem):
+            if not result.ok and read_only(result.problem):
                 self.state = "todo"
                 raise ReadOnlyStoreError(read_only_message(self.store_dir))
             if not result.ok and "does not exist" not in result.problem:

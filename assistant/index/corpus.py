@@ -23,7 +23,7 @@ from assistant.types import Chunk, IngestReport
 if TYPE_CHECKING:
     from assistant.answerers.library import IndexedLibrary
     from assistant.index.ingest import Ingestor
-    from assistant.index.store import ChunkStore
+    from assistant.protocols import Store
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Corpus:
 
     def __init__(
         self,
-        store: ChunkStore,
+        store: Store,
         *,
         ingestor: Callable[[Corpus], Ingestor],
         write_lock: Callable[[], AbstractContextManager[object]] | None = None,

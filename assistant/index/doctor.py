@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import MissingStoreError, ReadOnlyStoreError, StoreError
 from assistant.index import probe
+from assistant.index.chroma_client import read_only, read_only_message
 from assistant.index.follow import one_line
 from assistant.index.lexical import tokenize
 from assistant.index.manifest import FileEntry
-from assistant.index.store import ChunkStore, read_only_message
 
 if TYPE_CHECKING:
     from assistant.answerers.library import IndexedLibrary
+    from assistant.protocols import Store
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,13 @@ class Finding:
         return f"DAMAGED  {self.check}: {self.detail} → run '{self.repair}'"
 
 
-def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[Finding]:
+def diagnose(store: Store, library: IndexedLibrary | None = None) -> list[Finding]:
     """Every check's finding (the sentence index's with ``library``). The database and
     vector index are opened in a child process first: when they are damaged, touching them
     here could crash this process."""
     if not store.chroma_url and (store.store_dir / "chroma.sqlite3").is_file():
         result = probe.finish(probe.start(store.store_dir, store.collection_name))
-        if not result.ok and probe.read_only(result.problem):
+        if not result.ok and read_only(result.problem):
             message = read_only_message(store.store_dir)
             return [Finding("database and vector index", False, message, WRITABLE)]
         if not result.ok:
@@ -78,7 +79,7 @@ def diagnose(store: ChunkStore, library: IndexedLibrary | None = None) -> list[F
     return findings
 
 
-def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str, str]:
+def file_problems(store: Store, entries: dict[str, FileEntry]) -> dict[str, str]:
     """Source → what is wrong with its chunks (files being written count as wrong)."""
     stored = store.chunk_ids_by_source()
     problems: dict[str, str] = {}
@@ -97,7 +98,7 @@ def file_problems(store: ChunkStore, entries: dict[str, FileEntry]) -> dict[str,
     return problems
 
 
-def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+def _files(store: Store, entries: dict[str, FileEntry]) -> Finding:
     if not store.has_manifest:
         return Finding("files", True, "store from before the manifest: the next ingest records it")
     problems = file_problems(store, entries)
@@ -108,7 +109,7 @@ def _files(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
     return Finding("files", False, f"{first}: {problems[first]}{more}", f"{REPAIR}' then '{INGEST}")
 
 
-def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
+def lexical_problem(store: Store, entries: dict[str, FileEntry]) -> str:
     """What is wrong with the lexical index ("" when nothing)."""
     try:
         index = store.lexical(repair=False)  # found, reported, then repaired by --repair
@@ -134,16 +135,14 @@ def lexical_problem(store: ChunkStore, entries: dict[str, FileEntry]) -> str:
     return ""
 
 
-def _lexical(store: ChunkStore, entries: dict[str, FileEntry]) -> Finding:
+def _lexical(store: Store, entries: dict[str, FileEntry]) -> Finding:
     problem = lexical_problem(store, entries)
     if problem:
         return Finding("lexical index", False, problem, REPAIR)
     return Finding("lexical index", True, "agrees with the store, chunk by chunk")
 
 
-def _sentences(
-    store: ChunkStore, library: IndexedLibrary, entries: dict[str, FileEntry]
-) -> Finding:
+def _sentences(store: Store, library: IndexedLibrary, entries: dict[str, FileEntry]) -> Finding:
     problem = library.problem(entries)
     if problem:
         return Finding("sentence index", False, problem, REPAIR)

@@ -31,14 +31,13 @@ from assistant.errors import (
     UnsupportedFileError,
 )
 from assistant.index.manifest import FileEntry
-from assistant.index.store import ChunkStore
 from assistant.index.vector_space import same_vectors
 from assistant.preloading import load_in_background
 from assistant.types import Chunk, Document, IngestReport
 
 if TYPE_CHECKING:
     from assistant.index.corpus import Corpus
-    from assistant.index.embeddings import SentenceTransformerEmbedder
+    from assistant.protocols import Embedder, Store
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +60,8 @@ class Ingestor:
 
     def __init__(
         self,
-        store: ChunkStore,
-        embedder: Callable[[], SentenceTransformerEmbedder],
+        store: Store,
+        embedder: Callable[[], Embedder],
         *,
         embedder_id: str,
         chunk_size: int,
@@ -90,7 +89,7 @@ class Ingestor:
         return f"v{CHUNKER_VERSION}:{self.chunk_size}:{self.chunk_overlap}"
 
     @cached_property
-    def embedder(self) -> SentenceTransformerEmbedder:
+    def embedder(self) -> Embedder:
         return self._make_embedder()
 
     def ingest(

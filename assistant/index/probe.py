@@ -7,15 +7,16 @@ contained and turned into one clear line:
     python -m assistant.index.probe STORE_DIR COLLECTION
 
 prints one JSON object: ``{"count": N, "problem": null}`` or ``{"problem": "..."}``. Three
-stored vectors are read and searched with.
+stored vectors are read and searched with, through Chroma's native bindings or, when those
+cannot be trusted or find a problem, its public client (both ways in are the Chroma adapter's,
+``assistant.index.chroma_client``); the index files' headers are read here (``files_problem``,
+no native code).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import re
 import sqlite3
 import struct
 import subprocess
@@ -24,7 +25,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from assistant.index.chroma_client import ChromaCollection, NativeCollection
 
 _SAMPLES = 3
 
@@ -84,12 +87,6 @@ def _vector_segments(store_dir: Path) -> frozenset[str] | None:
     return frozenset(str(row[0]) for row in rows)
 
 
-def read_only(problem: str) -> bool:
-    """Whether Chroma's ``problem`` is a store it may not write to (not a damaged one)."""
-    text = problem.lower()
-    return "readonly database" in text or "read-only file system" in text
-
-
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
     ok: bool
@@ -97,137 +94,13 @@ class ProbeResult:
 
 
 class Collection(Protocol):
-    """What the check needs of a collection: Chroma's own, or the native one below."""
+    """What the check needs of a collection: ``NativeCollection`` or ``ChromaCollection``."""
 
     def count(self) -> int: ...
 
     def sample(self, offset: int) -> list[float] | None: ...
 
     def finds(self, vector: list[float], n: int) -> bool: ...
-
-
-class ChromaCollection:
-    """Through ``chromadb``'s public client (about 1 s of imports)."""
-
-    def __init__(self, store_dir: str, name: str) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        client = chromadb.PersistentClient(
-            path=store_dir, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
-        self._collection: Any = client.get_collection(name, embedding_function=None)
-
-    def count(self) -> int:
-        return int(self._collection.count())
-
-    def sample(self, offset: int) -> list[float] | None:
-        got = self._collection.get(limit=1, offset=offset, include=["embeddings"])
-        return [float(x) for x in got["embeddings"][0]] if got["ids"] else None
-
-    def finds(self, vector: list[float], n: int) -> bool:
-        found = self._collection.query(query_embeddings=[vector], n_results=n, include=[])
-        return bool(found["ids"][0])
-
-
-class NativeCollection:
-    """Straight through Chroma's native bindings, as ``chromadb.api.rust`` opens a persistent
-    store with default settings (0.06 s of imports instead of 1 s). Chroma's private API: any
-    error here sends the check to ``ChromaCollection``, so only the public client's verdict is
-    ever reported."""
-
-    _TENANT, _DATABASE = "default_tenant", "default_database"
-
-    def __init__(self, store_dir: str, name: str) -> None:
-        import resource
-
-        if chroma_settings_given():
-            raise RuntimeError("Chroma settings are given: only its own client reads them")
-        import chromadb_rust_bindings as native
-
-        config = native.SqliteDBConfig(
-            hash_type=native.MigrationHash.MD5,
-            migration_mode=native.MigrationMode.Apply,
-            url=f"{store_dir}/chroma.sqlite3",
-        )
-        self._bindings: Any = native.Bindings(
-            allow_reset=False,
-            sqlite_db_config=config,
-            persist_path=store_dir,
-            # Chroma's own choice: each HNSW index holds 5 files open.
-            hnsw_cache_size=resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 5,
-        )
-        # As the public client does on opening: the tenant and database must exist.
-        self._bindings.get_tenant(self._TENANT)
-        self._bindings.get_database(self._DATABASE, self._TENANT)
-        self._id = str(self._bindings.get_collection(name, self._TENANT, self._DATABASE).id)
-
-    def count(self) -> int:
-        return int(self._bindings.count(self._id, self._TENANT, self._DATABASE))
-
-    def sample(self, offset: int) -> list[float] | None:
-        got = self._bindings.get(
-            self._id, None, None, 1, offset, None, ["embeddings"], self._TENANT, self._DATABASE
-        )
-        return [float(x) for x in got.embeddings[0]] if got.ids else None
-
-    def finds(self, vector: list[float], n: int) -> bool:
-        found = self._bindings.query(
-            self._id, None, [vector], n, None, None, [], self._TENANT, self._DATABASE
-        )
-        return bool(found.ids[0])
-
-    def records(self, page: int = 2000) -> list[tuple[str, dict[str, Any] | None]]:
-        """Every record's id and metadata."""
-        found: list[tuple[str, dict[str, Any] | None]] = []
-        while True:
-            got = self._bindings.get(
-                self._id, None, None, page, len(found), None, ["metadatas"],
-                self._TENANT, self._DATABASE,
-            )  # fmt: skip
-            found.extend(zip(got.ids, got.metadatas or [None] * len(got.ids), strict=True))
-            if len(got.ids) < page:
-                return found
-
-
-def read_records(
-    store_dir: Path, collection: str
-) -> list[tuple[str, dict[str, Any] | None]] | None:
-    """The (id, metadata) records of ``collection`` read in this process through Chroma's native
-    bindings, without importing chromadb (1 s); None whenever that path cannot be trusted
-    (Chroma settings given, any error: a missing collection, an older store, a damaged or
-    read-only one) — the caller then reads them through Chroma's client. Reading records
-    touches no vector index."""
-    try:
-        return NativeCollection(str(store_dir), collection).records()
-    except Exception:
-        return None
-
-
-# The Chroma settings that change how a store is opened; chromadb reads them from the
-# environment or a ``.env`` file in the working folder (any case, the name quoted or not).
-_OPENING_SETTINGS = re.compile(
-    r"^\s*(?:export\s+)?([\"']?)(?:migrations|migrations_hash_algorithm|allow_reset"
-    r"|persist_directory|is_persistent|chroma_[a-z_]+)\1\s*=",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def is_chroma_setting(name: str) -> bool:
-    """Whether an environment variable called ``name`` changes how Chroma opens a store."""
-    return _OPENING_SETTINGS.match(f"{name}=") is not None
-
-
-def chroma_settings_given() -> bool:
-    """Whether the environment or ``./.env`` sets a Chroma setting the native path would
-    not honour (it opens the store as Chroma's defaults do)."""
-    if any(is_chroma_setting(key) for key in os.environ):
-        return True
-    try:
-        text = Path(".env").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return _OPENING_SETTINGS.search(text) is not None
 
 
 def _check_collection(collection: Collection) -> dict[str, object]:

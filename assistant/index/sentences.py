@@ -31,7 +31,8 @@ from assistant.index.follow import (
     transaction,
 )
 from assistant.index.manifest import FileEntry
-from assistant.language.entities import Entity, EntityRecognizer, entities_of
+from assistant.language.entities import Entity, entities_of
+from assistant.protocols import EntityRecognizer
 from assistant.types import Chunk
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StoreError
-from assistant.index import probe
 from assistant.index.check import IndexCheck
 from assistant.index.chroma import ChromaIndex
 from assistant.index.chroma_client import (
@@ -21,12 +20,14 @@ from assistant.index.chroma_client import (
     has_database,
     parse_chroma_url,
     read_only_message,
+    read_records,
 )
 from assistant.index.lexical import LexicalIndex
 from assistant.index.lexical_upkeep import LexicalUpkeep
 from assistant.index.locks import IngestLock
 from assistant.index.manifest import FileEntry, Manifest, entries_from_records
 from assistant.index.search import Hit
+from assistant.protocols import Store, lacking
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "parse_chroma_url",
     "read_only_message",
     "store_for",
+    "store_named",
 ]
 
 LEGACY_GENERATION = "legacy"
@@ -50,6 +52,31 @@ def store_for(settings: Settings) -> ChunkStore:
     return ChunkStore(
         settings.store_dir, chroma_url=settings.chroma_url, collection=settings.collection
     )
+
+
+def store_named(settings: Settings, given: Store | None = None) -> Store:
+    """The store ``settings`` name: ``given`` when it is that one (made from these settings
+    already: the CLI starts its check before importing the rest, so the child process's work
+    overlaps those imports), else a new one; nothing is opened. ``given`` must be a ``Store``
+    (checked without reading its attributes) in the place the settings name."""
+    named = store_for(settings)
+    if given is None:
+        return named
+    missing = lacking(given, Store)
+    if missing:
+        raise TypeError(
+            f"store must be a Store (assistant.protocols), not {type(given).__name__}"
+            f" (it has no {', '.join(missing)})."
+        )
+    if _place(given) != _place(named):
+        raise ValueError("The store given is not the one the settings name.")
+    return given
+
+
+def _place(store: Store) -> tuple[Path | str, str]:
+    """Where a store is (the same folder however spelled, or server), and its collection."""
+    where = store.chroma_url.rstrip("/") if store.chroma_url else store.store_dir.resolve()
+    return where, store.collection_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +228,9 @@ class ChunkStore:
 
     def peek_entries(self) -> dict[str, FileEntry] | None:
         """The file records of an embedded store read without Chroma's client (through its
-        native bindings, ``probe.read_records``): for an ingest holding the lock that may find
-        nothing to do. None — read them with ``entries()`` — for a server store, a store this
-        process has open, one without a manifest, or whenever that path fails."""
+        native bindings, ``chroma_client.read_records``): for an ingest holding the lock that
+        may find nothing to do. None — read them with ``entries()`` — for a server store, a
+        store this process has open, one without a manifest, or whenever that path fails."""
         if (
             self.chroma_url
             or not has_database(self.store_dir)
@@ -211,7 +238,7 @@ class ChunkStore:
         ):
             return None
         self.start_check()  # the child checks the vector index meanwhile
-        records = probe.read_records(self.store_dir, f"{self.collection_name}__files")
+        records = read_records(self.store_dir, f"{self.collection_name}__files")
         return None if records is None else entries_from_records(records)
 
     @property

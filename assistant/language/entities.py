@@ -8,9 +8,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.language.labels import PERSON, THINGS
+from assistant.protocols import EntityRecognizer
 
 logger = logging.getLogger(__name__)
 
@@ -19,12 +20,6 @@ logger = logging.getLogger(__name__)
 class Entity:
     text: str
     label: str  # spaCy/OntoNotes labels: PERSON, GPE, ORG, DATE, …
-
-
-class EntityRecognizer(Protocol):
-    """Finds the named entities of a text, in order of appearance."""
-
-    def entities(self, text: str) -> tuple[Entity, ...]: ...
 
 
 def entities_of(recognizer: EntityRecognizer, texts: Sequence[str]) -> list[tuple[Entity, ...]]:

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.language.lexicon import CAUSAL_MARKS, HONORIFICS, TITLES
 from assistant.types import Span
@@ -54,10 +54,6 @@ class Analysis:
     def only_name(self, name: Span) -> bool:
         """Is the phrase at ``name`` the one proper name the sentence holds?"""
         return all(n.start < name.end and name.start < n.end for n in self.names)
-
-
-class Parser(Protocol):
-    def analyse(self, text: str) -> Analysis: ...
 
 
 # The most words a role runs to ("commander of the army's 14th Engineer Brigade").

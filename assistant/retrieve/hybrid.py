@@ -11,14 +11,13 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.converse.coref import leans_on_previous, resolve_personal, with_context
 from assistant.documents.chunking import fold
-from assistant.index.search import Search
-from assistant.retrieve.rerank import Reranker
+from assistant.language.gazetteer import Gazetteer
+from assistant.protocols import EntityRecognizer, QueryEmbedder, Reranker, Search
 from assistant.retrieve.similarity import is_near_duplicate, repeats
 from assistant.types import Chunk, Passage, Span
 
@@ -121,14 +120,16 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: Any
-    embedder: Any
-    reranker: Any
-    recognizer: Any
+    # The real store or the in-memory fake of the tests; pydantic checks each role with
+    # ``isinstance`` (the four protocols are runtime-checkable) and copies none.
+    store: Search
+    embedder: QueryEmbedder
+    reranker: Reranker
+    recognizer: EntityRecognizer
     config: FusionConfig
     # Other names for what the query names ("US" → "U.S. United States Washington …"),
     # added to the lexical query only; None: the query as it is.
-    aliases: Any = None
+    aliases: Gazetteer | None = None
     # How many passages to return, as LangChain's retrievers take it in their constructor
     # (``HybridRetriever(..., top_k=3)``); None: ``config.top_k``. ``passages`` and ``invoke``
     # take one per call too, which wins over both.
@@ -139,9 +140,7 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Passage]:
         """The ``top_k`` best passages (default: the retriever's ``top_k``, else the
         configured one), best first."""
-        store: Search = self.store  # the real store or the in-memory fake
-        embedder: Embeddings = self.embedder
-        config = self.config
+        store, embedder, config = self.store, self.embedder, self.config
         if top_k is None:
             top_k = self.top_k
         if top_k is not None:
@@ -227,7 +226,7 @@ class HybridRetriever(BaseRetriever):
         within ``rerank_context_margin`` of the best sentence (``_worth_context``): far below the
         best, neither half of the pair is about the question.
         """
-        reranker: Reranker = self.reranker
+        reranker = self.reranker
         duplicate_threshold = config.duplicate_threshold
         keys: list[tuple[str, Span]] = []
         texts: list[str] = []

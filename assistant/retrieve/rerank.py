@@ -9,17 +9,11 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 logger = logging.getLogger(__name__)
-
-
-class Reranker(Protocol):
-    """Scores (query, text) pairs: higher is more relevant."""
-
-    def score(self, query: str, texts: Sequence[str]) -> list[float]: ...
 
 
 def packaged_reranker_dir() -> Path:
