@@ -146,12 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--baseline", action="store_true", help="also run the LangChain recipe")
     evaluate.set_defaults(handler=cmd_eval)
 
-    compare = commands.add_parser("eval-compare", help=argparse.SUPPRESS)
+    compare = commands.add_parser("eval-compare")  # no help: not listed
     compare.add_argument("a", type=Path)
     compare.add_argument("b", type=Path)
     compare.set_defaults(handler=cmd_eval_compare)
 
-    suite = commands.add_parser("eval-suite", help=argparse.SUPPRESS)
+    suite = commands.add_parser("eval-suite")  # no help: not listed
     suite.add_argument("manifest", type=Path, nargs="?", default=Path("eval/suite.json"))
     suite.add_argument("--split", choices=SPLIT_CHOICES, default="test")
     suite.add_argument("--only", nargs="+", metavar="NAME", help="only these corpora")
@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     suite.add_argument("--out", type=Path, help="write run files and table.md here")
     suite.set_defaults(handler=cmd_eval_suite)
 
-    calibrate = commands.add_parser("eval-calibrate", help=argparse.SUPPRESS)
+    calibrate = commands.add_parser("eval-calibrate")  # no help: not listed
     calibrate.add_argument("qa", type=Path)
     calibrate.add_argument("--corpus", type=Path, nargs="+")
     calibrate.set_defaults(handler=cmd_eval_calibrate)
