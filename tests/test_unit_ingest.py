@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,105 +20,19 @@ from assistant.errors import (
     RefusedFilesError,
     StoreError,
 )
-from assistant.index.chroma_client import EmbeddedChroma
-from assistant.index.corpus import Corpus
-from assistant.ingest import Ingestor, _same_vectors
+from assistant.ingest import _same_vectors
 from assistant.loading import SUPPORTED_SUFFIXES
-from assistant.store import ChunkStore
 from assistant.types import IngestReport
-from tests.store_fakes import HashEmbedder, MemoryChroma, install
+from tests.store_fakes import MODEL, OLD, Library, MemoryChroma, install
 
 pytestmark = pytest.mark.unit
 
-# A time long before each test: the files were last modified before any ingest of it.
-OLD = 1_600_000_000_000_000_000
-MODEL = "hash-16@w1"
 
 HARBOUR = "The harbour opened in May. A ferry crosses twice a day.\n\n" + (
     "The bridge was closed for repairs.\n"
 )
 MARKET = "The market sells fish. Prices rose in June.\n"
 BINARY = b"\x00\x01\x02 not text"
-
-
-class WriteLock:
-    """The process's write lock: a real lock that counts how often it was taken."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.held = False
-        self.taken = 0
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._lock:
-            self.held, self.taken = True, self.taken + 1
-            try:
-                yield
-            finally:
-                self.held = False
-
-
-class Library:
-    """A corpus folder, a store and the corpus service over it, as one process has them."""
-
-    def __init__(self, root: Path, chroma: MemoryChroma) -> None:
-        self.folder = root / "corpus"
-        self.folder.mkdir()
-        self.store_dir = root / "store"
-        self.chroma = chroma
-        self.embedder = HashEmbedder()
-        self.embedder_id = MODEL
-        self.made = 0  # embedders made (a model load each)
-        self.lock = WriteLock()
-        chroma.before_write = self._check_locked
-        self.open()
-
-    def _check_locked(self, method: str) -> None:
-        assert self.lock.held, f"{method} outside the write lock"
-
-    def open(self) -> None:
-        """The store as a new process opens it (nothing of it open yet)."""
-        EmbeddedChroma.at(self.store_dir).reopen()
-        self.store = ChunkStore(self.store_dir, collection="docs", check_on_open=False)
-        self.corpus = Corpus(self.store, ingestor=self._ingestor, write_lock=self.lock.writing)
-
-    def _make_embedder(self) -> HashEmbedder:
-        self.made += 1
-        return self.embedder
-
-    def _ingestor(self, corpus: Corpus) -> Ingestor:
-        return Ingestor(
-            self.store,
-            self._make_embedder,  # type: ignore[arg-type]
-            embedder_id=self.embedder_id,
-            chunk_size=1,
-            chunk_overlap=0,
-            max_file_bytes=2_000,
-            corpus=corpus,
-        )
-
-    def put(self, name: str, text: str | bytes, *, mtime: int = OLD) -> Path:
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-        os.utime(path, ns=(mtime, mtime))
-        return path
-
-    def ingest(self, **options: bool) -> IngestReport:
-        return self.corpus.ingest([self.folder], **options)
-
-    def chunks(self) -> dict[str, set[str]]:
-        return self.store.chunk_ids_by_source()
-
-    def texts(self, source: str) -> list[str]:
-        return [c.text for c in self.store.chunks_of(source)]
-
-    def writes(self) -> list[tuple[str, str, int]]:
-        return list(self.chroma.writes)
 
 
 @pytest.fixture
