@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 
 from assistant import probe
+from assistant.index import check as index_check
 from assistant.index import chroma as chroma_adapter
 from assistant.index.chroma_client import EmbeddedChroma
 from assistant.index.corpus import Corpus
@@ -288,6 +290,7 @@ class HashEmbedder:
 
     dimensions: int = 16
     encoded: list[list[str]] = field(default_factory=list)
+    progress: list[bool] = field(default_factory=list)  # show_progress of each encode
     prepared: int = 0  # calls of prepare_query_model
     loaded_in: list[str] = field(default_factory=list)  # the threads that called load()
 
@@ -302,6 +305,7 @@ class HashEmbedder:
 
     def encode(self, texts: list[str], *, show_progress: bool = False) -> list[list[float]]:
         self.encoded.append(list(texts))
+        self.progress.append(show_progress)
         return [self._embed(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
@@ -379,6 +383,48 @@ class MemoryChroma:
         return [(i, row.metadata) for i, row in database[name].rows.items()]
 
 
+class ChildCheck(subprocess.Popen[str]):
+    """The child process of a vector-index check (``assistant.probe``), already finished with
+    its verdict: no process is started."""
+
+    def __init__(self, problem: str) -> None:  # no process: Popen's __init__ is not called
+        self._child_created = False
+        self.returncode = 0
+        self.problem = problem
+
+
+@dataclass
+class Checks:
+    """``assistant.probe``'s child checks of an embedded store's vector index: ``problem``
+    is what the next check finds ("" sound). Logs the checks started and the imports of
+    chromadb made meanwhile."""
+
+    problem: str = ""
+    started: list[str] = field(default_factory=list)
+    imports: int = 0
+
+    def start(self, store_dir: Path, collection: str) -> ChildCheck:
+        self.started.append(collection)
+        return ChildCheck(self.problem)
+
+    def finish(self, process: subprocess.Popen[str], timeout: float = 300) -> probe.ProbeResult:
+        problem = process.problem if isinstance(process, ChildCheck) else "not ours"
+        return probe.ProbeResult(not problem, problem)
+
+    def import_client(self) -> None:
+        self.imports += 1
+
+
+def install_checks(monkeypatch: pytest.MonkeyPatch) -> Checks:
+    """Make the vector-index check of an embedded store a ``Checks``' (no child process)."""
+    checks = Checks()
+    monkeypatch.setattr(probe, "start", checks.start)
+    monkeypatch.setattr(probe, "finish", checks.finish)
+    monkeypatch.setattr(probe, "files_problem", lambda store_dir, **_: None)
+    monkeypatch.setattr(index_check, "import_client", checks.import_client)
+    return checks
+
+
 def install(monkeypatch: pytest.MonkeyPatch) -> MemoryChroma:
     """Make the Chroma adapter open its clients in a new ``MemoryChroma``."""
     world = MemoryChroma()
@@ -419,11 +465,19 @@ class WriteLock:
 class Library:
     """A corpus folder, a store and the corpus service over it, as one process has them."""
 
-    def __init__(self, root: Path, chroma: MemoryChroma, *, chroma_url: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        chroma: MemoryChroma,
+        *,
+        chroma_url: str | None = None,
+        check: bool = False,
+    ) -> None:
         self.folder = root / "corpus"
         self.folder.mkdir()
         self.store_dir = root / "store"
         self.chroma_url = chroma_url
+        self.check = check  # the store's vector index checked on open (see ``install_checks``)
         self.chroma = chroma
         self.embedder = HashEmbedder()
         self.embedder_id = MODEL
@@ -439,7 +493,7 @@ class Library:
         """The store as a new process opens it (nothing of it open yet)."""
         EmbeddedChroma.at(self.store_dir).reopen()
         self.store = ChunkStore(
-            self.store_dir, chroma_url=self.chroma_url, collection="docs", check_on_open=False
+            self.store_dir, chroma_url=self.chroma_url, collection="docs", check_on_open=self.check
         )
         self.corpus = Corpus(self.store, ingestor=self._ingestor, write_lock=self.lock.writing)
 

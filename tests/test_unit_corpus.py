@@ -86,6 +86,17 @@ def test_removing_a_document_the_store_does_not_have_says_so(library: Library) -
         pass
 
 
+def test_a_removal_that_fails_half_way_leaves_the_file_marked_writing(library: Library) -> None:
+    ingested(library)
+    library.chroma.fail("delete", RuntimeError("disk I/O error"))
+    with pytest.raises(StoreError, match="disk I/O error"):
+        library.corpus.remove("market.txt")
+    assert library.store.entries()["market.txt"].state == "writing"
+    assert set(library.store.sources()) == {"harbour.txt"}
+    assert not library.lock.held
+    assert library.corpus.remove("market.txt") == 2
+
+
 # -- restore --------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ between two writes and another embedding model do to the store and its records."
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import replace
@@ -15,6 +16,7 @@ import pytest
 import assistant.ingest
 from assistant.chunking import CHUNKER_VERSION
 from assistant.errors import (
+    DamagedStoreError,
     EmptyCorpusError,
     IngestError,
     RefusedFilesError,
@@ -23,7 +25,7 @@ from assistant.errors import (
 from assistant.ingest import _same_vectors
 from assistant.loading import SUPPORTED_SUFFIXES
 from assistant.types import IngestReport
-from tests.store_fakes import MODEL, OLD, Library, MemoryChroma, install
+from tests.store_fakes import MODEL, OLD, Checks, Library, MemoryChroma, install, install_checks
 
 pytestmark = pytest.mark.unit
 
@@ -525,3 +527,226 @@ def test_a_record_of_another_chunking_is_redone(library: Library) -> None:
     report = library.ingest()
     assert counts(report) == (1, 0, 3, 0, 0)
     assert library.store.entries()["harbour.txt"] == entry
+
+
+# -- what the survivors of mutation testing asked for (docs/mutation.md) -------------------------
+
+
+class Clock:
+    """The ingest's ``time``: ``perf_counter`` steps one second a call, ``time_ns`` is now."""
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+        self.ticks = 0.0
+
+    def perf_counter(self) -> float:
+        self.ticks += 1.0
+        return self.ticks
+
+    def time_ns(self) -> int:
+        return self.now
+
+
+def test_the_report_times_the_run_and_its_reads(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assistant.ingest, "time", Clock(OLD + 10**12))
+    library.put("harbour.txt", HARBOUR)
+    library.put("market.txt", MARKET)
+    report = library.ingest()
+    # One tick to begin, two around each of the two reads, one to end.
+    assert (report.seconds, report.read_seconds) == (5.0, 2.0)
+
+
+def test_the_records_are_trusted_up_to_the_last_write_and_not_after_now(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    since = library.store.last_write_ns()
+    assert since is not None
+    clock = Clock(since + 100)
+    monkeypatch.setattr(assistant.ingest, "time", clock)
+    # Modified at the very time of the last write: not after it.
+    path = library.put("harbour.txt", HARBOUR, mtime=since)
+    with library.lock.writing():
+        library.store.record([replace(library.store.entries()["harbour.txt"], mtime_ns=since)])
+    library.open()
+    library.embedder.loaded_in.clear()
+    library.chroma.calls.clear()
+    assert counts(library.ingest()) == (1, 0, 3, 0, 0)
+    assert library.chroma.calls == [("docs__files", "read_records")]
+    assert library.embedder.loaded_in == []  # not loaded ahead either
+    # Modified now exactly: after the last write.
+    since = library.store.last_write_ns()
+    assert since is not None
+    clock.now = since + 100
+    os.utime(path, ns=(clock.now, clock.now))
+    library.open()
+    library.chroma.calls.clear()
+    assert counts(library.ingest()) == (1, 0, 3, 0, 0)
+    assert ("docs__files", "read_records") not in library.chroma.calls
+
+
+def test_a_file_over_the_size_limit_is_refused(library: Library) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.put("big.txt", "A word. " * 251)  # 2,008 bytes; the limit is 2,000
+    with pytest.raises(RefusedFilesError) as caught:
+        library.ingest()
+    assert str(caught.value) == "big.txt is 2,008 bytes; the limit is 2,000 bytes a file."
+    assert set(library.chunks()) == {"harbour.txt"}
+
+
+def test_a_refused_file_is_logged_by_its_name(
+    library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    library.put("notes/blob.txt", BINARY)
+    library.put("harbour.txt", HARBOUR)
+    with caplog.at_level(logging.INFO, logger="assistant.ingest"), pytest.raises(RefusedFilesError):
+        library.ingest()
+    assert "refused notes/blob.txt: notes/blob.txt looks like a binary file, not text." in [
+        r.getMessage() for r in caplog.records
+    ]
+
+
+def test_a_rebuild_names_the_file_that_cannot_be_read_by_its_source_name(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.put("notes/blob.txt", BINARY)
+    with pytest.raises(IngestError) as caught:
+        library.ingest(rebuild=True)
+    assert str(caught.value) == "notes/blob.txt looks like a binary file, not text."
+
+
+def test_the_progress_wish_and_the_records_reach_the_embedder_and_the_followers(
+    library: Library,
+) -> None:
+    seen: list[object] = []
+    library.store.followers.append(lambda generation, entries: seen.append(entries))
+    library.put("harbour.txt", HARBOUR)
+    library.ingest(progress=True)
+    library.put("market.txt", MARKET)
+    library.ingest()
+    assert library.embedder.progress == [True, False]
+    assert seen[-1] == library.store.entries()
+    assert len(seen) == 2
+
+
+def test_a_file_rewritten_with_its_size_and_time_is_trusted_unread(library: Library) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    library.put("harbour.txt", HARBOUR.replace("May", "Jun"))  # same size, same time
+    assert counts(library.ingest()) == (1, 0, 3, 0, 0)
+    assert library.texts("harbour.txt")[0] == "The harbour opened in May."
+
+
+def test_a_record_of_another_model_is_refused_even_for_a_file_not_given(
+    library: Library,
+) -> None:
+    harbour = library.put("harbour.txt", HARBOUR)
+    library.put("market.txt", MARKET)
+    library.ingest()
+    market = library.store.entries()["market.txt"]
+    with library.lock.writing():
+        library.store.record([replace(market, embedder="other-model@w2")])
+    library.open()
+    with pytest.raises(IngestError, match=r"another embedding model \(other-model@w2\)"):
+        library.corpus.ingest([harbour])
+
+
+def test_a_store_from_before_the_manifest_is_recorded_though_its_file_is_refused(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    del library.chroma.databases[str(library.store_dir.resolve())]["docs__files"]
+    library.open()
+    library.put("harbour.txt", BINARY, mtime=OLD + 1)
+    with pytest.raises(RefusedFilesError):
+        library.ingest()
+    assert library.store.has_manifest
+    assert library.store.entries()["harbour.txt"].state == "unverified"
+    assert len(library.chunks()["harbour.txt"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("recorded", "current"),
+    [("all-MiniLM-L6-v2@abc+int8", "all-MiniLM-L6-v2"), ("all-MiniLM-L6-v2", "m@abc+int8")],
+)
+def test_an_int8_store_is_not_searched_with_an_fp32_model_of_no_weights(
+    recorded: str, current: str
+) -> None:
+    assert not _same_vectors(recorded, current)
+    assert not _same_vectors(current, recorded)
+
+
+# -- a damaged vector index ------------------------------------------------------------------------
+
+DAMAGE = "hnsw segment reader: index file is truncated"
+
+
+@pytest.fixture
+def checked(tmp_path: Path, chroma: MemoryChroma, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """A library whose store checks its vector index on open (the check's verdict faked)."""
+    library = Library(tmp_path, chroma, check=True)
+    library.checks = install_checks(monkeypatch)  # type: ignore[attr-defined]
+    return library
+
+
+def test_an_unchanged_run_waits_for_the_check_without_importing_chromadb(
+    checked: Library,
+) -> None:
+    checks: Checks = checked.checks  # type: ignore[attr-defined]
+    checked.put("harbour.txt", HARBOUR)
+    checked.ingest()  # a new store: nothing to check
+    assert checks.started == []
+    checked.open()
+    checked.chroma.calls.clear()
+    assert counts(checked.ingest()) == (1, 0, 3, 0, 0)
+    assert checks.started == ["docs"]
+    assert checks.imports == 0
+    assert checked.chroma.calls == [("docs__files", "read_records")]
+
+
+def test_a_damaged_vector_index_is_rebuilt_from_every_file_given(
+    checked: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    checks: Checks = checked.checks  # type: ignore[attr-defined]
+    checked.put("harbour.txt", HARBOUR)
+    checked.put("market.txt", MARKET)
+    checked.ingest()
+    checked.open()
+    checks.problem = DAMAGE
+    checked.put("market.txt", MARKET.replace("fish", "bread"), mtime=OLD + 1)
+    with caplog.at_level(logging.WARNING, logger="assistant.ingest"):
+        report = checked.ingest()
+    assert counts(report) == (2, 5, 0, 0, 0)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the vector index of {checked.store_dir} is damaged: rebuilding it from the 2 file(s)"
+        " given"
+    ]
+    assert checked.texts("market.txt") == ["The market sells bread.", "Prices rose in June."]
+    assert set(checked.store.entries()) == {"harbour.txt", "market.txt"}
+
+
+def test_a_damaged_vector_index_with_documents_not_given_is_refused_unless_pruning(
+    checked: Library,
+) -> None:
+    checks: Checks = checked.checks  # type: ignore[attr-defined]
+    harbour = checked.put("harbour.txt", HARBOUR)
+    checked.put("market.txt", MARKET)
+    checked.ingest()
+    checked.open()
+    checks.problem = DAMAGE
+    harbour.touch()
+    with pytest.raises(DamagedStoreError) as caught:
+        checked.corpus.ingest([harbour])
+    assert str(caught.value) == (
+        f"The vector store at {checked.store_dir} is damaged: {DAMAGE}. Run 'assistant ingest"
+        " --rebuild CORPUS' to rebuild it from your documents."
+    )
+    assert set(checked.store.entries()) == {"harbour.txt", "market.txt"}
+    report = checked.corpus.ingest([harbour], prune=True)
+    assert counts(report) == (1, 3, 0, 0, 0)
+    assert set(checked.store.entries()) == {"harbour.txt"}

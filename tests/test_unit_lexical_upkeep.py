@@ -6,6 +6,7 @@ a one-line error for what a rebuild cannot fix."""
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -248,11 +249,40 @@ class FlakySearch(LexicalIndex):
 
 
 def test_damage_met_by_a_search_is_rebuilt_and_the_search_tried_again(
-    upkeep: LexicalUpkeep, records: Records
+    upkeep: LexicalUpkeep, records: Records, caplog: pytest.LogCaptureFixture
 ) -> None:
     upkeep.index = FlakySearch(upkeep.path)
-    assert ids(upkeep.search("fish", 5)) == ["m1"]
+    with caplog.at_level(logging.WARNING, logger="assistant.index.lexical_upkeep"):
+        assert ids(upkeep.search("fish", 5)) == ["m1"]
     assert upkeep.rebuilds == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        f"lexical index {upkeep.path} is damaged (database disk image is malformed): rebuilding"
+        " it from the store"
+    ]
+
+
+class RebuiltMeanwhile(LexicalIndex):
+    """A lexical index whose first search meets damage that another thread has rebuilt
+    meanwhile (its rebuild done before this search raises)."""
+
+    upkeep: LexicalUpkeep | None = None
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        if self.upkeep is not None:
+            upkeep, self.upkeep = self.upkeep, None
+            upkeep.rebuild(None)  # the other thread's
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return super().search(query, k)
+
+
+def test_damage_another_thread_rebuilt_meanwhile_is_not_rebuilt_again(
+    upkeep: LexicalUpkeep, records: Records
+) -> None:
+    index = RebuiltMeanwhile(upkeep.path)
+    index.upkeep = upkeep
+    upkeep.index = index
+    assert ids(upkeep.search("fish", 5)) == ["m1"]
+    assert upkeep.rebuilds == 1  # the other thread's only
 
 
 def test_a_search_that_fails_after_the_rebuild_is_one_line(upkeep: LexicalUpkeep) -> None:
@@ -288,5 +318,9 @@ def test_an_index_that_cannot_be_written_says_so(tmp_path: Path, records: Record
         entries=records.entries,
         texts=records.texts,
     )
-    with pytest.raises(StoreError, match=r"Cannot write the lexical index at .*docs\.sqlite3: "):
+    with pytest.raises(StoreError) as caught:
         upkeep.empty()
+    assert re.fullmatch(
+        rf"Cannot write the lexical index at {re.escape(str(upkeep.path))}: \[Errno \d+\] .*\.",
+        str(caught.value),
+    )

@@ -460,3 +460,21 @@ def test_reset_of_a_failing_server_says_so(tmp_path: Path, chroma: MemoryChroma)
     with pytest.raises(StoreError, match=f"The Chroma server at {URL} failed: 502 bad gateway"):
         store.reset()
     assert store.count() == 1
+
+
+def test_a_server_store_is_never_stale_though_its_folder_holds_an_embedded_one(
+    tmp_path: Path, chroma: MemoryChroma
+) -> None:
+    folder = tmp_path / "store"
+    write(ChunkStore(folder, collection="docs", check_on_open=False), HARBOUR)
+    remote = ChunkStore(folder, chroma_url=URL, collection="docs", check_on_open=False)
+    write(remote, BRIDGE)
+    assert not remote.stale()
+
+
+def test_bm25_hits_carry_their_scores_best_first(store: ChunkStore) -> None:
+    ferry_twice = make_chunk("The ferry, the ferry at noon.", source="c.txt")
+    write(store, HARBOUR, FERRY, BRIDGE, ferry_twice)
+    hits = store.bm25_search("ferry", 5)
+    assert [h.chunk_id for h in hits] == [ferry_twice.id, FERRY.id]
+    assert hits[0].score > hits[1].score > 0.0
