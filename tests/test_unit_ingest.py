@@ -23,7 +23,7 @@ from assistant.errors import (
     StoreError,
 )
 from assistant.ingest import _same_vectors
-from assistant.loading import SUPPORTED_SUFFIXES
+from assistant.loading import SUPPORTED_SUFFIXES, content_hash
 from assistant.types import IngestReport
 from tests.store_fakes import MODEL, OLD, Checks, Library, MemoryChroma, install, install_checks
 
@@ -750,3 +750,67 @@ def test_a_damaged_vector_index_with_documents_not_given_is_refused_unless_pruni
     report = checked.corpus.ingest([harbour], prune=True)
     assert counts(report) == (1, 3, 0, 0, 0)
     assert set(checked.store.entries()) == {"harbour.txt"}
+
+
+def test_a_touched_file_is_not_re_chunked_and_its_new_size_is_recorded(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    known = library.store.entries()["harbour.txt"]
+    assert known.content_hash == content_hash(HARBOUR)
+    # The same text behind a byte-order mark: another size, the same document.
+    path = library.folder / "harbour.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + HARBOUR.encode())
+    os.utime(path, ns=(OLD + 9, OLD + 9))
+    library.chroma.calls.clear()
+    assert counts(library.ingest()) == (1, 0, 3, 0, 0)
+    assert library.store.entries()["harbour.txt"] == replace(
+        known, size=len(HARBOUR) + 3, mtime_ns=OLD + 9
+    )
+    assert ("docs", "get") not in library.chroma.calls[
+        : library.chroma.calls.index(("docs__files", "upsert"))
+    ]  # its chunks were not read to plan it
+
+
+def test_a_new_file_is_written_whole_whatever_chunks_of_its_name_linger(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    chunks = library.store.chunks_of("harbour.txt")
+    with library.lock.writing():
+        library.store.record([], removed=["harbour.txt"])  # the record gone, not the chunks
+    report = library.ingest()
+    assert counts(report) == (1, 3, 0, 0, 0)
+    assert library.store.chunks_of("harbour.txt") == chunks
+
+
+def test_a_pruning_that_fails_half_way_leaves_the_file_gone_marked_writing(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    market = library.put("market.txt", MARKET)
+    library.ingest()
+    market.unlink()
+    library.chroma.fail("delete", RuntimeError("disk I/O error"))
+    with pytest.raises(StoreError, match="disk I/O error"):
+        library.ingest(prune=True)
+    assert library.store.entries()["market.txt"].state == "writing"
+    assert list(library.store.sources()) == ["harbour.txt"]
+    assert counts(library.ingest(prune=True)) == (1, 0, 3, 2, 0)
+
+
+def test_a_write_is_logged_with_what_it_changed(
+    library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    market = library.put("market.txt", MARKET)
+    library.ingest()
+    market.unlink()
+    library.put("harbour.txt", HARBOUR.replace("twice a day", "every hour"), mtime=OLD + 1)
+    with caplog.at_level(logging.INFO, logger="assistant.ingest"):
+        library.ingest(prune=True)
+    assert [r.getMessage() for r in caplog.records] == [
+        "wrote 1 file(s): 1 chunk(s) added, 1 deleted, 1 source(s) removed"
+    ]
