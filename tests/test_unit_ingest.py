@@ -353,6 +353,9 @@ def test_two_files_of_one_name_are_refused_before_anything_is_written(
             [library.folder / "a.txt", library.folder / "b.txt", twin / "b.txt", twin / "a.txt"]
         )
     assert str(caught.value) == "Two files would share the source name a.txt; rename one."
+    with pytest.raises(IngestError) as caught:  # a.txt given once: b.txt is the one named
+        library.corpus.ingest([library.folder / "a.txt", library.folder / "b.txt", twin / "b.txt"])
+    assert str(caught.value) == "Two files would share the source name b.txt; rename one."
     assert library.writes() == []
 
 
@@ -747,9 +750,10 @@ def test_a_damaged_vector_index_with_documents_not_given_is_refused_unless_pruni
         " --rebuild CORPUS' to rebuild it from your documents."
     )
     assert set(checked.store.entries()) == {"harbour.txt", "market.txt"}
-    report = checked.corpus.ingest([harbour], prune=True)
+    report = checked.corpus.ingest([harbour], prune=True, progress=True)
     assert counts(report) == (1, 3, 0, 0, 0)
     assert set(checked.store.entries()) == {"harbour.txt"}
+    assert checked.embedder.progress[-1] is True
 
 
 def test_a_touched_file_is_not_re_chunked_and_its_new_size_is_recorded(
@@ -814,3 +818,36 @@ def test_a_write_is_logged_with_what_it_changed(
     assert [r.getMessage() for r in caplog.records] == [
         "wrote 1 file(s): 1 chunk(s) added, 1 deleted, 1 source(s) removed"
     ]
+
+
+def test_an_ingest_asked_for_nothing_else_neither_prunes_nor_rebuilds(library: Library) -> None:
+    library.put("harbour.txt", HARBOUR)
+    market = library.put("market.txt", MARKET)
+    library.ingest()
+    market.unlink()
+    ingestor = library._ingestor(library.corpus)
+    assert counts(ingestor.ingest([library.folder])) == (1, 0, 3, 0, 0)
+    assert set(library.chunks()) == {"harbour.txt", "market.txt"}
+    assert library.embedder.progress == [False]
+
+
+def test_a_rebuild_of_an_unchanged_corpus_rebuilds_all_the_same(library: Library) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    library.open()  # the records could tell it unchanged
+    assert counts(library.ingest(rebuild=True)) == (1, 3, 0, 0, 0)
+    assert len(library.embedder.encoded) == 2
+
+
+def test_a_file_of_the_last_write_s_time_does_not_load_the_model_ahead(
+    library: Library,
+) -> None:
+    library.put("harbour.txt", HARBOUR)
+    library.ingest()
+    since = library.store.last_write_ns()
+    assert since is not None
+    library.embedder.loaded_in.clear()
+    library.put("harbour.txt", HARBOUR, mtime=since)  # touched at the write's very time
+    library.put("market.txt", MARKET)  # copied in with an old time
+    assert library.ingest().added == 2
+    assert library.embedder.loaded_in == []

@@ -10,6 +10,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -324,3 +325,28 @@ def test_an_index_that_cannot_be_written_says_so(tmp_path: Path, records: Record
         rf"Cannot write the lexical index at {re.escape(str(upkeep.path))}: \[Errno \d+\] .*\.",
         str(caught.value),
     )
+
+
+class SyncRebuiltMeanwhile(LexicalIndex):
+    """A lexical index whose first catch-up meets damage that another thread has rebuilt
+    meanwhile."""
+
+    upkeep: LexicalUpkeep | None = None
+
+    def sync(self, *args: Any, **kwargs: Any) -> Any:
+        if self.upkeep is not None:
+            upkeep, self.upkeep = self.upkeep, None
+            upkeep.rebuild(None)  # the other thread's
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return super().sync(*args, **kwargs)
+
+
+def test_damage_met_catching_up_that_another_thread_rebuilt_is_not_rebuilt_again(
+    upkeep: LexicalUpkeep, records: Records
+) -> None:
+    index = SyncRebuiltMeanwhile(upkeep.path)
+    index.upkeep = upkeep
+    upkeep.index = index
+    assert upkeep.current() is index
+    assert upkeep.rebuilds == 1  # the other thread's only
+    assert ids(upkeep.search("fish", 5)) == ["m1"]

@@ -22,7 +22,7 @@ from assistant.manifest import FileEntry
 from assistant.store import LEGACY_GENERATION, ChunkStore, SourceInfo, store_for
 from assistant.types import Chunk
 from tests.fakes import make_chunk
-from tests.store_fakes import MemoryChroma, install
+from tests.store_fakes import MemoryChroma, install, install_checks
 
 pytestmark = pytest.mark.unit
 
@@ -112,6 +112,28 @@ def test_the_last_write_is_the_time_the_lock_was_let_go(store: ChunkStore) -> No
 
 
 # -- reading and writing chunks ------------------------------------------------------------------
+
+
+def test_a_collection_is_created_only_when_asked(store: ChunkStore, chroma: MemoryChroma) -> None:
+    with pytest.raises(MissingStoreError):
+        store.collection()
+    with pytest.raises(MissingStoreError):
+        store._connect(create=False)
+    client = store._connect(create=True)
+    assert store._connect(create=False) is client
+    assert store.collection(create=True) is store.collection()
+
+
+def test_a_server_store_does_not_check_the_embedded_store_in_its_folder(
+    tmp_path: Path, chroma: MemoryChroma, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks = install_checks(monkeypatch)
+    folder = tmp_path / "store"
+    write(ChunkStore(folder, collection="docs", check_on_open=False), HARBOUR)
+    remote = ChunkStore(folder, chroma_url=URL, collection="docs")
+    remote.start_check()
+    assert "checked" in remote.opened
+    assert checks.started == []
 
 
 def test_reading_a_store_never_written_says_to_ingest(
