@@ -825,10 +825,11 @@ def test_an_ingest_asked_for_nothing_else_neither_prunes_nor_rebuilds(library: L
     market = library.put("market.txt", MARKET)
     library.ingest()
     market.unlink()
+    library.put("new.txt", "A new note.\n")
     ingestor = library._ingestor(library.corpus)
-    assert counts(ingestor.ingest([library.folder])) == (1, 0, 3, 0, 0)
-    assert set(library.chunks()) == {"harbour.txt", "market.txt"}
-    assert library.embedder.progress == [False]
+    assert counts(ingestor.ingest([library.folder])) == (2, 1, 3, 0, 0)
+    assert set(library.chunks()) == {"harbour.txt", "market.txt", "new.txt"}
+    assert library.embedder.progress == [False, False]
 
 
 def test_a_rebuild_of_an_unchanged_corpus_rebuilds_all_the_same(library: Library) -> None:
