@@ -495,13 +495,13 @@ class Library:
         self.store = ChunkStore(
             self.store_dir, chroma_url=self.chroma_url, collection="docs", check_on_open=self.check
         )
-        self.corpus = Corpus(self.store, ingestor=self._ingestor, write_lock=self.lock.writing)
+        self.corpus = Corpus(self.store, ingestor=self.ingestor, write_lock=self.lock.writing)
 
     def _make_embedder(self) -> HashEmbedder:
         self.made += 1
         return self.embedder
 
-    def _ingestor(self, corpus: Corpus) -> Ingestor:
+    def ingestor(self, corpus: Corpus) -> Ingestor:
         return Ingestor(
             self.store,
             self._make_embedder,  # type: ignore[arg-type]

@@ -22,7 +22,6 @@ from assistant.errors import (
     RefusedFilesError,
     StoreError,
 )
-from assistant.ingest import _same_vectors
 from assistant.loading import SUPPORTED_SUFFIXES, content_hash
 from assistant.types import IngestReport
 from tests.store_fakes import MODEL, OLD, Checks, Library, MemoryChroma, install, install_checks
@@ -394,9 +393,28 @@ def test_a_store_of_another_embedding_model_is_refused_untouched(library: Librar
     ],
 )
 def test_which_recorded_embedders_can_be_searched_with_the_current_one(
-    recorded: str, current: str, same: bool
+    library: Library, recorded: str, current: str, same: bool
 ) -> None:
-    assert _same_vectors(recorded, current) is same
+    assert searchable(library, recorded, current) is same
+
+
+def searchable(library: Library, recorded: str, current: str) -> bool:
+    """Whether an ingest embedding with ``current`` takes a store whose file was recorded by
+    ``recorded`` (else it refuses, naming the other model)."""
+    library.put("harbour.txt", HARBOUR)
+    library.embedder_id = recorded
+    library.ingest()
+    library.embedder_id = current
+    library.put("market.txt", MARKET)
+    refused = ""
+    try:
+        library.ingest()
+    except IngestError as exc:
+        refused = str(exc)
+    finally:
+        library.embedder_id = MODEL
+    assert not refused or "another embedding model" in refused
+    return not refused
 
 
 # -- rebuilds -------------------------------------------------------------------------------------
@@ -678,10 +696,11 @@ def test_a_store_from_before_the_manifest_is_recorded_though_its_file_is_refused
     [("all-MiniLM-L6-v2@abc+int8", "all-MiniLM-L6-v2"), ("all-MiniLM-L6-v2", "m@abc+int8")],
 )
 def test_an_int8_store_is_not_searched_with_an_fp32_model_of_no_weights(
-    recorded: str, current: str
+    tmp_path: Path, chroma: MemoryChroma, recorded: str, current: str
 ) -> None:
-    assert not _same_vectors(recorded, current)
-    assert not _same_vectors(current, recorded)
+    for n, (first, then) in enumerate([(recorded, current), (current, recorded)]):
+        (tmp_path / str(n)).mkdir()
+        assert not searchable(Library(tmp_path / str(n), chroma), first, then)
 
 
 # -- a damaged vector index ------------------------------------------------------------------------
@@ -826,7 +845,7 @@ def test_an_ingest_asked_for_nothing_else_neither_prunes_nor_rebuilds(library: L
     library.ingest()
     market.unlink()
     library.put("new.txt", "A new note.\n")
-    ingestor = library._ingestor(library.corpus)
+    ingestor = library.ingestor(library.corpus)
     assert counts(ingestor.ingest([library.folder])) == (2, 1, 3, 0, 0)
     assert set(library.chunks()) == {"harbour.txt", "market.txt", "new.txt"}
     assert library.embedder.progress == [False, False]

@@ -117,10 +117,6 @@ def test_the_last_write_is_the_time_the_lock_was_let_go(store: ChunkStore) -> No
 def test_a_collection_is_created_only_when_asked(store: ChunkStore, chroma: MemoryChroma) -> None:
     with pytest.raises(MissingStoreError):
         store.collection()
-    with pytest.raises(MissingStoreError):
-        store._connect(create=False)
-    client = store._connect(create=True)
-    assert store._connect(create=False) is client
     assert store.collection(create=True) is store.collection()
 
 
@@ -383,16 +379,22 @@ def test_the_lexical_index_is_rebuilt_from_the_store_when_asked(store: ChunkStor
     assert [h.chunk_id for h in store.bm25_search("bridge", 5)] == [BRIDGE.id]
 
 
-def test_a_damaged_lexical_index_is_rebuilt_unless_repair_is_off(store: ChunkStore) -> None:
+def test_a_damaged_lexical_index_is_rebuilt_unless_repair_is_off(
+    store: ChunkStore, tmp_path: Path
+) -> None:
     write(store, HARBOUR, BRIDGE)
-    store._upkeep.close()
+    store.reopen()
+    # Another process's store object meets the file damaged.
+    store = ChunkStore(tmp_path / "store", collection="docs", check_on_open=False)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store.lexical_path}{suffix}").unlink(missing_ok=True)
     store.lexical_path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(Exception, match="not a database"):
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
         store.lexical(repair=False)
-    store._upkeep.close()
-    index = store.lexical()
-    assert index.generation == store.generation()
-    assert [h.chunk_id for h in store.bm25_search("bridge", 5)] == [BRIDGE.id]
+    other = ChunkStore(tmp_path / "store", collection="docs", check_on_open=False)
+    index = other.lexical()
+    assert index.generation == other.generation()
+    assert [h.chunk_id for h in other.bm25_search("bridge", 5)] == [BRIDGE.id]
 
 
 # -- errors --------------------------------------------------------------------------------------
