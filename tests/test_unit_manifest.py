@@ -3,6 +3,7 @@ that implements the part of Chroma's collection API the manifest uses."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,8 @@ def test_digest_is_of_the_set_of_ids_not_their_order() -> None:
     assert digest(["b", "a"]) == digest(["a", "b"])
     assert digest(["a", "b"]) != digest(["a", "b", "c"])
     assert digest(["ab"]) != digest(["a", "b"])  # ids are kept apart
+    # Kept in the lexical index's file: the same digest whatever version wrote it.
+    assert digest(["b", "a"]) == hashlib.sha256(b"a\nb\n").hexdigest()
     assert entry("x.txt", "b", "a").digest == digest(["a", "b"])
     assert entry("x.txt", "b", "a").chunks == 2
 
@@ -121,7 +124,9 @@ def test_put_remove_and_the_generation() -> None:
     assert manifest.entries() == {}
     first = [entry("a.txt", "1"), entry("b.txt", "2", "3")]
     manifest.put(first)
+    collection.calls.clear()
     token = manifest.generation()
+    assert collection.calls == [("get", 1)]  # the token alone is read
     assert len(token) == 32
     assert manifest.entries() == {e.source: e for e in first}
     assert collection.records["file:a.txt"][1] == [1.0]  # a vector Chroma needs, one number
