@@ -129,3 +129,31 @@ def test_a_role_is_bold_when_it_is_a_noun_phrase_the_question_does_not_say() -> 
 
 def test_always_shows_everything() -> None:
     assert ALWAYS.shows(WHERE, short("the parade", basis="phrase"), CITED, -9.0)
+
+
+def no_in(quote: str, clause: str, marker: int = 1) -> ShortAnswer:
+    """A "No" decided by ``clause`` of ``quote`` (cited as ``marker``)."""
+    at = quote.index(clause)
+    return ShortAnswer("No", marker, at, at + len(clause), "yes/no", "verdict")
+
+
+def test_a_no_decided_by_a_clause_that_names_none_of_the_questions_names_is_not_bold() -> None:
+    quote = "Marr wrote to the board, but the board did not approve the claim."
+    cited = (citation(1, 9.0, quote),)
+    no = no_in(quote, "the board did not approve the claim")
+    # Two of its three words, but not Marr: the board's refusal, not hers.
+    assert not shows(no, "Did Marr approve the claim?", cited=cited)
+    assert shows(no_in(quote, quote[:-1]), "Did Marr approve the claim?", cited=cited)
+
+
+def test_a_no_whose_clause_holds_half_the_questions_words_is_bold() -> None:
+    quote = "Marr did not approve it."
+    cited = (citation(1, 9.0, quote),)
+    no = no_in(quote, "Marr did not approve it")
+    assert shows(no, "Did Marr approve the claim yesterday?", cited=cited)  # 2 of 4 words
+
+
+def test_a_no_read_off_no_cited_sentence_is_not_bold() -> None:
+    quote = "Marr did not approve the claim."
+    no = no_in(quote, "Marr did not approve the claim", marker=2)
+    assert not shows(no, "Did Marr approve the claim?", cited=(citation(1, 9.0, quote),))

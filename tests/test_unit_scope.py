@@ -31,3 +31,12 @@ def test_a_title_names_a_document_too() -> None:
     titles = {"a.md": "Port strike update", "b.md": "Flood defences"}
     assert document_named("Who is mentioned in the port strike update?", ["a.md", "b.md"],
                           titles) == "a.md"  # fmt: skip
+
+
+def test_a_kind_of_document_names_the_one_whose_name_or_title_holds_it() -> None:
+    # "briefing" says what kind of document the question means; it is also what names it.
+    sources = ["briefing_2025.txt", "notes.txt"]
+    assert document_named("Which people are mentioned in the briefing?", sources) == sources[0]
+    titles = {"a.md": "Weekly briefing", "b.md": "Flood defences"}
+    assert document_named("Which people are mentioned in the briefing?", ["a.md", "b.md"],
+                          titles) == "a.md"  # fmt: skip

@@ -273,3 +273,54 @@ def test_a_question_in_the_evidence_answers_neither_yes_nor_no() -> None:
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden approve the claim?!"]) is None
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden not approve the claim?"]) is None
     assert yes_or_no("Did Halden approve the claim?", ["Halden approved the claim."]) is not None
+
+
+# --- the rules' edges -------------------------------------------------------------------------
+
+
+def test_a_phrase_may_open_the_sentence() -> None:
+    found = gap_span("What did the council fund?", "New ferries were funded by the council.")
+    assert found == Found("New ferries were", 0, 16, "phrase")
+
+
+def test_a_conjunction_that_opens_a_clause_is_no_part_of_the_phrase_before_it() -> None:
+    sentence = "The council funded ferries whereas the state built roads."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "ferries"
+
+
+def test_a_run_gets_no_bonus_for_a_question_word_across_a_clause_break() -> None:
+    # "new ferries were" follows "council" only across the comma: 3 words against 5.
+    sentence = "Grey wooden fishing boats met the council, new ferries were funded."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "Grey wooden fishing boats met the"
+
+
+def test_the_run_after_the_questions_last_word_counts_twice_the_bonus_not_more() -> None:
+    # "ferries": one word + 2 x 2 after "funded" = 5, the same as the five words of the later
+    # run, which wins the tie.
+    sentence = "The council funded ferries, grey fishing boats sailed past."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "grey fishing boats sailed past"
+
+
+def test_yes_is_a_verdict_read_off_the_stretch_of_the_questions_words() -> None:
+    found = affirmed("Did Marr approve the claim?", "Marr approved the claim.")
+    assert found == Found("Marr approved the claim", 0, 23, "verdict")
+
+
+def test_yes_needs_half_of_what_is_asked_and_half_will_do() -> None:
+    # Of "approve" and "claim", the sentence holds one: half.
+    assert affirmed("Did Marr approve the claim?", "Marr approved it.") == Found(
+        "Marr approved", 0, 13, "verdict"
+    )
+    # Of "approve", "sign", "publish" and "claim", one: a quarter.
+    assert affirmed("Did Marr approve, sign and publish the claim?", "Marr approved it.") is None
+
+
+def test_a_sentence_of_only_the_questions_names_and_numbers_affirms_them() -> None:
+    assert affirmed("Was it 1990?", "1990") == Found("1990", 0, 4, "verdict")
+    assert affirmed("Was it Holmvik?", "Holmvik.") == Found("Holmvik", 0, 7, "verdict")
