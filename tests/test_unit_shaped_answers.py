@@ -520,9 +520,7 @@ def test_chosen_sentences_naming_two_between_them_are_the_list() -> None:
     assert quoted(draft) == [ATTENDED, "Kim Jong Un attended the parade."]
 
 
-GATHERED = make_chunk(
-    f"{ATTENDED} The parade was long. Kim Jong Un attended too.", source="g.txt"
-)
+GATHERED = make_chunk(f"{ATTENDED} The parade was long. Kim Jong Un attended too.", source="g.txt")
 GATHERED_LENGTH = sum(len(text) for text in GATHERED.sentence_texts())
 
 
