@@ -442,3 +442,38 @@ def test_named_document_by_its_title() -> None:
 def test_named_document_needs_content_words() -> None:
     assert named_document("", ["a.md"]) is None
     assert named_document("the md", ["a.md"]) is None  # file extensions are no words
+
+
+# --- the edges of a summary section and of one line a document ---------------------------------
+
+REOPENED = "The port reopened on Monday after the storm repairs."
+EXPORTS = "Exports of grain fell by a third during March."
+RETIRED = "The harbour master retired after forty years of service."
+
+
+def test_a_summary_section_ends_at_the_next_heading_of_its_level(make: Make) -> None:
+    assert make({"p.md": f"# Summary\n\n{REOPENED}\n\n# Next part\n\n{EXPORTS}"}).quotes() == [
+        REOPENED
+    ]
+
+
+def test_a_heading_without_a_mark_does_not_end_a_summary_section(make: Make) -> None:
+    text = f"## Summary\n\n{REOPENED}\n\nKey numbers\n\n{EXPORTS}\n\n## Details\n\n{RETIRED}"
+    assert make({"p.md": text}).quotes() == [REOPENED, EXPORTS]
+
+
+def test_a_summary_heading_without_a_mark_runs_over_lower_level_headings(make: Make) -> None:
+    text = f"Summary\n\n{REOPENED}\n\n## Details\n\n{EXPORTS}"
+    assert make({"p.md": text}).quotes() == [REOPENED, EXPORTS]
+
+
+def test_a_documents_line_is_its_weightiest_sentence_not_its_last(make: Make) -> None:
+    composed = make({"a.txt": f"{REOPENED} {RETIRED}", "b.txt": EXPORTS}).ask()
+    assert [c.quote for c in composed.draft.citations] == [REOPENED, EXPORTS]
+
+
+def test_the_lines_of_several_documents_keep_within_their_own_budget(make: Make) -> None:
+    documents = {"a.txt": REOPENED, "b.txt": EXPORTS, "c.txt": RETIRED}
+    composed = make(documents, OverviewPolicy(max_document_chars=120)).ask()
+    assert composed.lead == "3 documents; the gist of 2 of them:"
+    assert [c.quote for c in composed.draft.citations] == [REOPENED, EXPORTS]
