@@ -324,3 +324,92 @@ def test_yes_needs_half_of_what_is_asked_and_half_will_do() -> None:
 def test_a_sentence_of_only_the_questions_names_and_numbers_affirms_them() -> None:
     assert affirmed("Was it 1990?", "1990") == Found("1990", 0, 4, "verdict")
     assert affirmed("Was it Holmvik?", "Holmvik.") == Found("Holmvik", 0, 7, "verdict")
+
+
+PLACES = GazetteerRecognizer(
+    {"Moscow": "GPE", "Minsk": "GPE", "Switzerland": "GPE", "the United States": "GPE",
+     "Norway": "GPE"}
+)  # fmt: skip
+
+
+def test_a_name_said_twice_is_read_at_each_place_it_stands() -> None:
+    # The first "Moscow" is denied in its clause, the second is the answer.
+    sentence = "Talks were not held in Moscow; the summit was held in Moscow."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found == (0, Found("Moscow", 54, 60, "entity", rivals=0))
+
+
+def test_a_name_before_the_questions_words_may_be_the_nearest() -> None:
+    sentence = "In Moscow the summit was held with delegates from Minsk."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found is not None
+    assert found[1].text == "Moscow"
+
+
+def test_with_no_word_of_the_question_in_the_sentence_the_first_name_answers() -> None:
+    found = pick_span(["Where was it?"], ["Talks moved from Minsk to Moscow."], AnswerType.PLACE,
+                      PLACES)  # fmt: skip
+    assert found == (0, Found("Minsk", 17, 22, "entity", rivals=1))
+
+
+def test_a_name_opening_the_sentence_counts_the_words_of_its_own_clause_only() -> None:
+    sentence = "Minsk summit talks failed; the summit was later held in Moscow."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found is not None
+    assert found[1].text == "Moscow"
+
+
+def test_a_figure_ending_the_sentence_without_a_full_stop_is_found_by_pattern() -> None:
+    found = pick_span(["How much did turnout rise?"], ["Turnout rose to 50%"], AnswerType.NUMBER,
+                      NO_ENTITIES)  # fmt: skip
+    assert found == (0, Found("50%", 16, 19, "pattern"))
+    by_name = pick_span(["How many people does it hold?"], ["The centre holds 2,300 people."],
+                        AnswerType.NUMBER, NER)  # fmt: skip
+    assert by_name is not None
+    assert by_name[1].basis == "entity"
+
+
+def test_the_names_after_one_the_question_gives_are_still_read() -> None:
+    found = pick_span(["Where in Russia was the summit held?"], [SUMMIT], AnswerType.PLACE, NER)
+    assert found is not None
+    assert found[1].text != "Russia"
+
+
+def test_every_sentence_offers_its_names_and_counts_its_rivals() -> None:
+    assert pick("Where was the summit held?", [SUMMIT, "It was cold."], AnswerType.PLACE) == (
+        0,
+        "Moscow",
+    )
+    talks = "The talks were convened by Switzerland at the request of the United States."
+    who = pick_span(["Who requested the talks?"], [talks, "It rained."], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert who[1].rivals == 1  # the place after "of", in the first sentence
+
+
+def test_each_place_after_of_is_a_rival_and_the_names_after_it_still_count() -> None:
+    talks = (
+        "The talks were convened by Switzerland at the request of the United States and of Norway."
+    )
+    who = pick_span(["Who requested the talks?"], [talks], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert (who[1].text, who[1].rivals) == ("Switzerland", 2)
+    first = "At the request of the United States, Switzerland convened the talks."
+    who = pick_span(["Who convened the talks?"], [first], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert (who[1].text, who[1].start, who[1].rivals) == ("Switzerland", 37, 1)
+
+
+def test_a_denying_clause_is_trimmed_of_its_full_stop_only() -> None:
+    assert negated("Did Xi go?", "Xi did not go.") == Found("Xi did not go", 0, 13, "verdict")
+
+
+def test_a_sentence_decides_only_when_its_context_names_the_questions_names() -> None:
+    assert yes_or_no("Did Kim Jong Un go?", [KIM], ["The Beijing parade brief.txt"]) is None
+    assert yes_or_no("Did Kim Jong Un go?", [KIM], [f"{KIM} brief.txt"]) is not None
+    assert yes_or_no("Was Mara Keel a teacher?", ["Mara Keel was a teacher."], ["Holmvik"]) is None
+
+
+def test_yes_may_find_the_names_in_the_sentences_context() -> None:
+    context = "Mara Keel (1841-1919). She was a teacher in Holmvik. keel.txt"
+    verdict = yes_or_no("Was Mara Keel a teacher?", ["She was a teacher in Holmvik."], [context])
+    assert verdict == ("Yes", 0, Found("teacher", 10, 17, "verdict"))
