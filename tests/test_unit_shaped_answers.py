@@ -603,3 +603,60 @@ def test_a_registered_mode_makes_its_reader_from_the_settings_and_recognizer() -
     assert str(raised.value) == (
         f"No answer mode named 'nope'. The modes are: {', '.join(reader_modes())}."
     )
+
+
+def test_a_verdict_is_read_off_the_one_sentence_that_decides_it_cited_alone() -> None:
+    # Two sentences chosen; the second denies: it alone is the answer, its marker 1.
+    draft = read("Did Kim Jong Un go?", PARADE, [6.5, None, 6.0, None, None])
+    assert quoted(draft) == [PARADE.sentence_texts()[2]]
+    assert draft.short is not None
+    assert (draft.short.text, draft.short.marker) == ("No", 1)
+
+
+def test_a_reader_told_not_to_gather_does_not() -> None:
+    draft = read("Who attended the parade?", PARADE, [7.0, -0.2, -5.5, -7.6, -9.0],
+                 gather=frozenset())  # fmt: skip
+    assert len(draft.citations) == 1
+    assert draft.short is not None
+
+
+def test_a_denial_in_a_passage_about_someone_else_decides_nothing() -> None:
+    chunk = make_chunk("The leader did not go to the parade.", source="beijing.txt")
+    draft = read("Did Kim Jong Un go to the parade?", chunk, [6.0])
+    assert draft.short is None
+
+
+def test_a_list_of_things_of_no_known_kind_is_answered_by_a_phrase() -> None:
+    chunk = make_chunk("The ships sailed with grain for the north.", source="s.txt")
+    ships = read("Which ships sailed?", chunk, [6.0]).short
+    assert ships is not None
+    assert (ships.text, ships.basis) == ("grain for the north", "phrase")
+    anything = read("List what the ships carried.", chunk, [6.0]).short
+    assert anything is not None
+    assert anything.basis == "phrase"
+
+
+def test_a_pair_that_fits_exactly_is_quoted_and_one_that_does_not_is_passed_over() -> None:
+    marr = make_chunk(
+        "Corran Point Lighthouse stands on the tip of Tarrow. "
+        "It was designed by the engineer Isobel Marr.",
+        source="marr.txt",
+    )
+    leaning = make_passage(marr, [1.0, 6.0], leans=[False, True])
+    two = ExtractiveReader(delta=1.5, max_sentences=2).read(request([leaning]))
+    assert len(two.citations) == 2  # the pair fills max_sentences exactly
+    first = make_chunk("Isobel Marr trained in Leith.", source="a.txt")
+    later = make_chunk("Isobel Marr retired in 1901.", source="b.txt")
+    passages = [make_passage(first, [7.0]), leaning, make_passage(later, [5.0])]
+    draft = ExtractiveReader(delta=3.0, max_sentences=2).read(request(passages))
+    assert quoted(draft) == ["Isobel Marr trained in Leith.", "Isobel Marr retired in 1901."]
+
+
+def test_a_citation_carries_the_page_and_section_of_its_sentence() -> None:
+    chunk = replace(
+        make_chunk("The port reopened. Exports fell.", source="p.pdf"),
+        section=("Trade",),
+        pages=(3, 4),
+    )
+    draft = reader().read(request([make_passage(chunk, [1.0, 6.0])], "What fell?"))
+    assert [(c.page, c.section) for c in draft.citations] == [(4, ("Trade",))]
