@@ -157,3 +157,28 @@ def test_what_and_an_auxiliary_leave_the_kind_to_the_rest_of_the_question() -> N
     # "What was the outcome": no noun of a known kind; the "when" still asks for a date.
     assert question_type("What was the outcome when the dam broke?") is AnswerType.DATE
     assert question_type("What is the plan, and when does it start?") is AnswerType.DATE
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which ship was sunk?", AnswerType.NAME),  # "was" ends the noun phrase
+        ("Which big red buses left?", AnswerType.NAME),  # only the first two words count
+        ("What was the outcome?", AnswerType.OTHER),  # a noun after "was": no named thing
+        ("What did they do?", AnswerType.OTHER),  # no noun: not several of anything
+    ],
+)
+def test_the_noun_after_which_or_what_decides_one_or_several(
+    question: str, kind: AnswerType
+) -> None:
+    assert question_type(question) is kind
+
+
+def test_the_item_type_reads_past_an_opening_filler() -> None:
+    assert item_type("And which places did they visit?") is AnswerType.PLACE
+
+
+def test_a_name_the_question_gives_in_other_case_is_not_an_answer() -> None:
+    ner = Gazetteer({"Moscow": "GPE"})
+    assert not holds_type("It was in Moscow.", AnswerType.PLACE, ner, "was it in moscow?")
+    assert holds_type("It was in Moscow.", AnswerType.PLACE, ner, "Where was it?")
