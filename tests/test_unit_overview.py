@@ -15,6 +15,7 @@ from assistant.answer.intent import Intent, Reading, read_intent
 from assistant.answer.overview import OverviewAnswerer, OverviewPolicy
 from assistant.answer.scope import named_document
 from assistant.index.centrality import tfidf
+from assistant.reader import Draft
 from tests.fakes import NO_ENTITIES, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder
 
@@ -477,3 +478,40 @@ def test_the_lines_of_several_documents_keep_within_their_own_budget(make: Make)
     composed = make(documents, OverviewPolicy(max_document_chars=120)).ask()
     assert composed.lead == "3 documents; the gist of 2 of them:"
     assert [c.quote for c in composed.draft.citations] == [REOPENED, EXPORTS]
+
+
+HELD = "The harbour cranes were inspected and restarted on Monday."
+HELD_AGAIN = "The harbour cranes were inspected and restarted on Monday morning."
+GRAIN = "Exports of grain fell by a third during March."
+KEEPER = "The old lighthouse keeper retired after forty long years of faithful service to the town."
+
+
+def test_a_summary_and_a_refusal_have_no_lead_or_text_of_their_own(make: Make) -> None:
+    summary = make({"port.md": SUMMARISED}).ask()
+    assert (summary.lead, summary.draft.abstained) == ("", False)
+    refused = make({"t.md": "# Title\n\nShort line.\n\nIs it open?"}).ask()
+    assert refused.draft == Draft("", (), abstained=True)
+
+
+def test_a_topic_named_only_by_a_sections_heading_takes_that_section(make: Make) -> None:
+    text = (
+        "# Report\n\n## Sanctions\n\nThe measures took effect in May.\n\n"
+        "## Weather\n\nRain fell all week long here."
+    )
+    composed = make({"s.md": text}, BEST_ONLY).ask("sanctions")
+    assert [c.quote for c in composed.draft.citations] == ["The measures took effect in May."]
+    assert composed.lead == ""
+
+
+def test_a_repeat_is_passed_over_for_the_next_sentence(make: Make) -> None:
+    assert make({"r.txt": f"{HELD} {HELD_AGAIN} {GRAIN}"}, PLACELESS).quotes() == [HELD, GRAIN]
+
+
+def test_a_sentence_over_the_budget_is_passed_over_for_one_within_it(make: Make) -> None:
+    policy = replace(PLACELESS, max_chars=len(HELD) + len(GRAIN) + 5)
+    assert make({"b.txt": f"{HELD} {KEEPER} {GRAIN}"}, policy).quotes() == [HELD, GRAIN]
+
+
+def test_sentences_may_fill_the_budget_exactly(make: Make) -> None:
+    policy = OverviewPolicy(max_chars=len(HELD) + len(GRAIN))
+    assert make({"b.txt": f"{HELD} {GRAIN}"}, policy).quotes() == [HELD, GRAIN]
