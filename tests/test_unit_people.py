@@ -527,3 +527,12 @@ def test_a_subject_silent_on_one_kind_of_act_is_said_so_without_a_topic(tmp_path
         "They mention Isobel Marr here:"
     )
     made.library.close()
+
+
+@pytest.mark.parametrize(
+    "asked", ["Bank of England", "the Bank of England", "Society of Arts and Crafts"]
+)
+def test_a_name_may_hold_the_of_and_and_in_lower_case(people: People, asked: str) -> None:
+    assert people.finder.subject(asked).named
+    composed = people.answer(f"What did {asked} say?")
+    assert composed.lead == f"The documents do not mention {asked.removeprefix('the ')}."
