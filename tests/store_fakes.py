@@ -28,9 +28,10 @@ from typing import Any
 
 import pytest
 
-from assistant.index import probe
 from assistant.index import check as index_check
 from assistant.index import chroma as chroma_adapter
+from assistant.index import probe
+from assistant.index import store as store_module
 from assistant.index.chroma_client import EmbeddedChroma
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
@@ -375,7 +376,8 @@ class MemoryChroma:
     def read_records(
         self, store_dir: Path, name: str
     ) -> list[tuple[str, dict[str, Any] | None]] | None:
-        """``probe.read_records``: a collection's (id, metadata) records, None when missing."""
+        """``chroma_client.read_records``: a
+        collection's (id, metadata) records, None when missing."""
         self.calls.append((name, "read_records"))
         database = self.databases.get(str(Path(store_dir).resolve()))
         if database is None or name not in database:
@@ -440,7 +442,7 @@ def install(monkeypatch: pytest.MonkeyPatch) -> MemoryChroma:
     monkeypatch.setattr(EmbeddedChroma, "_forget", lambda self: None)
     monkeypatch.setattr(chroma_adapter, "client_settings", lambda **more: {"fake": True, **more})
     monkeypatch.setattr(chroma_adapter, "http_client", world.server)
-    monkeypatch.setattr(probe, "read_records", world.read_records)
+    monkeypatch.setattr(store_module, "read_records", world.read_records)
     return world
 
 

@@ -139,3 +139,52 @@ def test_the_gates_expected_type_is_unchanged_by_the_finer_classification() -> N
     )
     assert expected_type("Did Kim Jong Un go?") is None
     assert holds_type("Anything.", AnswerType.YES_NO, Gazetteer({}))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which class won the prize?",  # -ss
+        "Which campus hosted the talks?",  # -us
+        "Which thesis won?",  # -is
+        "Which physics prize did she win?",  # -ics
+    ],
+)
+def test_a_noun_ending_in_s_that_is_no_plural_asks_for_one(question: str) -> None:
+    assert question_type(question) is AnswerType.NAME
+
+
+def test_a_plural_noun_after_which_asks_for_several() -> None:
+    assert question_type("Which buses did she take?") is AnswerType.LIST
+    assert item_type("Which buses did she take?") is AnswerType.NAME
+
+
+def test_what_and_an_auxiliary_leave_the_kind_to_the_rest_of_the_question() -> None:
+    # "What was the outcome": no noun of a known kind; the "when" still asks for a date.
+    assert question_type("What was the outcome when the dam broke?") is AnswerType.DATE
+    assert question_type("What is the plan, and when does it start?") is AnswerType.DATE
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which ship was sunk?", AnswerType.NAME),  # "was" ends the noun phrase
+        ("Which big red buses left?", AnswerType.NAME),  # only the first two words count
+        ("What was the outcome?", AnswerType.OTHER),  # a noun after "was": no named thing
+        ("What did they do?", AnswerType.OTHER),  # no noun: not several of anything
+    ],
+)
+def test_the_noun_after_which_or_what_decides_one_or_several(
+    question: str, kind: AnswerType
+) -> None:
+    assert question_type(question) is kind
+
+
+def test_the_item_type_reads_past_an_opening_filler() -> None:
+    assert item_type("And which places did they visit?") is AnswerType.PLACE
+
+
+def test_a_name_the_question_gives_in_other_case_is_not_an_answer() -> None:
+    ner = Gazetteer({"Moscow": "GPE"})
+    assert not holds_type("It was in Moscow.", AnswerType.PLACE, ner, "was it in moscow?")
+    assert holds_type("It was in Moscow.", AnswerType.PLACE, ner, "Where was it?")

@@ -267,3 +267,34 @@ def test_a_legacy_model_loads_when_the_removed_signals_weigh_nothing() -> None:
     data["weights"] = [1.0, 2.0, 3.0, 4.0, 0.0, 6.0, 7.0, 8.0]  # margin weighed 2.0
     with pytest.raises(ConfigError, match=r"old\.json weighs margin, signals the gate no longer"):
         LogisticGate.from_dict(data, "old.json")
+
+
+def test_the_messages_name_every_feature() -> None:
+    with pytest.raises(ConfigError) as short:
+        LogisticGate(WEIGHTS[:5], 0.0)
+    assert str(short.value) == (
+        f"The abstention model needs 6 weights ({', '.join(FEATURES)}). Currently, it has 5."
+    )
+    data = {"features": list(LEGACY_FEATURES), "weights": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+            "bias": -2.0, "threshold": 0.5}  # fmt: skip
+    with pytest.raises(ConfigError) as weighed:
+        LogisticGate.from_dict(data, "old.json")
+    assert (
+        "old.json weighs margin, coverage, signals the gate no longer computes. Fit it again "
+        f"(benchmarks/fit_abstention.py) over the features {', '.join(FEATURES)}."
+    ) in str(weighed.value)
+
+
+def test_a_model_of_todays_features_with_as_many_weights_as_the_legacy_one_is_refused() -> None:
+    data = {"features": list(FEATURES), "weights": [0.0] * len(LEGACY_FEATURES), "bias": 0.0,
+            "threshold": 0.0}  # fmt: skip
+    with pytest.raises(ConfigError, match="needs 6 weights"):
+        LogisticGate.from_dict(data, "m.json")
+
+
+def test_a_file_that_is_no_valid_model_is_named_by_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "gate.json"
+    path.write_text(json.dumps({"features": ["best"], "weights": [], "bias": 0, "threshold": 0}))
+    with pytest.raises(ConfigError) as raised:
+        LogisticGate.load(path)
+    assert f"{path}: features ['best'] are not" in str(raised.value)

@@ -129,3 +129,74 @@ def test_a_role_is_bold_when_it_is_a_noun_phrase_the_question_does_not_say() -> 
 
 def test_always_shows_everything() -> None:
     assert ALWAYS.shows(WHERE, short("the parade", basis="phrase"), CITED, -9.0)
+
+
+def no_in(quote: str, clause: str, marker: int = 1) -> ShortAnswer:
+    """A "No" decided by ``clause`` of ``quote`` (cited as ``marker``)."""
+    at = quote.index(clause)
+    return ShortAnswer("No", marker, at, at + len(clause), "yes/no", "verdict")
+
+
+def test_a_no_decided_by_a_clause_that_names_none_of_the_questions_names_is_not_bold() -> None:
+    quote = "Marr wrote to the board, but the board did not approve the claim."
+    cited = (citation(1, 9.0, quote),)
+    no = no_in(quote, "the board did not approve the claim")
+    # Two of its three words, but not Marr: the board's refusal, not hers.
+    assert not shows(no, "Did Marr approve the claim?", cited=cited)
+    assert shows(no_in(quote, quote[:-1]), "Did Marr approve the claim?", cited=cited)
+
+
+def test_a_no_whose_clause_holds_half_the_questions_words_is_bold() -> None:
+    quote = "Marr did not approve it."
+    cited = (citation(1, 9.0, quote),)
+    no = no_in(quote, "Marr did not approve it")
+    assert shows(no, "Did Marr approve the claim yesterday?", cited=cited)  # 2 of 4 words
+
+
+def test_a_no_read_off_no_cited_sentence_is_not_bold() -> None:
+    quote = "Marr did not approve the claim."
+    no = no_in(quote, "Marr did not approve the claim", marker=2)
+    assert not shows(no, "Did Marr approve the claim?", cited=(citation(1, 9.0, quote),))
+
+
+def test_the_facts_of_a_short_answer_whose_citation_is_gone() -> None:
+    values = features(WHERE, short(marker=3), CITED, 2.0)
+    assert values == (2.0, -math.inf, 0.0, 0.0, 1.0, 0.0)
+    alone = features(WHERE, short(), (), None)
+    assert alone[1:] == (-math.inf, 1.0, 0.0, 1.0, 0.0)
+
+
+def test_the_min_score_itself_is_enough() -> None:
+    assert shows(short(), cited=(citation(1, 7.0), citation(2, 3.0)))
+
+
+def test_a_role_of_the_most_words_allowed_is_bold() -> None:
+    eight = "chief engineer of the old harbour dam works"
+    role = replace(short("Ambassador", "role", "role"), text=eight, start=0, end=len(eight))
+    assert shows(role, "Who is X?", confidence=None)
+    assert not shows(replace(role, text=f"{eight} yard"), "Who is X?", confidence=None)
+
+
+def test_a_no_in_a_citation_further_into_the_document_is_read_at_its_place() -> None:
+    quote = "Marr did not approve the claim."
+    cited = (Citation(1, "b.txt", 1, 100, 100 + len(quote), quote, 9.0, 100, 131, quote),)
+    no = ShortAnswer("No", 1, 100, 130, "yes/no", "verdict")
+    assert shows(no, "Did Marr approve the claim?", cited=cited)
+    elsewhere = ShortAnswer("No", 1, 100, 104, "yes/no", "verdict")  # "Marr" alone
+    assert not shows(elsewhere, "Did Marr approve the claim?", cited=cited)
+
+
+def count_of(quote: str, question: str, start: int = 0) -> bool:
+    cited = (Citation(1, "c.txt", 1, start, start + len(quote), quote, 9.0, start,
+                      start + len(quote), quote),)  # fmt: skip
+    at = start + quote.index("280")
+    return shows(ShortAnswer("280", 1, at, at + 3, "number", "entity"), question, cited=cited)
+
+
+def test_a_count_is_of_the_noun_within_a_few_words_of_it() -> None:
+    assert count_of("Schools got 280 new desks.", "How many schools got desks?")
+    assert count_of("It has 280 schools.", "How many schools are there?", start=500)
+    far_before = "Schools across the district, closed all winter long, welcomed 280 people."
+    assert not count_of(far_before, "How many schools welcomed people?")
+    far_after = "280 people came to the fair, which was held on the playing fields of the schools."
+    assert not count_of(far_after, "How many schools held the fair?")

@@ -12,8 +12,10 @@ from assistant.answer.citations import (
     split_cited,
     supported,
     verify,
+    verify_short,
     with_marker,
 )
+from assistant.types import Citation, ShortAnswer
 from tests.fakes import citation_of, make_chunk
 
 pytestmark = pytest.mark.unit
@@ -115,3 +117,27 @@ def test_verify_numbers_citations_in_order_of_appearance() -> None:
 def test_verify_rejects_a_citation_whose_quote_is_not_at_its_offsets() -> None:
     moved = replace(MUSEUM, start=MUSEUM.start + 2)
     assert verify("The museum opened in May [1].", (moved,)) == ("", ())
+
+
+def test_pieces_citing_one_citation_share_its_one_new_marker() -> None:
+    text, kept = verify("The museum opened in May [2]. The museum opened [2].", (ENTRY, MUSEUM2))
+    assert text == "The museum opened in May [1]. The museum opened [1]."
+    assert kept == (replace(MUSEUM2, marker=1),)
+
+
+MUSEUM2 = replace(MUSEUM, marker=2)
+
+
+def short_in(citation: Citation, start: int, end: int, text: str) -> ShortAnswer:
+    return ShortAnswer(text, citation.marker, start, end, "date", "entity")
+
+
+def test_a_short_answer_must_be_a_non_empty_span_inside_its_citation() -> None:
+    end = MUSEUM.end - 1  # "May" ends the quote, before its full stop
+    may = short_in(MUSEUM, end - 3, end, "May")
+    assert verify_short(may, (MUSEUM,), (MUSEUM,)) == may
+    at_the_end = short_in(MUSEUM, MUSEUM.start + 21, MUSEUM.end, "May.")
+    assert verify_short(at_the_end, (MUSEUM,), (MUSEUM,)) == at_the_end
+    empty = short_in(MUSEUM, end, end, "")
+    assert verify_short(empty, (MUSEUM,), (MUSEUM,)) is None
+    assert verify_short(replace(may, marker=7), (MUSEUM,), (MUSEUM,)) is None

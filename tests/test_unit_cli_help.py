@@ -15,7 +15,8 @@ def test_help_lists_the_commands_and_hides_the_eval_spellings() -> None:
     assert "==SUPPRESS==" not in text
     for command in ("ingest", "doctor", "ask", "chat", "serve", "eval"):
         assert f"\n    {command} " in text
-    assert "eval-suite" not in text and "eval-compare" not in text
+    assert "eval-suite" not in text
+    assert "eval-compare" not in text
 
 
 def test_the_hidden_spellings_still_parse() -> None:

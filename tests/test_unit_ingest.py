@@ -15,6 +15,7 @@ import pytest
 
 import assistant.index.ingest
 from assistant.documents.chunking import CHUNKER_VERSION
+from assistant.documents.loading import SUPPORTED_SUFFIXES, content_hash
 from assistant.errors import (
     DamagedStoreError,
     EmptyCorpusError,
@@ -22,7 +23,6 @@ from assistant.errors import (
     RefusedFilesError,
     StoreError,
 )
-from assistant.documents.loading import SUPPORTED_SUFFIXES, content_hash
 from assistant.types import IngestReport
 from tests.store_fakes import MODEL, OLD, Checks, Library, MemoryChroma, install, install_checks
 
@@ -623,7 +623,10 @@ def test_a_refused_file_is_logged_by_its_name(
 ) -> None:
     library.put("notes/blob.txt", BINARY)
     library.put("harbour.txt", HARBOUR)
-    with caplog.at_level(logging.INFO, logger="assistant.index.ingest"), pytest.raises(RefusedFilesError):
+    with (
+        caplog.at_level(logging.INFO, logger="assistant.index.ingest"),
+        pytest.raises(RefusedFilesError),
+    ):
         library.ingest()
     assert "refused notes/blob.txt: notes/blob.txt looks like a binary file, not text." in [
         r.getMessage() for r in caplog.records

@@ -419,3 +419,54 @@ def test_a_long_subject_is_not_a_subject() -> None:
 def test_a_symbol_after_the_question_is_not_part_of_its_subject() -> None:
     assert read_intent("Who is Noor Haddad? 🌊").subject == "Noor Haddad"
     assert read_intent("What did the US say? 🙏").intent is Intent.STATEMENTS
+
+
+# --- the edges of reading a question -----------------------------------------------------------
+
+
+def test_fillers_are_dropped_round_after_round() -> None:
+    # "Can you please" is dropped in one round, "also" and "tell me" only in the next.
+    assert normalise("Can you please also tell me who Isobel Marr is?") == "who Isobel Marr is?"
+
+
+@pytest.mark.parametrize(
+    ("question", "reading"),
+    [
+        # A topic loses the punctuation and words around it, never its own letters.
+        ("What do the documents say about sanctions, overall?",
+         Reading(Intent.OVERVIEW, topic="sanctions")),
+        ("Summarize what the documents say about Xi", Reading(Intent.OVERVIEW, topic="Xi")),
+        ("What is the Holmvik dispute all about?",
+         Reading(Intent.OVERVIEW, topic="Holmvik dispute")),
+        # A subject loses its quotes and article, never its own letters.
+        ('What did "Shea" say?', Reading(Intent.STATEMENTS, subject="Shea", verb="say")),
+        ("What did Xi say?", Reading(Intent.STATEMENTS, subject="Xi", verb="say")),
+        ("What did Shea say about Xi?",
+         Reading(Intent.STATEMENTS, subject="Shea", topic="Xi", verb="say")),
+        ("Who is Xi?", Reading(Intent.PROFILE, subject="Xi")),
+        # "the report" names the subject and "Conclude" the act, whatever its case.
+        ("What did the report Conclude?",
+         Reading(Intent.STATEMENTS, subject="report", verb="conclude")),
+    ],
+)  # fmt: skip
+def test_topics_and_subjects_keep_their_own_letters(question: str, reading: Reading) -> None:
+    assert read_intent(question) == reading
+
+
+def test_a_statements_subject_has_at_most_eight_words() -> None:
+    eight = read_intent("What did the old chief engineer of the Garrow Dam Trust say?")
+    assert eight.subject == "old chief engineer of the Garrow Dam Trust"
+    assert read_intent("What did the old chief engineer of the new Garrow Dam Trust say?") == LOOKUP
+
+
+def test_a_profiles_subject_has_at_most_seven_words() -> None:
+    seven = read_intent("Who is Anna Maria Lopez de la Vega Cruz?")
+    assert seven == Reading(Intent.PROFILE, subject="Anna Maria Lopez de la Vega Cruz")
+    assert read_intent("Who is Anna Maria Lopez de la Vega y Cruz?") == LOOKUP
+
+
+def test_who_is_the_and_a_name_asks_for_a_name_not_a_profile() -> None:
+    assert read_intent("Who is the Garrow Dam Trust?") == LOOKUP
+    assert read_intent("What is the Garrow Dam Trust?") == Reading(
+        Intent.PROFILE, subject="Garrow Dam Trust"
+    )

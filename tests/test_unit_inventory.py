@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.reader import Draft
 from assistant.answerers.compose import Composed, Request
 from assistant.answerers.inventory import MAX_ITEMS, InventoryAnswerer, voted
 from assistant.index.sentences import Mention, Sentence
@@ -333,4 +334,113 @@ def test_a_question_naming_one_document_lists_that_document_only(tmp_path: Path)
     composed = answerer.answer(Request(everyone, everyone, everyone, (), reading))
     assert composed is not None
     assert len(composed.draft.citations) == 2
+    library.close()
+
+
+# --- each kind's edges ------------------------------------------------------------------------
+
+EDGES_NER = GazetteerRecognizer(
+    {
+        "Kestmoor General Hospital": "PERSON",  # an institution the NER took for a person
+        "Isobel Marr": "PERSON",
+        "de Klerk": "PERSON",
+        "Thursday evening": "TIME",
+        "last Friday": "DATE",
+        "1987": "CARDINAL",
+        "9 May 2025": "DATE",
+        "$40 million": "MONEY",
+        "$2 million": "MONEY",
+        "President Putin": "PERSON",
+        "Putin": "PERSON",
+    }
+)
+EDGES = (
+    "Kestmoor General Hospital hired Isobel Marr and de Klerk on Thursday evening. "
+    "The ward opened last Friday, as in 1987, on 9 May 2025. "
+    "It cost $40 million and $2 million more. President Putin spoke. Putin left."
+)
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InventoryAnswerer]:
+    opened = InMemoryLibrary({"e.txt": EDGES}, tmp_path_factory.mktemp("edges"), EDGES_NER)
+    yield InventoryAnswerer(opened, world_gazetteer())
+    opened.close()
+
+
+def placed(inventory: InventoryAnswerer, kind: Kind) -> list[tuple[str, int, int]]:
+    """(text, document offset, count) of each item; the offset is where the text stands."""
+    found = []
+    for item, count in inventory.counted(kind):
+        assert EDGES[item.start : item.start + len(item.text)] == item.text
+        found.append((item.text, item.start, count))
+    return found
+
+
+def test_people_after_an_institution_and_with_a_lower_case_particle(
+    edges: InventoryAnswerer,
+) -> None:
+    # The plain "Putin" is shown before "President Putin", at its own place.
+    assert placed(edges, Kind.PEOPLE) == [
+        ("Isobel Marr", EDGES.index("Isobel"), 1),
+        ("de Klerk", EDGES.index("de Klerk"), 1),
+        ("Putin", EDGES.index("Putin left"), 2),
+    ]
+
+
+def test_dates_in_time_and_date_mentions_at_their_own_offsets(edges: InventoryAnswerer) -> None:
+    assert placed(edges, Kind.DATES) == [
+        ("Thursday", EDGES.index("Thursday"), 1),
+        ("Friday", EDGES.index("Friday"), 1),
+        ("9 May 2025", EDGES.index("9 May"), 1),
+    ]
+
+
+def test_years_in_dates_and_cardinals_at_their_own_offsets(edges: InventoryAnswerer) -> None:
+    assert placed(edges, Kind.YEARS) == [
+        ("1987", EDGES.index("1987"), 1),
+        ("2025", EDGES.index("2025"), 1),
+    ]
+
+
+def test_each_sum_of_money_is_an_item_of_its_own(edges: InventoryAnswerer) -> None:
+    expected = [
+        ("$40 million", EDGES.index("$40"), 1),
+        ("$2 million", EDGES.index("$2 "), 1),
+    ]
+    assert placed(edges, Kind.MONEY) == expected
+    assert placed(edges, Kind.AMOUNTS) == expected
+
+
+def test_the_answer_is_no_refusal_and_a_refusal_has_no_text(edges: InventoryAnswerer) -> None:
+    listed = answer(edges, Kind.MONEY)
+    assert listed.draft.abstained is False
+    assert listed.draft.text == "$40 million [1] $2 million [2]"
+    refused = answer(edges, Kind.COUNTRIES)
+    assert refused.draft == Draft("", (), abstained=True)
+
+
+def test_one_document_is_the_documents_whatever_the_question_calls_it(tmp_path: Path) -> None:
+    library = InMemoryLibrary({"memo.txt": "Oliver Fenwick flew to Holmvik."}, tmp_path, NER)
+    answerer = InventoryAnswerer(library, world_gazetteer())
+    question = "Which people are mentioned in the memo?"
+    reading = Reading(Intent.INVENTORY, kind=Kind.PEOPLE)
+    composed = answerer.answer(Request(question, question, question, (), reading))
+    assert composed is not None
+    assert composed.lead == "The documents name one person:"
+    library.close()
+
+
+def test_a_document_named_by_its_title(tmp_path: Path) -> None:
+    library = InMemoryLibrary(
+        {"a.md": "# Port strike update\n\nOliver Fenwick flew to Holmvik.", "b.md": "Putin spoke."},
+        tmp_path,
+        NER,
+    )
+    answerer = InventoryAnswerer(library, world_gazetteer())
+    question = "Who is mentioned in the port strike update?"
+    reading = Reading(Intent.INVENTORY, kind=Kind.PEOPLE)
+    composed = answerer.answer(Request(question, question, question, (), reading))
+    assert composed is not None
+    assert composed.lead == "a.md names one person:"
     library.close()

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from assistant.errors import StoreError
-from assistant.index.lexical_upkeep import LexicalUpkeep
 from assistant.index.lexical import LexicalIndex
+from assistant.index.lexical_upkeep import LexicalUpkeep
 from assistant.index.manifest import FileEntry
 
 pytestmark = pytest.mark.unit

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.reader import Draft
 from assistant.answerers.compose import Composed, Request
 from assistant.answerers.overview import OverviewAnswerer, OverviewPolicy
 from assistant.answerers.scope import named_document
@@ -443,3 +444,75 @@ def test_named_document_by_its_title() -> None:
 def test_named_document_needs_content_words() -> None:
     assert named_document("", ["a.md"]) is None
     assert named_document("the md", ["a.md"]) is None  # file extensions are no words
+
+
+# --- the edges of a summary section and of one line a document ---------------------------------
+
+REOPENED = "The port reopened on Monday after the storm repairs."
+EXPORTS = "Exports of grain fell by a third during March."
+RETIRED = "The harbour master retired after forty years of service."
+
+
+def test_a_summary_section_ends_at_the_next_heading_of_its_level(make: Make) -> None:
+    assert make({"p.md": f"# Summary\n\n{REOPENED}\n\n# Next part\n\n{EXPORTS}"}).quotes() == [
+        REOPENED
+    ]
+
+
+def test_a_heading_without_a_mark_does_not_end_a_summary_section(make: Make) -> None:
+    text = f"## Summary\n\n{REOPENED}\n\nKey numbers\n\n{EXPORTS}\n\n## Details\n\n{RETIRED}"
+    assert make({"p.md": text}).quotes() == [REOPENED, EXPORTS]
+
+
+def test_a_summary_heading_without_a_mark_runs_over_lower_level_headings(make: Make) -> None:
+    text = f"Summary\n\n{REOPENED}\n\n## Details\n\n{EXPORTS}"
+    assert make({"p.md": text}).quotes() == [REOPENED, EXPORTS]
+
+
+def test_a_documents_line_is_its_weightiest_sentence_not_its_last(make: Make) -> None:
+    composed = make({"a.txt": f"{REOPENED} {RETIRED}", "b.txt": EXPORTS}).ask()
+    assert [c.quote for c in composed.draft.citations] == [REOPENED, EXPORTS]
+
+
+def test_the_lines_of_several_documents_keep_within_their_own_budget(make: Make) -> None:
+    documents = {"a.txt": REOPENED, "b.txt": EXPORTS, "c.txt": RETIRED}
+    composed = make(documents, OverviewPolicy(max_document_chars=120)).ask()
+    assert composed.lead == "3 documents; the gist of 2 of them:"
+    assert [c.quote for c in composed.draft.citations] == [REOPENED, EXPORTS]
+
+
+HELD = "The harbour cranes were inspected and restarted on Monday."
+HELD_AGAIN = "The harbour cranes were inspected and restarted on Monday morning."
+GRAIN = "Exports of grain fell by a third during March."
+KEEPER = "The old lighthouse keeper retired after forty long years of faithful service to the town."
+
+
+def test_a_summary_and_a_refusal_have_no_lead_or_text_of_their_own(make: Make) -> None:
+    summary = make({"port.md": SUMMARISED}).ask()
+    assert (summary.lead, summary.draft.abstained) == ("", False)
+    refused = make({"t.md": "# Title\n\nShort line.\n\nIs it open?"}).ask()
+    assert refused.draft == Draft("", (), abstained=True)
+
+
+def test_a_topic_named_only_by_a_sections_heading_takes_that_section(make: Make) -> None:
+    text = (
+        "# Report\n\n## Sanctions\n\nThe measures took effect in May.\n\n"
+        "## Weather\n\nRain fell all week long here."
+    )
+    composed = make({"s.md": text}, BEST_ONLY).ask("sanctions")
+    assert [c.quote for c in composed.draft.citations] == ["The measures took effect in May."]
+    assert composed.lead == ""
+
+
+def test_a_repeat_is_passed_over_for_the_next_sentence(make: Make) -> None:
+    assert make({"r.txt": f"{HELD} {HELD_AGAIN} {GRAIN}"}, PLACELESS).quotes() == [HELD, GRAIN]
+
+
+def test_a_sentence_over_the_budget_is_passed_over_for_one_within_it(make: Make) -> None:
+    policy = replace(PLACELESS, max_chars=len(HELD) + len(GRAIN) + 5)
+    assert make({"b.txt": f"{HELD} {KEEPER} {GRAIN}"}, policy).quotes() == [HELD, GRAIN]
+
+
+def test_sentences_may_fill_the_budget_exactly(make: Make) -> None:
+    policy = OverviewPolicy(max_chars=len(HELD) + len(GRAIN))
+    assert make({"b.txt": f"{HELD} {GRAIN}"}, policy).quotes() == [HELD, GRAIN]

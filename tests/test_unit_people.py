@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.reader import Draft
 from assistant.answerers.compose import Composed, Request
 from assistant.answerers.mentions import MentionFinder
 from assistant.answerers.people import PeoplePolicy, ProfileAnswerer, StatementsAnswerer
@@ -459,3 +460,80 @@ def test_what_someone_of_theirs_did_is_not_their_statement(people: People) -> No
 
 def test_a_pronoun_subject_is_left_to_the_look_up(people: People) -> None:
     assert people.ask("What did she say?") is None
+
+
+# --- the edges of finding someone and of statements ---------------------------------------------
+
+
+def test_a_pronoun_continues_after_lower_case_words_and_a_bare_title(tmp_path: Path) -> None:
+    text = (
+        "Lena Aldous opened the clinic. Later that year she hired six nurses. "
+        "When the Minister called, she resigned."
+    )
+    made = People({"a.txt": text}, tmp_path)
+    assert [how for how, _, _ in made.found("Lena Aldous")] == ["name", "pronoun", "pronoun"]
+    made.library.close()
+
+
+def test_a_thing_by_its_words_is_found_from_the_first_of_them(tmp_path: Path) -> None:
+    text = (
+        "The crane at the harbour broke, and the crane was replaced. "
+        "Crane crews at the harbour went on strike."
+    )
+    made = People({"a.txt": text}, tmp_path)
+    assert made.found("harbour crane") == [
+        ("words", "The crane at the harbour broke, and the crane was replaced.", "crane"),
+        ("words", "Crane crews at the harbour went on strike.", "Crane"),
+    ]
+    made.library.close()
+
+
+ROLES = (
+    "Marcus Brannigan, the chief engineer at Garrow Dam, said the spillway held. "
+    "Ann Lee, the medical director of the Holmvik district clinic, said beds were short."
+)
+
+
+def test_a_description_of_up_to_four_words_in_any_order_resolves(tmp_path: Path) -> None:
+    made = People({"a.txt": ROLES}, tmp_path)
+    resolved = made.finder.resolve("the chief engineer at the Garrow dam")
+    assert resolved is not None
+    assert resolved.asked == "Marcus Brannigan"
+    four = made.finder.resolve("the district clinic medical director")
+    assert four is not None
+    assert four.asked == "Ann Lee"
+    # Five content words are more than a description: no one, though the role holds them all.
+    assert made.finder.resolve("the Holmvik district clinic medical director") is None
+    made.library.close()
+
+
+def test_a_name_never_mentioned_is_a_refusal_without_text(people: People) -> None:
+    composed = people.answer("What did Kim Yo Jong say?")
+    assert composed.draft == Draft("", (), abstained=True)
+
+
+def test_a_description_never_mentioned_is_left_to_the_look_up(people: People) -> None:
+    assert people.ask("What did the mayor say?") is None
+
+
+def test_a_subject_silent_on_one_kind_of_act_is_said_so_without_a_topic(tmp_path: Path) -> None:
+    made = People(
+        {"brief.txt": "Isobel Marr, the chief engineer, said the dam was safe."},
+        tmp_path,
+        PeoplePolicy(floor=5.0, margin=0.5),
+    )
+    composed = made.answer("What did Isobel Marr propose?")
+    assert composed.lead == (
+        "The documents mention Isobel Marr but report nothing they said or did. "
+        "They mention Isobel Marr here:"
+    )
+    made.library.close()
+
+
+@pytest.mark.parametrize(
+    "asked", ["Bank of England", "the Bank of England", "Society of Arts and Crafts"]
+)
+def test_a_name_may_hold_the_of_and_and_in_lower_case(people: People, asked: str) -> None:
+    assert people.finder.subject(asked).named
+    composed = people.answer(f"What did {asked} say?")
+    assert composed.lead == f"The documents do not mention {asked.removeprefix('the ')}."

@@ -3,10 +3,14 @@ what a why-question asks about, and its precise refusal, with a rule-based parse
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from assistant.answer.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft
 from assistant.answer.reason import ReasonPolicy, ReasonReader
+from assistant.language.syntax import Analysis
 from assistant.types import Chunk, Passage, Span
 from tests.fakes import make_chunk, make_passage, request
 from tests.reader_fakes import RuleParser
@@ -161,3 +165,61 @@ def test_a_cause_that_leans_on_the_sentence_before_brings_it() -> None:
         "Crowds gathered on the bridge.",
         "It was done to prevent an overtopping.",
     ]
+
+
+# --- the edges of where a cause is read ---------------------------------------------------------
+
+
+class AsClauseParser(RuleParser):
+    """The rule-based parser that also marks a clause opened by "as" ("… as authorities brace
+    for strikes")."""
+
+    def analyse(self, text: str) -> Analysis:
+        analysis = super().analyse(text)
+        return replace(analysis, as_clause=bool(re.search(r"\bas\s+\w+\s+\w+", text)))
+
+
+def test_an_as_clause_gives_the_cause_only_in_the_sentence_asked_about() -> None:
+    reader = ReasonReader(AsClauseParser())
+    chunk = make_chunk("Security remains tight in Moscow as authorities brace for strikes.")
+    draft = reader.read(request([make_passage(chunk, [5.0])], "Why is security tight?"))
+    assert draft.abstained is False
+    assert cited(draft) == [chunk.text]
+    assert reader.gives_cause(chunk.text, asked=True)
+    assert not reader.gives_cause(chunk.text)
+
+
+def test_the_best_sentence_is_read_for_its_cause_before_the_one_after() -> None:
+    chunk = make_chunk(
+        "The gates were opened because the reservoir was full. "
+        "The bridge closed because of the crowds."
+    )
+    assert cited(read(make_passage(chunk, [6.0, 1.0]))) == [
+        "The gates were opened because the reservoir was full."
+    ]
+
+
+def test_a_cause_two_sentences_before_the_best_is_out_of_reach() -> None:
+    chunk = make_chunk(
+        "Rain fell because a storm stalled. Crowds gathered on the bridge. "
+        "Engineers opened the dam gates on Monday. Boats waited downstream."
+    )
+    assert read(make_passage(chunk, [1.0, 1.0, 6.0, 1.0])).abstained
+
+
+def test_a_cause_elsewhere_exactly_margin_below_the_best_is_within_it() -> None:
+    best = make_chunk("Engineers opened the dam gates on Monday.", source="a.txt")
+    near = make_chunk("The gates opened due to a full reservoir.", source="b.txt")
+    draft = read(make_passage(best, [6.0]), make_passage(near, [4.0]))
+    assert draft.abstained is False
+    # The cause's document first (each document's sentences in their order).
+    assert draft.text == (
+        "The gates opened due to a full reservoir [1]. "
+        "Engineers opened the dam gates on Monday [2]."
+    )
+
+
+def test_the_precise_refusal_carries_the_best_score_and_its_kind() -> None:
+    chunk = make_chunk("Engineers opened the dam gates on Monday. Crowds watched the river.")
+    draft = read(make_passage(chunk, [6.0, 1.0]))
+    assert (draft.score, draft.score_kind) == (6.0, CROSS_ENCODER_LOGIT)

@@ -458,3 +458,227 @@ def test_groundedness_checks_the_cited_sentences_not_the_short_answer_in_front()
     }
     assert case_metrics(case, run)["groundedness"] == 1.0
     assert case_metrics(case, {**run, "short": None})["groundedness"] == 0.0
+
+
+# --- the edges of reaching further and of gathering ---------------------------------------------
+
+
+def quoted(draft: Draft) -> list[str]:
+    return [c.quote for c in draft.citations]
+
+
+def test_a_further_sentence_exactly_reach_margin_behind_is_within_reach() -> None:
+    chunk = make_chunk(
+        "The summit drew crowds of reporters. It took place in Moscow.", source="s.txt"
+    )
+    draft = read("Where was the summit?", chunk, [6.0, 2.0])  # 6.0 - reach_margin 4.0
+    assert quoted(draft)[1:] == ["It took place in Moscow."]
+    assert draft.short is not None
+    assert draft.short.text == "Moscow"
+
+
+def test_a_further_sentence_that_leans_on_another_is_not_reached_for() -> None:
+    chunk = make_chunk(
+        "The summit drew crowds of reporters. It took place in Moscow.", source="s.txt"
+    )
+    passage = make_passage(chunk, [6.0, 3.0], leans=[False, True])
+    draft = reader().read(request([passage], "Where was the summit?"))
+    assert quoted(draft) == ["The summit drew crowds of reporters."]
+    assert draft.short is None
+
+
+KIM_NO = "North Korea sent only an ambassador, not Kim Jong Un."
+
+
+def test_a_no_close_behind_the_best_sentence_answers_a_yes_no_question() -> None:
+    chunk = make_chunk(f"Crowds gathered in Moscow on Friday. {KIM_NO}", source="p.txt")
+    draft = read("Did Kim Jong Un go to the parade?", chunk, [7.0, 4.0])
+    assert quoted(draft) == [KIM_NO]
+    assert draft.short is not None
+    at = chunk.text.index("not Kim")
+    assert (draft.short.text, draft.short.start, draft.short.end) == ("No", at, at + 15)
+
+
+def test_a_no_further_behind_must_be_said_of_a_name_the_question_gives() -> None:
+    chunk = make_chunk(
+        "Crowds gathered in Moscow on Friday. "
+        "The parade did not go ahead, said Kim Jong Un's aides.",
+        source="p.txt",
+    )
+    draft = read("Did Kim Jong Un go to the parade?", chunk, [7.0, 4.0])
+    assert quoted(draft) == ["Crowds gathered in Moscow on Friday."]
+    assert draft.short is None
+
+
+def test_a_best_sentence_about_something_else_lets_a_no_be_reached_from_further_behind() -> None:
+    # The best passage names no Kim Jong Un: the verdict may come from within list_margin.
+    beijing = make_chunk("The parade in Beijing drew crowds.", source="b.txt")
+    moscow = make_chunk(KIM_NO, source="m.txt")
+    passages = [make_passage(beijing, [7.0]), make_passage(moscow, [-2.0])]
+    draft = reader().read(request(passages, "Did Kim Jong Un go to the parade?"))
+    assert quoted(draft) == [KIM_NO]
+    assert draft.short is not None
+    assert draft.short.text == "No"
+
+
+ATTENDED = "Xi Jinping attended the parade."
+
+
+def test_the_list_ends_at_a_sentence_naming_only_someone_named_before() -> None:
+    chunk = make_chunk(
+        f"{ATTENDED} Kim Jong Un attended too. Xi Jinping waved again. China sent guards.",
+        source="l.txt",
+    )
+    draft = read("Who attended the parade?", chunk, [7.0, 3.0, 2.0, 1.0])
+    assert quoted(draft) == [ATTENDED, "Kim Jong Un attended too."]
+
+
+def test_chosen_sentences_naming_two_between_them_are_the_list() -> None:
+    chunk = make_chunk(
+        f"{ATTENDED} Kim Jong Un attended the parade. China sent guards.", source="t.txt"
+    )
+    draft = read("Who attended the parade?", chunk, [7.0, 6.0, 3.0])
+    assert quoted(draft) == [ATTENDED, "Kim Jong Un attended the parade."]
+
+
+GATHERED = make_chunk(f"{ATTENDED} The parade was long. Kim Jong Un attended too.", source="g.txt")
+GATHERED_LENGTH = sum(len(text) for text in GATHERED.sentence_texts())
+
+
+def test_a_list_passes_over_a_chosen_sentence_and_goes_on() -> None:
+    draft = read("Who attended the parade?", GATHERED, [7.0, 6.0, 3.0])
+    assert quoted(draft) == list(GATHERED.sentence_texts())
+    assert draft.short is None
+
+
+def test_a_list_may_fill_its_budget_exactly() -> None:
+    full = read("Who attended the parade?", GATHERED, [7.0, 6.0, 3.0], list_chars=GATHERED_LENGTH)
+    assert len(full.citations) == 3
+    over = read(
+        "Who attended the parade?", GATHERED, [7.0, 6.0, 3.0], list_chars=GATHERED_LENGTH - 1
+    )
+    assert len(over.citations) == 2
+
+
+def test_a_sentence_exactly_list_margin_behind_joins_the_list() -> None:
+    chunk = make_chunk(f"{ATTENDED} Kim Jong Un attended too.", source="m.txt")
+    draft = read("Who attended the parade?", chunk, [7.0, 3.0], list_margin=4.0)
+    assert len(draft.citations) == 2
+    assert len(read("Who attended the parade?", chunk, [7.0, 2.9], list_margin=4.0).citations) == 1
+
+
+def test_the_list_goes_on_only_within_the_best_sentences_passage() -> None:
+    home = make_chunk(ATTENDED, source="brief.txt", start=0)
+    after = make_chunk("Kim Jong Un attended too.", source="brief.txt", start=home.end)
+    passages = [make_passage(home, [7.0]), make_passage(after, [3.0])]
+    draft = reader().read(request(passages, "Who attended the parade?"))
+    assert quoted(draft) == [ATTENDED]
+
+
+def test_an_item_after_one_of_another_kind_or_one_denied_still_counts() -> None:
+    question = "Who attended the parade?"
+    dated = make_chunk(f"{ATTENDED} On May 9 Kim Jong Un attended too.", source="d.txt")
+    assert len(read(question, dated, [7.0, 3.0]).citations) == 2
+    denied = make_chunk(f"{ATTENDED} Without Kim Jong Un, China sent guards.", source="n.txt")
+    assert len(read(question, denied, [7.0, 3.0]).citations) == 2
+
+
+def test_a_name_is_denied_where_the_sentence_first_names_it() -> None:
+    question = "Who attended the parade?"
+    chunk = make_chunk(f"{ATTENDED} Not Kim Jong Un's aide but Kim Jong Un came.", source="a.txt")
+    assert len(read(question, chunk, [7.0, 3.0]).citations) == 1
+    opening = make_chunk(f"{ATTENDED} Not Kim Jong Un, as it turned out.", source="o.txt")
+    assert len(read(question, opening, [7.0, 3.0]).citations) == 1
+
+
+def test_items_of_a_kind_with_no_labels_of_its_own_are_any_named_thing() -> None:
+    chunk = make_chunk("Xi Jinping sailed on the ship. Kim Jong Un sailed too.", source="s.txt")
+    draft = read("Which ships sailed?", chunk, [7.0, 3.0])
+    assert len(draft.citations) == 2
+
+
+def test_the_extractive_mode_reads_with_the_settings_and_the_recognizer() -> None:
+    from assistant.config import Settings
+
+    settings = Settings(answer_delta=0.5, max_answer_sentences=2)
+    made = Components().reader("extractive", settings, NER)
+    assert isinstance(made, ExtractiveReader)
+    assert (made.delta, made.max_sentences, made.recognizer) == (0.5, 2, NER)
+
+
+def test_a_registered_mode_makes_its_reader_from_the_settings_and_recognizer() -> None:
+    from assistant.config import Settings
+
+    made: list[object] = []
+
+    def factory(settings: object, recognizer: object) -> _WrongShort:
+        made.append((settings, recognizer))
+        return _WrongShort()
+
+    components = Components()
+    components.register_reader("test-made", factory)
+    settings = Settings()
+    assert isinstance(components.reader("test-made", settings, NER), _WrongShort)
+    assert made == [(settings, NER)]
+    with pytest.raises(ConfigError) as raised:
+        components.reader("nope", settings, NER)
+    assert str(raised.value) == (
+        f"No answer mode named 'nope'. The modes are: {', '.join(components.reader_modes())}."
+    )
+
+
+def test_a_verdict_is_read_off_the_one_sentence_that_decides_it_cited_alone() -> None:
+    # Two sentences chosen; the second denies: it alone is the answer, its marker 1.
+    draft = read("Did Kim Jong Un go?", PARADE, [6.5, None, 6.0, None, None])
+    assert quoted(draft) == [PARADE.sentence_texts()[2]]
+    assert draft.short is not None
+    assert (draft.short.text, draft.short.marker) == ("No", 1)
+
+
+def test_a_reader_told_not_to_gather_does_not() -> None:
+    draft = read("Who attended the parade?", PARADE, [7.0, -0.2, -5.5, -7.6, -9.0],
+                 gather=frozenset())  # fmt: skip
+    assert len(draft.citations) == 1
+    assert draft.short is not None
+
+
+def test_a_denial_in_a_passage_about_someone_else_decides_nothing() -> None:
+    chunk = make_chunk("The leader did not go to the parade.", source="beijing.txt")
+    draft = read("Did Kim Jong Un go to the parade?", chunk, [6.0])
+    assert draft.short is None
+
+
+def test_a_list_of_things_of_no_known_kind_is_answered_by_a_phrase() -> None:
+    chunk = make_chunk("The ships sailed with grain for the north.", source="s.txt")
+    ships = read("Which ships sailed?", chunk, [6.0]).short
+    assert ships is not None
+    assert (ships.text, ships.basis) == ("grain for the north", "phrase")
+    anything = read("List what the ships carried.", chunk, [6.0]).short
+    assert anything is not None
+    assert anything.basis == "phrase"
+
+
+def test_a_pair_that_fits_exactly_is_quoted_and_one_that_does_not_is_passed_over() -> None:
+    marr = make_chunk(
+        "Corran Point Lighthouse stands on the tip of Tarrow. "
+        "It was designed by the engineer Isobel Marr.",
+        source="marr.txt",
+    )
+    leaning = make_passage(marr, [1.0, 6.0], leans=[False, True])
+    two = ExtractiveReader(delta=1.5, max_sentences=2).read(request([leaning]))
+    assert len(two.citations) == 2  # the pair fills max_sentences exactly
+    first = make_chunk("Isobel Marr trained in Leith.", source="a.txt")
+    later = make_chunk("Isobel Marr retired in 1901.", source="b.txt")
+    passages = [make_passage(first, [7.0]), leaning, make_passage(later, [5.0])]
+    draft = ExtractiveReader(delta=3.0, max_sentences=2).read(request(passages))
+    assert quoted(draft) == ["Isobel Marr trained in Leith.", "Isobel Marr retired in 1901."]
+
+
+def test_a_citation_carries_the_page_and_section_of_its_sentence() -> None:
+    chunk = replace(
+        make_chunk("The port reopened. Exports fell.", source="p.pdf"),
+        section=("Trade",),
+        pages=(3, 4),
+    )
+    draft = reader().read(request([make_passage(chunk, [1.0, 6.0])], "What fell?"))
+    assert [(c.page, c.section) for c in draft.citations] == [(4, ("Trade",))]

@@ -273,3 +273,143 @@ def test_a_question_in_the_evidence_answers_neither_yes_nor_no() -> None:
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden approve the claim?!"]) is None
     assert yes_or_no("Did Halden approve the claim?", ["Did Halden not approve the claim?"]) is None
     assert yes_or_no("Did Halden approve the claim?", ["Halden approved the claim."]) is not None
+
+
+# --- the rules' edges -------------------------------------------------------------------------
+
+
+def test_a_phrase_may_open_the_sentence() -> None:
+    found = gap_span("What did the council fund?", "New ferries were funded by the council.")
+    assert found == Found("New ferries were", 0, 16, "phrase")
+
+
+def test_a_conjunction_that_opens_a_clause_is_no_part_of_the_phrase_before_it() -> None:
+    sentence = "The council funded ferries whereas the state built roads."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "ferries"
+
+
+def test_a_run_gets_no_bonus_for_a_question_word_across_a_clause_break() -> None:
+    # "new ferries were" follows "council" only across the comma: 3 words against 5.
+    sentence = "Grey wooden fishing boats met the council, new ferries were funded."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "Grey wooden fishing boats met the"
+
+
+def test_the_run_after_the_questions_last_word_counts_twice_the_bonus_not_more() -> None:
+    # "ferries": one word + 2 x 2 after "funded" = 5, the same as the five words of the later
+    # run, which wins the tie.
+    sentence = "The council funded ferries, grey fishing boats sailed past."
+    found = gap_span("What did the council fund?", sentence)
+    assert found is not None
+    assert found.text == "grey fishing boats sailed past"
+
+
+def test_yes_is_a_verdict_read_off_the_stretch_of_the_questions_words() -> None:
+    found = affirmed("Did Marr approve the claim?", "Marr approved the claim.")
+    assert found == Found("Marr approved the claim", 0, 23, "verdict")
+
+
+def test_yes_needs_half_of_what_is_asked_and_half_will_do() -> None:
+    # Of "approve" and "claim", the sentence holds one: half.
+    assert affirmed("Did Marr approve the claim?", "Marr approved it.") == Found(
+        "Marr approved", 0, 13, "verdict"
+    )
+    # Of "approve", "sign", "publish" and "claim", one: a quarter.
+    assert affirmed("Did Marr approve, sign and publish the claim?", "Marr approved it.") is None
+
+
+def test_a_sentence_of_only_the_questions_names_and_numbers_affirms_them() -> None:
+    assert affirmed("Was it 1990?", "1990") == Found("1990", 0, 4, "verdict")
+    assert affirmed("Was it Holmvik?", "Holmvik.") == Found("Holmvik", 0, 7, "verdict")
+
+
+PLACES = GazetteerRecognizer(
+    {"Moscow": "GPE", "Minsk": "GPE", "Switzerland": "GPE", "the United States": "GPE",
+     "Norway": "GPE"}
+)  # fmt: skip
+
+
+def test_a_name_said_twice_is_read_at_each_place_it_stands() -> None:
+    # The first "Moscow" is denied in its clause, the second is the answer.
+    sentence = "Talks were not held in Moscow; the summit was held in Moscow."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found == (0, Found("Moscow", 54, 60, "entity", rivals=0))
+
+
+def test_a_name_before_the_questions_words_may_be_the_nearest() -> None:
+    sentence = "In Moscow the summit was held with delegates from Minsk."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found is not None
+    assert found[1].text == "Moscow"
+
+
+def test_with_no_word_of_the_question_in_the_sentence_the_first_name_answers() -> None:
+    found = pick_span(["Where was it?"], ["Talks moved from Minsk to Moscow."], AnswerType.PLACE,
+                      PLACES)  # fmt: skip
+    assert found == (0, Found("Minsk", 17, 22, "entity", rivals=1))
+
+
+def test_a_name_opening_the_sentence_counts_the_words_of_its_own_clause_only() -> None:
+    sentence = "Minsk summit talks failed; the summit was later held in Moscow."
+    found = pick_span(["Where was the summit held?"], [sentence], AnswerType.PLACE, PLACES)
+    assert found is not None
+    assert found[1].text == "Moscow"
+
+
+def test_a_figure_ending_the_sentence_without_a_full_stop_is_found_by_pattern() -> None:
+    found = pick_span(["How much did turnout rise?"], ["Turnout rose to 50%"], AnswerType.NUMBER,
+                      NO_ENTITIES)  # fmt: skip
+    assert found == (0, Found("50%", 16, 19, "pattern"))
+    by_name = pick_span(["How many people does it hold?"], ["The centre holds 2,300 people."],
+                        AnswerType.NUMBER, NER)  # fmt: skip
+    assert by_name is not None
+    assert by_name[1].basis == "entity"
+
+
+def test_the_names_after_one_the_question_gives_are_still_read() -> None:
+    found = pick_span(["Where in Russia was the summit held?"], [SUMMIT], AnswerType.PLACE, NER)
+    assert found is not None
+    assert found[1].text != "Russia"
+
+
+def test_every_sentence_offers_its_names_and_counts_its_rivals() -> None:
+    assert pick("Where was the summit held?", [SUMMIT, "It was cold."], AnswerType.PLACE) == (
+        0,
+        "Moscow",
+    )
+    talks = "The talks were convened by Switzerland at the request of the United States."
+    who = pick_span(["Who requested the talks?"], [talks, "It rained."], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert who[1].rivals == 1  # the place after "of", in the first sentence
+
+
+def test_each_place_after_of_is_a_rival_and_the_names_after_it_still_count() -> None:
+    talks = (
+        "The talks were convened by Switzerland at the request of the United States and of Norway."
+    )
+    who = pick_span(["Who requested the talks?"], [talks], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert (who[1].text, who[1].rivals) == ("Switzerland", 2)
+    first = "At the request of the United States, Switzerland convened the talks."
+    who = pick_span(["Who convened the talks?"], [first], AnswerType.PERSON, PLACES)
+    assert who is not None
+    assert (who[1].text, who[1].start, who[1].rivals) == ("Switzerland", 37, 1)
+
+
+def test_a_denying_clause_is_trimmed_of_its_full_stop_only() -> None:
+    assert negated("Did Xi go?", "Xi did not go.") == Found("Xi did not go", 0, 13, "verdict")
+
+
+def test_a_sentence_decides_only_when_its_context_names_the_questions_names() -> None:
+    assert yes_or_no("Did Kim Jong Un go?", [KIM], ["The Beijing parade brief.txt"]) is None
+    assert yes_or_no("Did Kim Jong Un go?", [KIM], [f"{KIM} brief.txt"]) is not None
+    assert yes_or_no("Was Mara Keel a teacher?", ["Mara Keel was a teacher."], ["Holmvik"]) is None
+
+
+def test_yes_may_find_the_names_in_the_sentences_context() -> None:
+    context = "Mara Keel (1841-1919). She was a teacher in Holmvik. keel.txt"
+    verdict = yes_or_no("Was Mara Keel a teacher?", ["She was a teacher in Holmvik."], [context])
+    assert verdict == ("Yes", 0, Found("teacher", 10, 17, "verdict"))

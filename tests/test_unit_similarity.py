@@ -131,3 +131,10 @@ def test_the_reader_counts_only_quantities_as_new_facts() -> None:
     from assistant.retrieve.similarity import quantity_terms
 
     assert quantity_terms("Five boats and 12 crews, not more.") == {"five", "12"}
+
+
+def test_a_sentence_exactly_at_the_threshold_repeats() -> None:
+    # 2 shared words of 5: 0.4
+    assert jaccard(word_set("red blue green"), word_set("red blue yellow orange")) == 0.4
+    assert repeats("red blue green", ["red blue yellow orange"], 0.4)
+    assert not repeats("red blue green", ["red blue yellow orange"], 0.41)
