@@ -279,10 +279,25 @@ def test_the_messages_name_every_feature() -> None:
             "bias": -2.0, "threshold": 0.5}  # fmt: skip
     with pytest.raises(ConfigError) as weighed:
         LogisticGate.from_dict(data, "old.json")
-    assert (
+    assert str(weighed.value) == (
         "old.json weighs margin, coverage, signals the gate no longer computes. Fit it again "
         f"(benchmarks/fit_abstention.py) over the features {', '.join(FEATURES)}."
-    ) in str(weighed.value)
+    )
+    data["features"] = ["x", "y"]
+    with pytest.raises(ConfigError) as other:
+        LogisticGate.from_dict(data, "old.json")
+    assert str(other.value).startswith("old.json: features ['x', 'y'] are not (")
+    assert str(other.value).count("old.json") == 1
+
+
+def test_a_model_with_too_few_weights_is_named_once_with_one_full_stop() -> None:
+    data = {"features": list(FEATURES), "weights": [1.0] * 5, "bias": 0.0, "threshold": 0.0}
+    with pytest.raises(ConfigError) as short:
+        LogisticGate.from_dict(data, "m.json")
+    assert str(short.value) == (
+        "m.json is not a valid abstention model: The abstention model needs 6 weights "
+        f"({', '.join(FEATURES)}). Currently, it has 5."
+    )
 
 
 def test_a_model_of_todays_features_with_as_many_weights_as_the_legacy_one_is_refused() -> None:

@@ -164,7 +164,10 @@ class LogisticGate:
                 raise ConfigError(f"{where}: features {data['features']} are not {FEATURES}.")
             return cls(weights, float(data["bias"]), float(data["threshold"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"{where} is not a valid abstention model: {exc}.") from None
+            if isinstance(exc, ConfigError) and str(exc).startswith(where):
+                raise  # already one sentence that names the file
+            reason = str(exc).rstrip(".")
+            raise ConfigError(f"{where} is not a valid abstention model: {reason}.") from None
 
     @classmethod
     def load(cls, path: Path) -> LogisticGate:
