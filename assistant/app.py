@@ -145,7 +145,6 @@ class Assistant:
     @cached_property
     def retriever(self) -> HybridRetriever:
         # Imported here, as the chain is: LangChain's runnables cost ingest 0.6 s to import.
-        from assistant.language.gazetteer import gazetteer
         from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 
         return HybridRetriever(
@@ -154,7 +153,7 @@ class Assistant:
             reranker=self.reranker,
             recognizer=self.recognizer,
             config=FusionConfig.from_settings(self.settings),
-            aliases=gazetteer(),
+            aliases=self.components.gazetteer(),
         )
 
     @cached_property
@@ -185,7 +184,9 @@ class Assistant:
         """One answerer per intent other than the look-up."""
         from assistant.answerers.registry import answerers
 
-        return answerers(self.library, self.retriever, self.reranker, self.parser)
+        return answerers(
+            self.library, self.retriever, self.reranker, self.parser, self.components.gazetteer()
+        )
 
     @cached_property
     def readers(self) -> dict[Intent, Reader]:
@@ -236,7 +237,8 @@ class Assistant:
         empty or damaged is left for the first question to report."""
         self.store.start_check()  # runs in a child process while the models load
         self.preload()
-        warm(self.embedder, self.reranker, self.recognizer, self.parser)
+        gazetteer = self.components.gazetteer()
+        warm(self.embedder, self.reranker, self.recognizer, self.parser, gazetteer)
         _ = self.chain
         try:
             with self._lock.reading():
@@ -302,7 +304,7 @@ class Assistant:
         from assistant.answerers.named import named
 
         with self._lock.reading():
-            return named(self.library, self.parser, kinds)
+            return named(self.library, self.parser, self.components.gazetteer(), kinds)
 
     def diagnose(self) -> list[Finding]:
         """Check the store (database, vector index, files, lexical and sentence indexes);

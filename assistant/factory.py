@@ -20,6 +20,7 @@ from assistant.errors import ConfigError
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+    from assistant.language.gazetteer import Gazetteer
     from assistant.protocols import Embedder, EntityRecognizer, Parser, Reader, Reranker
 
 T = TypeVar("T")
@@ -140,6 +141,12 @@ class Components:
 
     def parser(self) -> Parser:
         return self._one("parser", self._make_parser)
+
+    def gazetteer(self) -> Gazetteer:
+        """The packaged countries, their names, capitals and demonyms (read on first use)."""
+        from assistant.language.gazetteer import Gazetteer
+
+        return self._one("gazetteer", Gazetteer)
 
     def reranker(self, threads: int, batch_size: int = 4) -> Reranker:
         """One per thread and batch setting."""

@@ -31,15 +31,14 @@ def load_in_background(name: str, *models: Callable[[], object]) -> threading.Th
     return thread
 
 
-def warm(embedder: Any, reranker: Any, recognizer: Any, parser: Any) -> None:
+def warm(embedder: Any, reranker: Any, recognizer: Any, parser: Any, gazetteer: Any) -> None:
     """Run each model once (and load the word lists), so that the first question costs what
     the next ones do."""
-    from assistant.language.gazetteer import gazetteer
     from assistant.language.vocabulary import english_words
 
     embedder.embed_query("warm-up")
     reranker.score("warm-up", ["A sentence to warm the cross-encoder up."])
     recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
     parser.analyse("Ambassador Ada Lovelace said the warm-up was needed.")
-    gazetteer().country("UK")
+    gazetteer.country("UK")
     english_words()

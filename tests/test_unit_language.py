@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language.gazetteer import DOMINANT, Gazetteer, gazetteer
+from assistant.factory import Components
+from assistant.language.gazetteer import DOMINANT, Gazetteer
 from assistant.language.names import bare, group_people, person_words, same_person, without_lead
 from assistant.language.vocabulary import is_word
 from tests.reader_fakes import country, world_gazetteer
@@ -166,8 +167,10 @@ def test_a_record_without_a_name_is_skipped_and_no_capital_is_no_form() -> None:
 
 
 def test_the_packaged_gazetteer() -> None:
-    shared = gazetteer()
-    assert shared is gazetteer()  # one per process
+    components = Components()
+    shared = components.gazetteer()
+    assert shared is components.gazetteer()  # one per set of components
+    assert shared is not Components().gazetteer()
     for form in ("U.S.", "Washington", "American", "United States", "America"):
         assert named(form, shared) == "United States", form
     assert named("Korea", shared) is None

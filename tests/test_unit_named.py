@@ -10,11 +10,14 @@ import pytest
 
 from assistant.answerers.named import named
 from assistant.intent.kinds import Kind
+from assistant.language.gazetteer import Gazetteer
 from assistant.types import Named
 from tests.fakes import GazetteerRecognizer
 from tests.reader_fakes import InMemoryLibrary, RuleParser
 
 pytestmark = pytest.mark.unit
+
+PACKAGED = Gazetteer()  # the packaged countries, read on first use
 
 NER = GazetteerRecognizer(
     {
@@ -54,19 +57,19 @@ def at(text: str, after: int = 0) -> tuple[int, int]:
 def test_every_kind_when_none_is_asked_for_in_the_order_of_the_kinds(
     library: InMemoryLibrary,
 ) -> None:
-    found = named(library, RuleParser())
+    found = named(library, RuleParser(), PACKAGED)
     assert list(found) == [kind.value for kind in Kind]
 
 
 def test_only_the_kinds_asked_for(library: InMemoryLibrary) -> None:
-    assert list(named(library, RuleParser(), ["places", "money"])) == ["places", "money"]
-    assert named(library, RuleParser(), []) == {}
+    assert list(named(library, RuleParser(), PACKAGED, ["places", "money"])) == ["places", "money"]
+    assert named(library, RuleParser(), PACKAGED, []) == {}
 
 
 def test_a_person_with_the_role_the_documents_give_them_at_their_first_mention(
     library: InMemoryLibrary,
 ) -> None:
-    people = named(library, RuleParser(), ["people"])["people"]
+    people = named(library, RuleParser(), PACKAGED, ["people"])["people"]
     shea, marr = people
     assert shea == Named("people", "Dorothy Shea", "a.txt", *at("Dorothy Shea"), FIRST, 2,
                          "Ambassador")  # fmt: skip
@@ -79,7 +82,7 @@ def test_a_person_with_the_role_the_documents_give_them_at_their_first_mention(
 def test_only_people_carry_a_role(library: InMemoryLibrary) -> None:
     # The parser gives Holmvik a role ("harbour town"): a place has none.
     parser = RuleParser()
-    places = named(library, parser, ["places"])["places"]
+    places = named(library, parser, PACKAGED, ["places"])["places"]
     assert [(p.name, p.mentions, p.role) for p in places] == [
         ("United States", 1, None),
         ("Holmvik", 2, None),
@@ -89,7 +92,7 @@ def test_only_people_carry_a_role(library: InMemoryLibrary) -> None:
 
 
 def test_the_other_kinds_at_their_first_mention(library: InMemoryLibrary) -> None:
-    found = named(library, RuleParser(), ["organisations", "dates", "years", "money"])
+    found = named(library, RuleParser(), PACKAGED, ["organisations", "dates", "years", "money"])
     assert found["organisations"] == (
         Named("organisations", "Tidewell Relief", "a.txt", *at("Tidewell Relief"), PLEDGE, 1),
     )
@@ -107,7 +110,7 @@ def test_a_person_the_parser_gives_no_role_has_none(
         {"b.txt": "Isobel Marr visited the dam."}, tmp_path_factory.mktemp("plain"), NER
     )
     try:
-        people = named(opened, RuleParser(), ["people"])["people"]
+        people = named(opened, RuleParser(), PACKAGED, ["people"])["people"]
     finally:
         opened.close()
     assert [(p.name, p.start, p.end, p.role) for p in people] == [("Isobel Marr", 0, 11, None)]

@@ -15,6 +15,7 @@ from assistant.answerers.compose import Composed, Request
 from assistant.answerers.registry import answerers, bold_policy
 from assistant.intent.classifier import read_intent
 from assistant.intent.kinds import Intent
+from assistant.language.gazetteer import Gazetteer
 from assistant.types import ShortAnswer
 from tests.fakes import GazetteerRecognizer, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder, RuleParser
@@ -40,6 +41,7 @@ class Parts:
             self.finder,  # type: ignore[arg-type]  # a PassageFinder, as the retriever is
             self.reranker,
             self.parser,
+            Gazetteer(),  # the packaged one
         )
 
     def ask(self, question: str) -> Composed:

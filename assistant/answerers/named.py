@@ -9,18 +9,18 @@ from collections.abc import Iterable
 from assistant.answerers.inventory import InventoryAnswerer
 from assistant.answerers.library import Library
 from assistant.intent.kinds import Kind
-from assistant.language.gazetteer import gazetteer
+from assistant.language.gazetteer import Gazetteer
 from assistant.protocols import Parser
 from assistant.types import Named, Span
 
 
 def named(
-    library: Library, parser: Parser, kinds: Iterable[str] | None = None
+    library: Library, parser: Parser, gazetteer: Gazetteer, kinds: Iterable[str] | None = None
 ) -> dict[str, tuple[Named, ...]]:
     """By kind ("people", "countries", "places", "organisations", "dates", "years", "money",
     "amounts"; all when ``kinds`` is None), what the documents name."""
     wanted = [Kind(k) for k in kinds] if kinds is not None else list(Kind)
-    inventory = InventoryAnswerer(library, gazetteer())
+    inventory = InventoryAnswerer(library, gazetteer)
     out: dict[str, tuple[Named, ...]] = {}
     for kind in wanted:
         rows = []

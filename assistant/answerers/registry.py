@@ -12,23 +12,27 @@ from assistant.intent.kinds import Intent
 if TYPE_CHECKING:
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
+    from assistant.language.gazetteer import Gazetteer
     from assistant.protocols import Parser, Reranker
     from assistant.retrieve.hybrid import HybridRetriever
 
 
 def answerers(
-    library: IndexedLibrary, retriever: HybridRetriever, reranker: Reranker, parser: Parser
+    library: IndexedLibrary,
+    retriever: HybridRetriever,
+    reranker: Reranker,
+    parser: Parser,
+    gazetteer: Gazetteer,
 ) -> dict[Intent, Answerer]:
     """One answerer per intent other than the look-up."""
     from assistant.answerers.inventory import InventoryAnswerer
     from assistant.answerers.mentions import MentionFinder
     from assistant.answerers.overview import OverviewAnswerer
     from assistant.answerers.people import ProfileAnswerer, StatementsAnswerer
-    from assistant.language.gazetteer import gazetteer
 
-    finder = MentionFinder(library, gazetteer(), parser)
+    finder = MentionFinder(library, gazetteer, parser)
     return {
-        Intent.INVENTORY: InventoryAnswerer(library, gazetteer()),
+        Intent.INVENTORY: InventoryAnswerer(library, gazetteer),
         Intent.OVERVIEW: OverviewAnswerer(library, retriever, reranker),
         Intent.PROFILE: ProfileAnswerer(library, finder, reranker, parser),
         Intent.STATEMENTS: StatementsAnswerer(library, finder, reranker, parser),

@@ -202,10 +202,3 @@ def _build(records: Iterable[dict[str, Any]]) -> dict[str, Country]:
             by_key[_key(form)] = country
     return by_key
 
-
-_shared = Gazetteer()
-
-
-def gazetteer() -> Gazetteer:
-    """The process's gazetteer (built from the package on first use)."""
-    return _shared
