@@ -92,6 +92,16 @@ def catch_up(
     )
 
 
+def open_database(path: Path) -> sqlite3.Connection:
+    """A derived index's SQLite file, opened for one process's threads (they take the index's
+    own lock): write-ahead log, a minute's wait for another process's writer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
 @contextmanager
 def transaction(db: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -30,6 +30,7 @@ from assistant.index.follow import (
     catch_up,
     check_file,
     generation_of,
+    open_database,
     rebuild_in_place,
 )
 from assistant.index.follow import transaction as _transaction
@@ -103,12 +104,7 @@ class LexicalIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            db = open_database(self.path)
             version = self._version(db)
             if version not in (None, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown lexical index version {version}")

@@ -27,6 +27,7 @@ from assistant.index.follow import (
     catch_up,
     check_file,
     generation_of,
+    open_database,
     rebuild_in_place,
     transaction,
 )
@@ -101,12 +102,7 @@ class SentenceIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            db = open_database(self.path)
             with transaction(db):
                 for statement in _SCHEMA:
                     db.execute(statement)
