@@ -184,9 +184,8 @@ class Assistant:
         """One answerer per intent other than the look-up."""
         from assistant.answerers.registry import answerers
 
-        return answerers(
-            self.library, self.retriever, self.reranker, self.parser, self.components.gazetteer()
-        )
+        parts = (self.library, self.retriever, self.reranker, self.parser)
+        return answerers(*parts, self.components.gazetteer(), embedder=self.retriever.embedder)
 
     @cached_property
     def readers(self) -> dict[Intent, Reader]:

@@ -160,9 +160,34 @@ def test_a_plural_noun_after_which_asks_for_several() -> None:
 
 
 def test_what_and_an_auxiliary_leave_the_kind_to_the_rest_of_the_question() -> None:
-    # "What was the outcome": no noun of a known kind; the "when" still asks for a date.
-    assert question_type("What was the outcome when the dam broke?") is AnswerType.DATE
+    # "What was the outcome": no noun of a known kind; a "when" clause asks for no date,
+    # a second question "and when …" does.
+    assert question_type("What was the outcome when the dam broke?") is AnswerType.OTHER
     assert question_type("What is the plan, and when does it start?") is AnswerType.DATE
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who took over as manager when Nystrom went?", AnswerType.PERSON),
+        ("What did the WS-2 cost when it first went on sale?", AnswerType.OTHER),
+        ("How old was Renn when he retired?", AnswerType.NUMBER),
+        ("and when was that?", AnswerType.DATE),
+        ("Since when has he led it?", AnswerType.DATE),
+        ("Can you tell me when the bridge opened?", AnswerType.DATE),
+        ("Do you know who led the talks?", AnswerType.PERSON),
+        ("Could you please tell me where the parade was?", AnswerType.PLACE),
+        ("Can you tell me if Kim went?", AnswerType.YES_NO),
+    ],
+)
+def test_only_the_questions_own_when_asks_for_a_date(question: str, kind: AnswerType) -> None:
+    assert question_type(question) is kind
+
+
+def test_the_gate_still_reads_any_when_as_a_date() -> None:
+    # The gate's signal was fitted on these rules: they stay as they were.
+    assert expected_type("Who took over as manager when Nystrom went?") is AnswerType.DATE
+    assert expected_type("Can you tell me where it was?") is None
 
 
 @pytest.mark.parametrize(

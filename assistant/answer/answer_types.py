@@ -10,6 +10,7 @@ from assistant.language.labels import AnswerType as AnswerType  # re-exported: i
 from assistant.language.lexicon import (
     AUXILIARIES,
     COUNT_WORDS,
+    EMBEDDING_OPENERS,
     MONTH_NAMES,
     QUESTION_OPENERS,
     RELATIVE_DAYS,
@@ -20,15 +21,39 @@ from assistant.language.lexicon import (
 )
 from assistant.protocols import EntityRecognizer
 
-# First match wins: "how many years" asks for a number, "what year" for a date.
+_NUMBER_ASKED = re.compile(
+    r"\bhow (many|much|long|old|far|tall|high|big|large|deep|wide|heavy)\b"
+    r"|\bwhat (percentage|number|proportion)\b",
+    re.IGNORECASE,
+)
+_WHAT_TIME = r"\b(what|which) (year|date|day|month|time|century|decade)\b"
+_PERSON_ASKED = re.compile(r"^\W*(who|whom|whose)\b", re.IGNORECASE)
+_PLACE_ASKED = re.compile(r"^\W*where\b", re.IGNORECASE)
+# First match wins: "how many years" asks for a number, "what year" for a date. The gate's
+# rules, as its ``type_match`` signal was fitted on them: any "when" asks for a date.
 _PATTERNS: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
-    (re.compile(r"\bhow (many|much|long|old|far|tall|high|big|large|deep|wide|heavy)\b"
-                r"|\bwhat (percentage|number|proportion)\b", re.IGNORECASE), AnswerType.NUMBER),
-    (re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month|time|century|decade)\b",
-                re.IGNORECASE), AnswerType.DATE),
-    (re.compile(r"^\W*(who|whom|whose)\b", re.IGNORECASE), AnswerType.PERSON),
-    (re.compile(r"^\W*where\b", re.IGNORECASE), AnswerType.PLACE),
-)  # fmt: skip
+    (_NUMBER_ASKED, AnswerType.NUMBER),
+    (re.compile(rf"\bwhen\b|{_WHAT_TIME}", re.IGNORECASE), AnswerType.DATE),
+    (_PERSON_ASKED, AnswerType.PERSON),
+    (_PLACE_ASKED, AnswerType.PLACE),
+)
+# The answers' rules: "When …?", "Since when …?", "…, and when …?" ask for a date; a "when"
+# clause inside a question asking something else does not ("Who took over when Nyström
+# went?").
+_ASKED: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (_NUMBER_ASKED, AnswerType.NUMBER),
+    (
+        re.compile(
+            rf"(?:^\W*(?:(?:{QUESTION_OPENERS})\W+)*|[,;]\s*(?:and|but)\s+)"
+            r"(?:(?:since|until|till|by|from) )?when\b"
+            rf"|{_WHAT_TIME}",
+            re.IGNORECASE,
+        ),
+        AnswerType.DATE,
+    ),
+    (_PERSON_ASKED, AnswerType.PERSON),
+    (_PLACE_ASKED, AnswerType.PLACE),
+)
 
 _NUMBER = re.compile(rf"\d|\b({COUNT_WORDS})\b", re.IGNORECASE)
 _YEAR_OR_DAY = re.compile(
@@ -42,7 +67,18 @@ def expected_type(question: str) -> AnswerType | None:
     """The kind of entity the question asks for (number, date, person, place); None when it
     is none of these. The abstention gate's ``type_match`` signal was fitted on exactly these
     rules; ``question_type`` is the finer classification answers are shaped by."""
-    for pattern, kind in _PATTERNS:
+    return _first(_PATTERNS, question)
+
+
+def _asked_type(text: str) -> AnswerType | None:
+    """``expected_type`` for shaping answers: a "when" only as the question's own word."""
+    return _first(_ASKED, text)
+
+
+def _first(
+    patterns: tuple[tuple[re.Pattern[str], AnswerType], ...], question: str
+) -> AnswerType | None:
+    for pattern, kind in patterns:
         if pattern.search(question):
             return kind
     return None
@@ -125,12 +161,26 @@ def _head_noun(text: str) -> tuple[AnswerType | None, bool]:
     return None, False
 
 
+_EMBEDDED = re.compile(
+    rf"^\W*(?:(?:{QUESTION_OPENERS})\W+)*(?:{EMBEDDING_OPENERS})\W+"
+    r"(?=(?:who|whom|whose|what|when|where|which|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def unwrapped(question: str) -> str:
+    """A wh-question without the polite question around it: "Can you tell me when the
+    bridge opened?" → "when the bridge opened?"."""
+    return _EMBEDDED.sub("", question, count=1)
+
+
 def question_type(question: str) -> AnswerType:
     """The kind of answer a question expects, from its wording alone: yes/no ("Did …?"),
     list ("Which places …?", "Name all …"), definition/reason ("Why …?"), an entity of a kind
-    (``expected_type``'s rules, then the noun after "which"/"what": "which firm", "what
-    year"), or other."""
-    text = _FILLER.sub("", question.strip())
+    (``expected_type``'s rules with "when" only as the question's word, then the noun after
+    "which"/"what": "which firm", "what year"), or other. A wh-question wrapped in a polite
+    one ("Can you tell me when …?") is read as the wh-question."""
+    text = _FILLER.sub("", unwrapped(question.strip()))
     if _YES_NO.match(text) and not _CHOICE.search(text):
         return AnswerType.YES_NO
     if _LIST.search(text):
@@ -144,7 +194,7 @@ def question_type(question: str) -> AnswerType:
         return AnswerType.LIST
     if noun_kind is None and _WH_NOUN.match(text) and not _auxiliary_after_wh(text):
         return AnswerType.OTHER  # "Which event …, when …?": the noun decides, not the "when"
-    return noun_kind or expected_type(text) or AnswerType.OTHER
+    return noun_kind or _asked_type(text) or AnswerType.OTHER
 
 
 def _auxiliary_after_wh(text: str) -> bool:
@@ -157,8 +207,8 @@ def item_type(question: str) -> AnswerType | None:
     places …"; None when the wording does not say."""
     kind = question_type(question)
     if kind is AnswerType.LIST:
-        text = _FILLER.sub("", question.strip())
-        return _head_noun(text)[0] or expected_type(text)
+        text = _FILLER.sub("", unwrapped(question.strip()))
+        return _head_noun(text)[0] or _asked_type(text)
     return kind if kind in ENTITY_TYPES else None
 
 

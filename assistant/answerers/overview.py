@@ -15,12 +15,14 @@ Three scopes:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from assistant.answer.citations import with_marker
 from assistant.answer.reader import Draft
@@ -42,7 +44,7 @@ from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
 from assistant.intent.classifier import asks_what_is_open
 from assistant.policy import POLICY
-from assistant.protocols import Reranker
+from assistant.protocols import QueryEmbedder, Reranker
 from assistant.retrieve.similarity import shared_run
 from assistant.types import Passage
 
@@ -89,6 +91,9 @@ class OverviewPolicy:
     floor: float = 0.0
     part_margin: float = 4.0
     max_parts: int = 3
+    # A heading alone is rated by the cross-encoder only when the embedding of the topic is
+    # at least this close to the heading's (cosine); otherwise with the prose under it.
+    heading_similarity: float = 0.3
 
 
 class OverviewAnswerer:
@@ -100,11 +105,14 @@ class OverviewAnswerer:
         finder: PassageFinder,
         reranker: Reranker,
         policy: OverviewPolicy | None = None,
+        embedder: QueryEmbedder | None = None,
     ) -> None:
         self.library = library
         self.finder = finder
         self.reranker = reranker
         self.policy = policy or OverviewPolicy()
+        self.embedder = embedder
+        self._heading_vectors: dict[str, NDArray[np.float64]] = {}
 
     def answer(self, request: Request) -> Composed | None:
         sources = self.library.sources()
@@ -211,10 +219,7 @@ class OverviewAnswerer:
         documents = {source: self.library.sentences(source) for source, _ in scores}
         parts = [part for sentences in documents.values() for part in _parts(sentences)]
         headings = list({(h.source, h.start): h for p in parts for h in p.headings}.values())
-        if headings:
-            rated = self.reranker.score(topic, [heading_text(h.text) for h in headings])
-            for heading, score in zip(headings, rated, strict=True):
-                scores[(heading.source, heading.start)] = score
+        as_section, as_label = self._rate(topic, headings, documents)
         rating: dict[int, float] = {}
         for index, part in enumerate(parts):
             own = [
@@ -223,9 +228,8 @@ class OverviewAnswerer:
                 if (s.source, s.start) in scores and not _refrain(s, documents[s.source])
             ]
             own += [
-                scores[(h.source, h.start)]
+                (as_section if h == part.heading else as_label)[(h.source, h.start)]
                 for h in _rating_headings(part)
-                if (h.source, h.start) in scores
             ]
             if own:
                 rating[index] = max(own)
@@ -240,6 +244,47 @@ class OverviewAnswerer:
             key=lambda i: -rating[i],
         )[: policy.max_parts]
         return self._quote_parts([parts[i] for i in sorted(chosen)], scores)
+
+    def _rate(
+        self,
+        topic: str,
+        headings: Sequence[Sentence],
+        documents: Mapping[str, Sequence[Sentence]],
+    ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
+        """Each heading's rating for the topic as the heading of its own section, and as the
+        label over the sections below it ("## Health" over "### Acute watery diarrhoea").
+
+        As a label: the cross-encoder's score of the heading alone — when the topic's
+        embedding is near the heading's (a heading of a word or two is a text too short for
+        the cross-encoder to rate reliably: "General safety" rated far above "Mains power
+        and batteries" for "batteries"; the embeddings place it well). Of its own section:
+        that, or the score of the heading with the first sentence under it (rated as a
+        passage: "Mains power and batteries: Use only the 5 V mains adapter …"), the higher.
+        """
+        keys = [(h.source, h.start) for h in headings]
+        if not headings:
+            return {}, {}
+        texts = [heading_text(h.text) for h in headings]
+        near = self._near(topic, texts) if self.embedder is not None else [True] * len(texts)
+        label = dict.fromkeys(keys, -math.inf)
+        alone = [i for i, close in enumerate(near) if close]
+        if alone:
+            bare = self.reranker.score(topic, [texts[i] for i in alone])
+            for i, score in zip(alone, bare, strict=True):
+                label[keys[i]] = score
+        in_context = self.reranker.score(topic, [_in_context(h, documents) for h in headings])
+        section = {k: max(score, label[k]) for k, score in zip(keys, in_context, strict=True)}
+        return section, label
+
+    def _near(self, topic: str, texts: Sequence[str]) -> list[bool]:
+        """Is the topic's embedding within ``heading_similarity`` (cosine) of each text's?"""
+        assert self.embedder is not None
+        asked = _unit(self.embedder.embed_query(topic))
+        vectors = self._heading_vectors
+        for text in texts:
+            if text not in vectors:
+                vectors[text] = _unit(self.embedder.embed_query(text))
+        return [float(asked @ vectors[t]) >= self.policy.heading_similarity for t in texts]
 
     def _quote_parts(
         self, parts: Sequence[Part], scores: Mapping[tuple[str, int], float]
@@ -322,3 +367,22 @@ class OverviewAnswerer:
             lead=lead,
             layout="list",
         )
+
+
+def _in_context(heading: Sentence, documents: Mapping[str, Sequence[Sentence]]) -> str:
+    """A heading as the cross-encoder rates it: with the first sentence of prose under it
+    ("Mains power and batteries: Use only the 5 V mains adapter …"). Alone, a heading of two
+    words is too short for it to rate ("General safety" rated far above "Mains power and
+    batteries" for "batteries")."""
+    after = next(
+        (s for s in documents[heading.source] if s.start > heading.start and not s.heading),
+        None,
+    )
+    text = heading_text(heading.text)
+    return f"{text}: {fold(after.text)}" if after is not None else text
+
+
+def _unit(vector: Sequence[float]) -> NDArray[np.float64]:
+    array = np.asarray(vector, dtype=np.float64)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array

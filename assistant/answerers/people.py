@@ -11,9 +11,12 @@ is a description rather than a name ("the two leaders") is left to the look-up.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from assistant.answer.citations import with_marker
 from assistant.answer.reader import Draft
@@ -21,8 +24,10 @@ from assistant.answerers.compose import Composed, Request
 from assistant.answerers.library import Library
 from assistant.answerers.mentions import Found, MentionFinder, Subject
 from assistant.answerers.quoting import cite, passages
+from assistant.answerers.scope import named_document, titles
 from assistant.converse.coref import substitute_personal
 from assistant.documents.chunking import fold
+from assistant.index.centrality import tfidf
 from assistant.language.lexicon import (
     ATTRIBUTING_NOUNS,
     HONORIFICS,
@@ -36,8 +41,11 @@ from assistant.language.lexicon import (
     alternation,
 )
 from assistant.protocols import Parser, Reranker
-from assistant.types import Citation, ShortAnswer
+from assistant.types import Citation, ShortAnswer, Span
 
+# Documents read for their titles to find the one on a profile's subject (``titles`` reads
+# none beyond 200).
+_MAX_TITLED = 200
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{PRONOUN_SUBJECTS})$", re.IGNORECASE)
 # Words before a name that make it the source of what follows ("According to the U.S., …",
 # "strong criticism from the U.S.").
@@ -63,6 +71,8 @@ class PeoplePolicy:
     # that refers to the subject only by "his"/"her".
     introduction_bonus: float = 2.0
     possessive_penalty: float = 2.0
+    # A sentence whose TF-IDF cosine to a chosen one reaches this says it again.
+    repeat: float = 0.5
 
 
 class _Answerer:
@@ -115,17 +125,24 @@ class _Answerer:
         return self._titles[source]
 
     def _budget(self, ranked: Sequence[tuple[float, Found]]) -> list[Found]:
-        """The best-ranked sentences that fit the budget, in document order."""
-        chosen: list[Found] = []
+        """The best-ranked sentences that fit the budget, none saying again what a better
+        one says (TF-IDF cosine of ``repeat`` or more: "Sollen was born in Kelsing in 1841"
+        after "Sollen was born in Kelsing on 9 April 1841"), in document order."""
+        vectors = tfidf([fold(item.sentence.text) for _, item in ranked])
+        chosen: list[int] = []
         length = 0
-        for _, item in ranked:
+        for i, (_, item) in enumerate(ranked):
             if len(chosen) >= self.policy.max_sentences:
                 break
             if chosen and length + len(item.sentence.text) > self.policy.max_chars:
                 continue
-            chosen.append(item)
+            if chosen and float(np.max(vectors[chosen] @ vectors[i])) >= self.policy.repeat:
+                continue
+            chosen.append(i)
             length += len(item.sentence.text)
-        return sorted(chosen, key=lambda f: (f.sentence.source, f.sentence.position))
+        return sorted(
+            (ranked[i][1] for i in chosen), key=lambda f: (f.sentence.source, f.sentence.position)
+        )
 
     def _compose(
         self, chosen: Sequence[Found], *, lead: str = "", abstained: bool = False,
@@ -189,6 +206,14 @@ class ProfileAnswerer(_Answerer):
             ]):  # fmt: skip
                 scores[i] -= self.policy.possessive_penalty
         ranked = sorted(zip(scores, found, strict=True), key=lambda p: -p[0])
+        article = self._article(subject)
+        if article:
+            # The document on the subject opens with who or what it is: that comes first.
+            places = {(f.sentence.source, f.sentence.start) for f in article}
+            ranked = [
+                *((math.inf, f) for f in article),
+                *((s, f) for s, f in ranked if (f.sentence.source, f.sentence.start) not in places),
+            ]
         role = self._role(found)
         chosen = self._budget(ranked)
         if role is not None and role[0] not in chosen:
@@ -197,6 +222,22 @@ class ProfileAnswerer(_Answerer):
                 key=lambda f: (f.sentence.source, f.sentence.position),
             )
         return self._compose(chosen, short=role, ranked=ranked)
+
+    def _article(self, subject: Subject) -> list[Found]:
+        """The opening paragraph of the document on the subject — the one whose name or title
+        is the subject's name ("marit-sollen.md", "# Marit Sollen") — among several; [] when
+        there is none."""
+        sources = self.library.sources()
+        if not subject.named or len(sources) < 2 or len(sources) > _MAX_TITLED:
+            return []
+        source = named_document(
+            subject.asked, sources, titles(self.library, sources), exact_only=True
+        )
+        if source is None:
+            return []
+        prose = [s for s in self.library.sentences(source) if not s.heading]
+        opening = [s for s in prose if prose and s.paragraph == prose[0].paragraph]
+        return [Found(s, Span(0, 0), "article") for s in opening]
 
     def _role(self, found: Sequence[Found]) -> tuple[Found, str, int, int] | None:
         """The role the documents give the subject: from the first sentence (in document

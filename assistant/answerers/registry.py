@@ -12,17 +12,18 @@ from assistant.intent.kinds import Intent
 if TYPE_CHECKING:
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
+    from assistant.answerers.overview import PassageFinder
     from assistant.language.gazetteer import Gazetteer
-    from assistant.protocols import Parser, Reranker
-    from assistant.retrieve.hybrid import HybridRetriever
+    from assistant.protocols import Parser, QueryEmbedder, Reranker
 
 
 def answerers(
     library: IndexedLibrary,
-    retriever: HybridRetriever,
+    retriever: PassageFinder,
     reranker: Reranker,
     parser: Parser,
     gazetteer: Gazetteer,
+    embedder: QueryEmbedder | None = None,
 ) -> dict[Intent, Answerer]:
     """One answerer per intent other than the look-up."""
     from assistant.answerers.inventory import InventoryAnswerer
@@ -33,7 +34,7 @@ def answerers(
     finder = MentionFinder(library, gazetteer, parser)
     return {
         Intent.INVENTORY: InventoryAnswerer(library, gazetteer),
-        Intent.OVERVIEW: OverviewAnswerer(library, retriever, reranker),
+        Intent.OVERVIEW: OverviewAnswerer(library, retriever, reranker, embedder=embedder),
         Intent.PROFILE: ProfileAnswerer(library, finder, reranker, parser),
         Intent.STATEMENTS: StatementsAnswerer(library, finder, reranker, parser),
     }

@@ -59,12 +59,14 @@ def named_document(
     titles: Mapping[str, str] | None = None,
     *,
     kind: bool = False,
+    exact_only: bool = False,
 ) -> str | None:
     """The document ``topic`` names: the one whose name (or title) is exactly its content
-    words ("the Holmvik article" → "holmvik.md" beside "holmvik-academy.md"), else the only
-    one whose name or title holds them all ("chapter eight" → "chapter-08.txt"); None when
-    none or several do. ``kind``: ``topic`` is a kind of document ("briefing"), matched as
-    it is; otherwise such words are left out of it ("the Holmvik article": Holmvik)."""
+    words ("the Holmvik article" → "holmvik.md" beside "holmvik-academy.md"), else (unless
+    ``exact_only``) the only one whose name or title holds them all ("chapter eight" →
+    "chapter-08.txt"); None when none or several do. ``kind``: ``topic`` is a kind of
+    document ("briefing"), matched as it is; otherwise such words are left out of it ("the
+    Holmvik article": Holmvik)."""
     wanted = _name_words(topic) if kind else _name_words(topic) - _DOCUMENT_NOUNS
     if not wanted:
         return None
@@ -76,6 +78,8 @@ def named_document(
     exact = [s for s in sources if any(wanted == words for words in names(s))]
     if len(exact) == 1:
         return exact[0]
+    if exact_only:
+        return None
     found = [s for s in sources if any(wanted <= words for words in names(s) if words)]
     return found[0] if len(found) == 1 else None
 

@@ -180,6 +180,11 @@ NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "d
 # -- question words and small words of grammar -------------------------------------------------
 # Words that open a question and add nothing to what is asked ("And did …", "So where …").
 QUESTION_OPENERS = r"and|so|but|also|then|ok|okay|well"
+# Words that wrap a wh-question in a polite one ("Can you tell me when …", "Do you know who …").
+EMBEDDING_OPENERS = (
+    r"(?:can|could|would) you (?:please )?(?:tell|show) me|(?:do|does) (?:you|anyone) know|"
+    r"any idea|i(?:'d| would) like to know|i wonder|please tell me|tell me"
+)
 # Relative pronouns and adverbs: a role that opens with one is a clause ("who led the talks").
 RELATIVES = r"who|which|that|whose|whom|where|when"
 # Nouns of what someone says ("criticism from the U.S."): the name after them is the source.
