@@ -17,7 +17,7 @@ from assistant.answerers.scope import named_document
 from assistant.index.centrality import tfidf
 from assistant.intent.classifier import read_intent
 from assistant.intent.kinds import Intent, Reading
-from tests.fakes import NO_ENTITIES, WordOverlapReranker
+from tests.fakes import NO_ENTITIES, KeywordEmbedder, WordOverlapReranker
 from tests.reader_fakes import InMemoryLibrary, LibraryFinder
 
 pytestmark = pytest.mark.unit
@@ -30,12 +30,18 @@ class Overview:
     """An overview answerer over documents, and what it read."""
 
     def __init__(
-        self, documents: Mapping[str, str], directory: Path, policy: OverviewPolicy | None = None
+        self,
+        documents: Mapping[str, str],
+        directory: Path,
+        policy: OverviewPolicy | None = None,
+        embedder: KeywordEmbedder | None = None,
     ) -> None:
         self.library = InMemoryLibrary(documents, directory, NO_ENTITIES)
         self.reranker = WordOverlapReranker()
         self.finder = LibraryFinder(self.library, self.reranker)
-        self.answerer = OverviewAnswerer(self.library, self.finder, self.reranker, policy)
+        self.answerer = OverviewAnswerer(
+            self.library, self.finder, self.reranker, policy, embedder=embedder
+        )
 
     def ask(self, topic: str = "", question: str = "Summarize the briefing.") -> Composed:
         request = Request(question, question, question, (), Reading(Intent.OVERVIEW, topic=topic))
@@ -54,8 +60,12 @@ Make = Callable[..., Overview]
 def make(tmp_path: Path) -> Iterator[Make]:
     made: list[Overview] = []
 
-    def build(documents: Mapping[str, str], policy: OverviewPolicy | None = None) -> Overview:
-        overview = Overview(documents, tmp_path / str(len(made)), policy)
+    def build(
+        documents: Mapping[str, str],
+        policy: OverviewPolicy | None = None,
+        embedder: KeywordEmbedder | None = None,
+    ) -> Overview:
+        overview = Overview(documents, tmp_path / str(len(made)), policy, embedder)
         made.append(overview)
         return overview
 
@@ -302,6 +312,45 @@ def test_a_topic_takes_the_section_its_heading_is_about_and_the_one_below(make: 
         "Clinics remain open across the whole district.",
         "Twelve cases were confirmed at the camp this week.",
         "Chlorine tablets were handed out to families.",
+    ]
+
+
+def test_a_heading_labels_the_sections_below_only_where_the_embeddings_put_it_near(
+    make: Make,
+) -> None:
+    # The same as above, but the embeddings put "Health" far from "health" (no word they
+    # know): the heading still rates its own section (read with the prose under it), not
+    # the one below it.
+    far = make({"ops.md": OPS}, BEST_ONLY, KeywordEmbedder(("clinics", "cases")))
+    assert far.quotes("health") == ["Clinics remain open across the whole district."]
+    near = make({"ops.md": OPS}, BEST_ONLY, KeywordEmbedder(("health", "clinics")))
+    assert near.quotes("health") == [
+        "Clinics remain open across the whole district.",
+        "Twelve cases were confirmed at the camp this week.",
+        "Chlorine tablets were handed out to families.",
+    ]
+    # "health clinics" against "Health": cosine 0.707 — near under a threshold of 0.70,
+    # far under one of 0.71.
+    embedder = KeywordEmbedder(("health", "clinics"))
+    policy = replace(BEST_ONLY, part_margin=1.0)
+    under = make({"ops.md": OPS}, replace(policy, heading_similarity=0.70), embedder)
+    over = make({"ops.md": OPS}, replace(policy, heading_similarity=0.71), embedder)
+    assert under.quotes("health clinics") == near.quotes("health")
+    assert over.quotes("health clinics") == far.quotes("health")
+
+
+def test_a_heading_is_rated_with_the_first_sentence_under_it(make: Make) -> None:
+    # One passage read (Power's: 2 words of "crews storm"); the Roads section is rated by
+    # its heading read with "Crews cleared the main roads …" (1 word), within the margin of 1.
+    text = (
+        "# Report\n\n## Power\n\nCrews restored power after the storm.\n\n"
+        "## Roads\n\nCrews cleared the main roads into town by Tuesday."
+    )
+    policy = replace(BEST_ONLY, top_k=1, part_margin=1.0)
+    overview = make({"r.md": text}, policy)
+    assert overview.quotes("crews storm") == [
+        "Crews restored power after the storm.",
+        "Crews cleared the main roads into town by Tuesday.",
     ]
 
 

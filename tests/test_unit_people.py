@@ -4,6 +4,7 @@ library, the word-overlap reranker and a rule-based parser."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -537,3 +538,67 @@ def test_a_name_may_hold_the_of_and_and_in_lower_case(people: People, asked: str
     assert people.finder.subject(asked).named
     composed = people.answer(f"What did {asked} say?")
     assert composed.lead == f"The documents do not mention {asked.removeprefix('the ')}."
+
+
+def test_a_profile_skips_a_sentence_that_says_again_what_a_better_one_says(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Marit Sollen was born in Kelsing in 1841. Marit Sollen was born in Kelsing in the "
+        "year 1841. Marit Sollen founded the school for girls."
+    )
+    question = "Who was Marit Sollen, born in Kelsing in 1841?"
+    reading = Reading(Intent.PROFILE, subject="Marit Sollen")
+    made = People({"a.txt": text}, tmp_path, PeoplePolicy(max_sentences=2))
+    # The second scores next best, but it says again what the first says: the one on the
+    # school is quoted instead.
+    assert quotes(made.answer(question, reading)) == [
+        "Marit Sollen was born in Kelsing in 1841.",
+        "Marit Sollen founded the school for girls.",
+    ]
+    loose = People({"a.txt": text}, tmp_path / "loose",
+                   PeoplePolicy(max_sentences=2, repeat=1.01))  # fmt: skip
+    assert quotes(loose.answer(question, reading)) == [
+        "Marit Sollen was born in Kelsing in 1841.",
+        "Marit Sollen was born in Kelsing in the year 1841.",
+    ]
+    made.library.close()
+    loose.library.close()
+
+
+ARTICLE = (
+    "# Marit Sollen\n\n"
+    "Marit Sollen was a teacher from the islands. She described the Elsey saxifrage.\n\n"
+    "Marit Sollen was born in Kelsing. Marit Sollen died in Holmvik."
+)
+TOWN = (
+    "# Kelsing\n\n"
+    "Kelsing is a village. Who was Marit Sollen? Marit Sollen was a famous naturalist who "
+    "was born in the village."
+)
+
+
+def test_a_profile_opens_with_the_document_on_its_subject(tmp_path: Path) -> None:
+    made = People({"marit-sollen.md": ARTICLE, "kelsing.md": TOWN}, tmp_path,
+                  PeoplePolicy(max_sentences=2))  # fmt: skip
+    # The article's opening paragraph, its "She …" sentence too, before any better-scored
+    # sentence elsewhere.
+    composed = made.answer("Who was Marit Sollen?")
+    assert quotes(composed) == [
+        "Marit Sollen was a teacher from the islands.",
+        "She described the Elsey saxifrage.",
+    ]
+    # Its role is the article's, and every citation has a score a run file can hold.
+    assert composed.draft.short is not None
+    assert composed.draft.short.text == "teacher from the islands"
+    assert all(math.isfinite(c.score) for c in composed.draft.citations)
+    made.library.close()
+
+
+def test_only_a_document_named_exactly_for_the_subject_is_its_article(tmp_path: Path) -> None:
+    # "marit-sollen-school.md", "# Marit Sollen School": the subject's words and one more.
+    school = ARTICLE.replace("# Marit Sollen", "# Marit Sollen School")
+    made = People({"marit-sollen-school.md": school, "kelsing.md": TOWN}, tmp_path,
+                  PeoplePolicy(max_sentences=2))  # fmt: skip
+    assert "She described the Elsey saxifrage." not in quotes(made.answer("Who was Marit Sollen?"))
+    made.library.close()

@@ -139,9 +139,7 @@ def _clause_decides(question: str, short: ShortAnswer, citations: Sequence[Citat
 _COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+)??(\w+)", re.IGNORECASE)
 
 
-def _counts_what_is_asked(
-    question: str, short: ShortAnswer, citations: Sequence[Citation]
-) -> bool:
+def _counts_what_is_asked(question: str, short: ShortAnswer, citations: Sequence[Citation]) -> bool:
     """For "how many X", does the number count X (X within a few words of it: "280 people"
     counts no schools)? True for any other question."""
     match = _COUNTED.search(question)

@@ -11,7 +11,6 @@ is a description rather than a name ("the two leaders") is left to the look-up.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -208,15 +207,19 @@ class ProfileAnswerer(_Answerer):
         ranked = sorted(zip(scores, found, strict=True), key=lambda p: -p[0])
         article = self._article(subject)
         if article:
-            # The document on the subject opens with who or what it is: that comes first.
+            # The document on the subject opens with who or what it is: that comes first, and
+            # the role it gives.
             places = {(f.sentence.source, f.sentence.start) for f in article}
+            top = max(score for score, _ in ranked)
             ranked = [
-                *((math.inf, f) for f in article),
+                *((top + len(article) - i, f) for i, f in enumerate(article)),
                 *((s, f) for s, f in ranked if (f.sentence.source, f.sentence.start) not in places),
             ]
+            home = article[0].sentence.source
+            found = sorted(found, key=lambda f: f.sentence.source != home)
         role = self._role(found)
         chosen = self._budget(ranked)
-        if role is not None and role[0] not in chosen:
+        if role is not None and role[0].sentence not in [f.sentence for f in chosen]:
             chosen = sorted(
                 [*chosen[: self.policy.max_sentences - 1], role[0]],
                 key=lambda f: (f.sentence.source, f.sentence.position),

@@ -201,4 +201,3 @@ def _build(records: Iterable[dict[str, Any]]) -> dict[str, Country]:
         for form in country.forms:
             by_key[_key(form)] = country
     return by_key
-
