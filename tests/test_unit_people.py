@@ -249,6 +249,21 @@ def test_a_description_stands_for_the_one_person_the_documents_give_that_role(
     made.library.close()
 
 
+def test_a_description_is_a_role_not_whose_the_role_is(tmp_path: Path) -> None:
+    text = (
+        "Isolde Fenwick, the Earl's only daughter, kept the accounts. Ann Lee, the engineer of "
+        "the dam, inspected the spillway."
+    )
+    made = People({"a.txt": text}, tmp_path)
+    # Isolde is a daughter, no earl; "the dam's engineer" is the engineer of the dam.
+    assert made.finder.resolve("the earl") is None
+    assert made.finder.resolve("the only daughter") is not None
+    resolved = made.finder.resolve("the dam's engineer")
+    assert resolved is not None
+    assert resolved.asked == "Ann Lee"
+    made.library.close()
+
+
 # --- profile ----------------------------------------------------------------------------------
 
 

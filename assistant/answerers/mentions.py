@@ -109,10 +109,7 @@ class MentionFinder:
         for sentence in self.library.containing(" ".join(words), limit=60, phrase=False):
             analysis = self.parser.analyse(sentence.text)
             for name, role in analysis.roles:
-                held = {
-                    w[:5] for w in re.findall(r"\w+", sentence.text[role.start : role.end].lower())
-                }
-                if stems <= held:
+                if stems <= _role_words(sentence.text[role.start : role.end]):
                     found = bare(sentence.text[name.start : name.end])
                     names[found] = names.get(found, 0) + 1
         people = {n for n in names if person_words(n)}
@@ -253,9 +250,24 @@ def _stands_alone(text: str, span: Span) -> bool:
 
 
 def _content(name: str) -> list[str]:
-    """The content words of a name, lower case ("the Victory Day parade" → victory, day,
-    parade)."""
-    return [w for w in re.findall(r"\w+", name.lower()) if w not in STOPWORDS]
+    """The content words of a name, lower case, a possessive's "s" left out ("the Victory
+    Day parade" → victory, day, parade; "the dam's engineer" → dam, engineer)."""
+    words = re.findall(r"\w+", _POSSESSIVE_S.sub("", name.lower()))
+    return [w for w in words if w not in STOPWORDS]
+
+
+# The "'s" of a possessive ("the dam's", "the Earl’s").
+_POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b")
+
+
+def _role_words(role: str) -> set[str]:
+    """The words that say what a role is (their first five letters), not whose it is: "the
+    Earl's only daughter" is a daughter, no earl."""
+    return {w[:5] for w in re.findall(r"\w+", _POSSESSOR.sub("", role.lower()))}
+
+
+# A possessor and its "'s" ("Earl's", "the company’s").
+_POSSESSOR = re.compile(r"\w+['’]s\b")
 
 
 def _names_someone_before(text: str, at: int) -> bool:
