@@ -178,6 +178,9 @@ def test_what_and_an_auxiliary_leave_the_kind_to_the_rest_of_the_question() -> N
         ("Do you know who led the talks?", AnswerType.PERSON),
         ("Could you please tell me where the parade was?", AnswerType.PLACE),
         ("Can you tell me if Kim went?", AnswerType.YES_NO),
+        ("When the dam broke, who was in charge of the town?", AnswerType.PERSON),
+        ("When the dam broke, how many died?", AnswerType.NUMBER),
+        ("When did the dam break, and why?", AnswerType.DATE),
     ],
 )
 def test_only_the_questions_own_when_asks_for_a_date(question: str, kind: AnswerType) -> None:

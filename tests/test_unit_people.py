@@ -261,7 +261,18 @@ def test_a_description_is_a_role_not_whose_the_role_is(tmp_path: Path) -> None:
     resolved = made.finder.resolve("the dam's engineer")
     assert resolved is not None
     assert resolved.asked == "Ann Lee"
+    # Whose the role is counts when the description says it too.
+    said = People({"b.txt": "Marcus Brannigan, the dam's engineer, inspected the spillway. "
+                   "Helen Ashe, the Earl's only daughter, kept the accounts."},
+                  tmp_path / "said")  # fmt: skip
+    for description, name in [("the dam's engineer", "Marcus Brannigan"),
+                              ("the Earl’s daughter", "Helen Ashe")]:  # fmt: skip
+        found = said.finder.resolve(description)
+        assert found is not None
+        assert found.asked == name
+    assert said.finder.resolve("the earl") is None
     made.library.close()
+    said.library.close()
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -608,6 +619,31 @@ def test_a_profile_opens_with_the_document_on_its_subject(tmp_path: Path) -> Non
     assert composed.draft.short.text == "teacher from the islands"
     assert all(math.isfinite(c.score) for c in composed.draft.citations)
     made.library.close()
+
+
+def test_the_article_leads_wherever_its_name_sorts(tmp_path: Path) -> None:
+    # "zz-marit-sollen"? No: the article is named for her; "a-kelsing.md" sorts before it.
+    made = People({"marit-sollen.md": ARTICLE, "a-kelsing.md": TOWN}, tmp_path,
+                  PeoplePolicy(max_sentences=3))  # fmt: skip
+    cited = quotes(made.answer("Who was Marit Sollen?"))
+    assert cited[:2] == [
+        "Marit Sollen was a teacher from the islands.",
+        "She described the Elsey saxifrage.",
+    ]
+    made.library.close()
+
+
+def test_an_article_opening_with_a_list_or_not_on_the_subject_gives_no_opening(
+    tmp_path: Path,
+) -> None:
+    listed = "# Marit Sollen\n\n- Born: 1841\n- Died: 1919\n\nMarit Sollen taught at Holmvik."
+    other = "# Marit Sollen\n\nThe ferry left at noon. It was full.\n\nMarit Sollen was on it."
+    for text in (listed, other):
+        made = People({"marit-sollen.md": text, "kelsing.md": TOWN}, tmp_path / str(len(text)),
+                      PeoplePolicy(max_sentences=5))  # fmt: skip
+        cited = quotes(made.answer("Who was Marit Sollen?"))
+        assert not any(q.startswith(("Born", "The ferry", "It was full")) for q in cited)
+        made.library.close()
 
 
 def test_only_a_document_named_exactly_for_the_subject_is_its_article(tmp_path: Path) -> None:

@@ -46,13 +46,16 @@ _ASKED: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
         re.compile(
             rf"(?:^\W*(?:(?:{QUESTION_OPENERS})\W+)*|[,;]\s*(?:and|but)\s+)"
             r"(?:(?:since|until|till|by|from) )?when\b"
+            # not "When the dam broke, who …?": a clause before the question
+            r"(?![^?]*,\s*(?:who|whom|whose|what|which|where|how|why)\b)"
             rf"|{_WHAT_TIME}",
             re.IGNORECASE,
         ),
         AnswerType.DATE,
     ),
-    (_PERSON_ASKED, AnswerType.PERSON),
-    (_PLACE_ASKED, AnswerType.PLACE),
+    # "When the dam broke, who …?": the question after a clause.
+    (re.compile(r"^(?:[^,?]{0,60}, )?\W*(who|whom|whose)\b", re.IGNORECASE), AnswerType.PERSON),
+    (re.compile(r"^(?:[^,?]{0,60}, )?\W*where\b", re.IGNORECASE), AnswerType.PLACE),
 )
 
 _NUMBER = re.compile(rf"\d|\b({COUNT_WORDS})\b", re.IGNORECASE)

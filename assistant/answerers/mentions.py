@@ -109,7 +109,7 @@ class MentionFinder:
         for sentence in self.library.containing(" ".join(words), limit=60, phrase=False):
             analysis = self.parser.analyse(sentence.text)
             for name, role in analysis.roles:
-                if stems <= _role_words(sentence.text[role.start : role.end]):
+                if stems <= _role_words(sentence.text[role.start : role.end], description):
                     found = bare(sentence.text[name.start : name.end])
                     names[found] = names.get(found, 0) + 1
         people = {n for n in names if person_words(n)}
@@ -260,14 +260,18 @@ def _content(name: str) -> list[str]:
 _POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b")
 
 
-def _role_words(role: str) -> set[str]:
-    """The words that say what a role is (their first five letters), not whose it is: "the
-    Earl's only daughter" is a daughter, no earl."""
-    return {w[:5] for w in re.findall(r"\w+", _POSSESSOR.sub("", role.lower()))}
+def _role_words(role: str, description: str = "") -> set[str]:
+    """The words that say what a role is (their first five letters), not whose it is — "the
+    Earl's only daughter" is a daughter, no earl — unless the description says whose too
+    ("the Earl's daughter")."""
+    role = role.lower()
+    whose = {m.group(1) for m in _POSSESSOR.finditer(description.lower())}
+    kept = _POSSESSOR.sub(lambda m: m.group(1) if m.group(1) in whose else "", role)
+    return {w[:5] for w in re.findall(r"\w+", kept)}
 
 
 # A possessor and its "'s" ("Earl's", "the company’s").
-_POSSESSOR = re.compile(r"\w+['’]s\b")
+_POSSESSOR = re.compile(r"(\w+)['’]s\b")
 
 
 def _names_someone_before(text: str, at: int) -> bool:

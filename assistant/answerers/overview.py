@@ -57,6 +57,10 @@ _LEANS = re.compile(
 )
 
 
+# Heading embeddings kept between questions (the cache starts afresh past this many).
+_MAX_HEADING_VECTORS = 5000
+
+
 class PassageFinder(Protocol):
     """Ranked passages for a query, each sentence scored by the cross-encoder."""
 
@@ -281,6 +285,8 @@ class OverviewAnswerer:
         assert self.embedder is not None
         asked = _unit(self.embedder.embed_query(topic))
         vectors = self._heading_vectors
+        if len(vectors) > _MAX_HEADING_VECTORS:
+            vectors.clear()
         for text in texts:
             if text not in vectors:
                 vectors[text] = _unit(self.embedder.embed_query(text))

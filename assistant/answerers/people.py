@@ -123,10 +123,13 @@ class _Answerer:
             self._titles[source] = f"{fold(first.text).lstrip('# ')}: " if heading and first else ""
         return self._titles[source]
 
-    def _budget(self, ranked: Sequence[tuple[float, Found]]) -> list[Found]:
+    def _budget(
+        self, ranked: Sequence[tuple[float, Found]], *, first: str | None = None
+    ) -> list[Found]:
         """The best-ranked sentences that fit the budget, none saying again what a better
         one says (TF-IDF cosine of ``repeat`` or more: "Sollen was born in Kelsing in 1841"
-        after "Sollen was born in Kelsing on 9 April 1841"), in document order."""
+        after "Sollen was born in Kelsing on 9 April 1841"), in document order (``first``'s
+        sentences first)."""
         vectors = tfidf([fold(item.sentence.text) for _, item in ranked])
         chosen: list[int] = []
         length = 0
@@ -140,7 +143,8 @@ class _Answerer:
             chosen.append(i)
             length += len(item.sentence.text)
         return sorted(
-            (ranked[i][1] for i in chosen), key=lambda f: (f.sentence.source, f.sentence.position)
+            (ranked[i][1] for i in chosen),
+            key=lambda f: (f.sentence.source != first, f.sentence.source, f.sentence.position),
         )
 
     def _compose(
@@ -218,7 +222,7 @@ class ProfileAnswerer(_Answerer):
             home = article[0].sentence.source
             found = sorted(found, key=lambda f: f.sentence.source != home)
         role = self._role(found)
-        chosen = self._budget(ranked)
+        chosen = self._budget(ranked, first=article[0].sentence.source if article else None)
         if role is not None and role[0].sentence not in [f.sentence for f in chosen]:
             chosen = sorted(
                 [*chosen[: self.policy.max_sentences - 1], role[0]],
@@ -238,8 +242,12 @@ class ProfileAnswerer(_Answerer):
         )
         if source is None:
             return []
-        prose = [s for s in self.library.sentences(source) if not s.heading]
-        opening = [s for s in prose if prose and s.paragraph == prose[0].paragraph]
+        prose = [s for s in self.library.sentences(source) if not s.heading and not s.item]
+        if not prose or not any(
+            form.lower() in prose[0].text.lower() for form in subject.forms
+        ):  # its opening is a table, a list, or not on the subject: no opening to quote
+            return []
+        opening = [s for s in prose if s.paragraph == prose[0].paragraph]
         return [Found(s, Span(0, 0), "article") for s in opening]
 
     def _role(self, found: Sequence[Found]) -> tuple[Found, str, int, int] | None:
