@@ -565,3 +565,31 @@ def test_a_sentence_over_the_budget_is_passed_over_for_one_within_it(make: Make)
 def test_sentences_may_fill_the_budget_exactly(make: Make) -> None:
     policy = OverviewPolicy(max_chars=len(HELD) + len(GRAIN))
     assert make({"b.txt": f"{HELD} {GRAIN}"}, policy).quotes() == [HELD, GRAIN]
+
+
+def test_nothing_open_is_said_in_words_of_its_own(make: Make) -> None:
+    # No open-questions section, and no passage about what is still open.
+    reading = read_intent("What is still open?")
+    composed = make({"r.md": "# Report\n\n## Power\n\nCrews restored power."}, BEST_ONLY).ask(
+        reading.topic
+    )
+    assert composed.draft.abstained
+    assert composed.lead == "The documents do not say what is still open."
+
+
+def test_only_the_headings_nearest_the_topic_are_read_with_their_prose(make: Make) -> None:
+    # As above; the embeddings know none of the words (every cosine 0: nearest in document
+    # order). Reading the title's and Power's headings only, Roads is not found.
+    text = (
+        "# Report\n\n## Power\n\nCrews restored power after the storm.\n\n"
+        "## Roads\n\nCrews cleared the main roads into town by Tuesday."
+    )
+    policy = replace(BEST_ONLY, top_k=1, part_margin=1.0)
+    blind = KeywordEmbedder(("lamp",))
+    three = make({"r.md": text}, replace(policy, max_rated_headings=3), blind)
+    assert three.quotes("crews storm") == [
+        "Crews restored power after the storm.",
+        "Crews cleared the main roads into town by Tuesday.",
+    ]
+    two = make({"r.md": text}, replace(policy, max_rated_headings=2), blind)
+    assert two.quotes("crews storm") == ["Crews restored power after the storm."]

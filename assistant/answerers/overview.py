@@ -31,11 +31,13 @@ from assistant.answerers.library import Library
 from assistant.answerers.overview_parts import (
     _OPEN_HEADING,
     Part,
+    _in_context,
     _parts,
     _rating_headings,
     _refrain,
     _summarisable,
     _summary_section,
+    _unit,
 )
 from assistant.answerers.quoting import cite, passages
 from assistant.answerers.scope import KIND_OF_DOCUMENT, heading_text, named_document, titles
@@ -98,6 +100,8 @@ class OverviewPolicy:
     # A heading alone is rated by the cross-encoder only when the embedding of the topic is
     # at least this close to the heading's (cosine); otherwise with the prose under it.
     heading_similarity: float = 0.3
+    # The most headings read with their prose by the cross-encoder (the nearest the topic).
+    max_rated_headings: int = 40
 
 
 class OverviewAnswerer:
@@ -240,7 +244,11 @@ class OverviewAnswerer:
         if not rating or max(rating.values()) < policy.floor:
             return Composed(
                 Draft("", (), abstained=True),
-                lead=f"The documents say nothing about {topic.rstrip('.?!')}.",
+                lead=(
+                    "The documents do not say what is still open."
+                    if asks_what_is_open(topic)
+                    else f"The documents say nothing about {topic.rstrip('.?!')}."
+                ),
             )
         best = max(rating.values())
         chosen = sorted(
@@ -263,25 +271,36 @@ class OverviewAnswerer:
         the cross-encoder to rate reliably: "General safety" rated far above "Mains power
         and batteries" for "batteries"; the embeddings place it well). Of its own section:
         that, or the score of the heading with the first sentence under it (rated as a
-        passage: "Mains power and batteries: Use only the 5 V mains adapter …"), the higher.
+        passage: "Mains power and batteries: Use only the 5 V mains adapter …"), the higher —
+        read so for the ``max_rated_headings`` headings the embeddings put nearest the topic.
         """
         keys = [(h.source, h.start) for h in headings]
         if not headings:
             return {}, {}
         texts = [heading_text(h.text) for h in headings]
-        near = self._near(topic, texts) if self.embedder is not None else [True] * len(texts)
+        if self.embedder is None:
+            cosines = [1.0] * len(texts)
+            read = list(range(len(texts)))
+        else:
+            cosines = self._cosines(topic, texts)
+            # With its prose, the cross-encoder reads only the headings nearest the topic.
+            read = sorted(range(len(texts)), key=lambda i: -cosines[i])
+            read = read[: self.policy.max_rated_headings]
         label = dict.fromkeys(keys, -math.inf)
-        alone = [i for i, close in enumerate(near) if close]
+        alone = [i for i, c in enumerate(cosines) if c >= self.policy.heading_similarity]
         if alone:
             bare = self.reranker.score(topic, [texts[i] for i in alone])
             for i, score in zip(alone, bare, strict=True):
                 label[keys[i]] = score
-        in_context = self.reranker.score(topic, [_in_context(h, documents) for h in headings])
-        section = {k: max(score, label[k]) for k, score in zip(keys, in_context, strict=True)}
+        section = dict(label)
+        in_context = self.reranker.score(topic, [_in_context(headings[i], documents) for i in read])
+        for i, score in zip(read, in_context, strict=True):
+            section[keys[i]] = max(score, label[keys[i]])
         return section, label
 
-    def _near(self, topic: str, texts: Sequence[str]) -> list[bool]:
-        """Is the topic's embedding within ``heading_similarity`` (cosine) of each text's?"""
+    def _cosines(self, topic: str, texts: Sequence[str]) -> list[float]:
+        """The cosine of the topic's embedding and each text's (the texts' kept between
+        questions)."""
         assert self.embedder is not None
         asked = _unit(self.embedder.embed_query(topic))
         vectors = self._heading_vectors
@@ -290,7 +309,7 @@ class OverviewAnswerer:
         for text in texts:
             if text not in vectors:
                 vectors[text] = _unit(self.embedder.embed_query(text))
-        return [float(asked @ vectors[t]) >= self.policy.heading_similarity for t in texts]
+        return [float(asked @ vectors[t]) for t in texts]
 
     def _quote_parts(
         self, parts: Sequence[Part], scores: Mapping[tuple[str, int], float]
@@ -373,22 +392,3 @@ class OverviewAnswerer:
             lead=lead,
             layout="list",
         )
-
-
-def _in_context(heading: Sentence, documents: Mapping[str, Sequence[Sentence]]) -> str:
-    """A heading as the cross-encoder rates it: with the first sentence of prose under it
-    ("Mains power and batteries: Use only the 5 V mains adapter …"). Alone, a heading of two
-    words is too short for it to rate ("General safety" rated far above "Mains power and
-    batteries" for "batteries")."""
-    after = next(
-        (s for s in documents[heading.source] if s.start > heading.start and not s.heading),
-        None,
-    )
-    text = heading_text(heading.text)
-    return f"{text}: {fold(after.text)}" if after is not None else text
-
-
-def _unit(vector: Sequence[float]) -> NDArray[np.float64]:
-    array = np.asarray(vector, dtype=np.float64)
-    norm = float(np.linalg.norm(array))
-    return array / norm if norm else array

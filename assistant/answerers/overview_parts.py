@@ -1,14 +1,18 @@
 """The parts of a document an overview reads: sections under its Markdown headings (else its
-paragraphs), the headings that rate a part, a section that sums the document up; and which
-sentences an overview may quote."""
+paragraphs), the headings that rate a part and how the cross-encoder reads one (with the prose
+under it), a section that sums the document up; and which sentences an overview may quote."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from assistant.answerers.scope import heading_text
+from assistant.documents.chunking import fold
 from assistant.index.sentences import Sentence
 from assistant.policy import POLICY
 from assistant.retrieve.similarity import shared_run
@@ -120,3 +124,22 @@ def _level(text: str) -> int:
     """A Markdown heading's level (1 for "#"); 0 for any other text."""
     match = re.match(r"^\s*(#{1,6})\s", text)
     return len(match.group(1)) if match else 0
+
+
+def _in_context(heading: Sentence, documents: Mapping[str, Sequence[Sentence]]) -> str:
+    """A heading as the cross-encoder rates it: with the first sentence of prose under it
+    ("Mains power and batteries: Use only the 5 V mains adapter …"). Alone, a heading of two
+    words is too short for it to rate ("General safety" rated far above "Mains power and
+    batteries" for "batteries")."""
+    after = next(
+        (s for s in documents[heading.source] if s.start > heading.start and not s.heading),
+        None,
+    )
+    text = heading_text(heading.text)
+    return f"{text}: {fold(after.text)}" if after is not None else text
+
+
+def _unit(vector: Sequence[float]) -> NDArray[np.float64]:
+    array = np.asarray(vector, dtype=np.float64)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array
