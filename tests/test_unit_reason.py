@@ -223,3 +223,12 @@ def test_the_precise_refusal_carries_the_best_score_and_its_kind() -> None:
     chunk = make_chunk("Engineers opened the dam gates on Monday. Crowds watched the river.")
     draft = read(make_passage(chunk, [6.0, 1.0]))
     assert (draft.score, draft.score_kind) == (6.0, CROSS_ENCODER_LOGIT)
+
+
+def test_a_reason_given_in_so_many_words_is_a_cause() -> None:
+    reader = ReasonReader(RuleParser())
+    assert reader.gives_cause("When Quence asked why not, Vane said it was found too late.")
+    assert reader.gives_cause("The engineer explained that the gates had jammed.")
+    assert reader.gives_cause("They described sovereignty as essential for regional peace.")
+    assert not reader.gives_cause("Quence asked whether the map was finished.")
+    assert not reader.gives_cause("The gates were described as essential.")

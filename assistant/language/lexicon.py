@@ -64,7 +64,10 @@ CAUSAL = (
     r"reason (?:for|why)|therefore|consequently|hence|for fear|on the grounds|given that|"
     r", so\b|, making\b|, leaving\b|, forcing\b|which meant\b|which means\b|"
     r"prompted|triggered|forced|was needed|were needed|to prevent|to avoid|to keep|to stop|"
-    r"to protect|to make room|named after|named for|called after|means that|meant that)\b"
+    r"to protect|to make room|named after|named for|called after|means that|meant that|"
+    # A reason given in so many words: an answer to "why" reported, a thing held necessary.
+    r"asked why|explain(?:s|ed|ing)? (?:that|why)|"
+    r"as (?:essential|necessary|vital|crucial|needed|indispensable) (?:for|to))\b"
 )
 
 # Words that make a name an institution, a place or a work, not a person ("Kestmoor General
