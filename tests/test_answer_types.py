@@ -181,6 +181,9 @@ def test_what_and_an_auxiliary_leave_the_kind_to_the_rest_of_the_question() -> N
         ("When the dam broke, who was in charge of the town?", AnswerType.PERSON),
         ("When the dam broke, how many died?", AnswerType.NUMBER),
         ("When did the dam break, and why?", AnswerType.DATE),
+        ("Do you happen to know when the dam broke?", AnswerType.DATE),
+        ("Can u remind me where the parade was?", AnswerType.PLACE),
+        ("I want to know who led the talks.", AnswerType.PERSON),
     ],
 )
 def test_only_the_questions_own_when_asks_for_a_date(question: str, kind: AnswerType) -> None:

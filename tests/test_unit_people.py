@@ -671,3 +671,15 @@ def test_statements_say_a_refrain_once(tmp_path: Path) -> None:
     assert cited[1] == "Holmvik and Fennick urged the council to cut fares."
     assert "committee in Dunmere" not in cited[0]
     made.library.close()
+
+
+def test_a_heading_is_quoted_only_when_nothing_else_names_the_subject(tmp_path: Path) -> None:
+    text = "# Tove Ring\n\nTove Ring ran the ferry office in Holmvik."
+    made = People({"a.md": text}, tmp_path)
+    cited = quotes(made.answer("Who is Tove Ring?"))
+    assert cited == ["Tove Ring ran the ferry office in Holmvik."]
+    only = People({"b.md": "# Tove Ring\n\nThe office opened in 1901."}, tmp_path / "only")
+    composed = only.answer("Who is Tove Ring?")
+    assert quotes(composed) == ["# Tove Ring"]  # mentioned, but only there
+    made.library.close()
+    only.library.close()

@@ -132,7 +132,9 @@ class _Answerer:
         one says (TF-IDF cosine of ``repeat`` or more: "Sollen was born in Kelsing in 1841"
         after "Sollen was born in Kelsing on 9 April 1841") or a refrain of it (a run of
         ``POLICY.refrain_words`` words in common), in document order (``first``'s
-        sentences first)."""
+        sentences first). A heading ("# Marit Sollen") is quoted only when nothing else
+        names the subject."""
+        ranked = [(s, f) for s, f in ranked if not f.sentence.heading] or list(ranked)
         vectors = tfidf([fold(item.sentence.text) for _, item in ranked])
         chosen: list[int] = []
         length = 0

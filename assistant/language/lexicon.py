@@ -185,8 +185,10 @@ NAME_PARTICLES = frozenset({"of", "the", "and", "de", "du", "da", "la", "le", "d
 QUESTION_OPENERS = r"and|so|but|also|then|ok|okay|well"
 # Words that wrap a wh-question in a polite one ("Can you tell me when …", "Do you know who …").
 EMBEDDING_OPENERS = (
-    r"(?:can|could|would) you (?:please )?(?:tell|show) me|(?:do|does) (?:you|anyone) know|"
-    r"any idea|i(?:'d| would) like to know|i wonder|please tell me|tell me"
+    r"(?:can|could|would|will) (?:you|u) (?:please )?(?:tell|show|remind) me|"
+    r"(?:do|does|did) (?:you|u|anyone) (?:happen to )?(?:know|remember|recall)|"
+    r"any idea|i(?:'d| would) like to know|i (?:want|need) to know|i wonder|"
+    r"(?:please )?(?:tell|remind) me"
 )
 # Relative pronouns and adverbs: a role that opens with one is a clause ("who led the talks").
 RELATIVES = r"who|which|that|whose|whom|where|when"
