@@ -232,3 +232,45 @@ def test_a_reason_given_in_so_many_words_is_a_cause() -> None:
     assert reader.gives_cause("They described sovereignty as essential for regional peace.")
     assert not reader.gives_cause("Quence asked whether the map was finished.")
     assert not reader.gives_cause("The gates were described as essential.")
+
+
+# Sentences 1–4 of a paragraph: the best is the first, the window reads it and the next two.
+FARROW = (
+    "Farrow won the by-election in Brindle Hill. Ruddock came second. The count took hours. "
+    "Turnout was low."
+)
+
+
+def test_further_along_the_paragraph_a_cause_about_what_the_best_speaks_of() -> None:
+    # Chunk two of the same paragraph, beyond the window and the margin.
+    later = make_chunk(
+        "The by-election was called after Sowande resigned.", start=len(FARROW) + 1
+    )
+    first = make_chunk(FARROW)
+    draft = read(make_passage(first, [6.0, 1.0, 1.0, 1.0]), make_passage(later, [-9.0]))
+    assert not draft.abstained
+    assert cited(draft) == [
+        "Farrow won the by-election in Brindle Hill.",
+        "The by-election was called after Sowande resigned.",
+    ]
+    # Without the paragraph's reach: a refusal.
+    off = ReasonPolicy(paragraph=False)
+    assert read(make_passage(first, [6.0, 1.0, 1.0, 1.0]), make_passage(later, [-9.0]),
+                policy=off).abstained  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "taken"),
+    [
+        ("It was called after Sowande resigned.", True),  # refers back
+        ("The buses opened after drivers signed a deal.", False),  # of something else
+        ("Brindle Hill failed to vote, because the lights went out.", True),  # in the best
+    ],
+)
+def test_a_further_cause_is_taken_only_when_its_subject_is_what_the_best_speaks_of(
+    sentence: str, taken: bool
+) -> None:
+    later = make_chunk(sentence, start=len(FARROW) + 1)
+    first = make_chunk(FARROW.replace("Ruddock came second. ", ""))
+    draft = read(make_passage(first, [6.0, 1.0, 1.0]), make_passage(later, [-9.0]))
+    assert draft.abstained is not taken
