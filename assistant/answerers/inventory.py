@@ -64,6 +64,17 @@ _CALENDAR = re.compile(
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
+def _place_like(text: str) -> bool:
+    """Could ``text`` name a place: a capitalised word, no digit, not a short code in
+    capitals ("E09", "KC", "percent" are what the NER took for places in a manual)?"""
+    words = text.split()
+    return (
+        bool(words)
+        and not any(ch.isdigit() for ch in text)
+        and any(w[:1].isupper() and w[1:2].islower() for w in words)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One thing an inventory lists: ``text`` as quoted (a span of ``sentence``), ``key``
@@ -188,7 +199,7 @@ class InventoryAnswerer:
                 continue  # a demonym ("Russian media") names no place
             if country is not None and country.is_name(text):
                 items.append(_item(("country", country.name), text, mention))
-            elif mention.label in PLACE_LABELS or country is not None:
+            elif country is not None or (mention.label in PLACE_LABELS and _place_like(text)):
                 items.append(_item(("place", text.lower()), text, mention))
         return items
 
