@@ -683,3 +683,31 @@ def test_a_heading_is_quoted_only_when_nothing_else_names_the_subject(tmp_path: 
     assert quotes(composed) == ["# Tove Ring"]  # mentioned, but only there
     made.library.close()
     only.library.close()
+
+
+def test_several_people_go_on_into_a_paragraph_that_opens_with_a_description_of_them(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Ann Lee and Tom Hale met in Holmvik. They said the port was safe.\n\n"
+        "Both leaders urged the council to act. They criticised the ferry company.\n\n"
+        "Both ferries sailed late. They criticised the weather."
+    )
+    made = People({"a.txt": text}, tmp_path)
+    reading = Reading(Intent.STATEMENTS, subject="Ann Lee and Tom Hale", verb="say")
+    cited = quotes(made.answer("What did Ann Lee and Tom Hale say?", reading))
+    assert "Both leaders urged the council to act." in cited
+    assert "They criticised the ferry company." in cited
+    # "Both ferries" opens a paragraph after one that does not name them: not them.
+    assert "They criticised the weather." not in cited
+    made.library.close()
+
+
+def test_a_sentence_naming_a_country_topic_by_any_name_is_on_it(tmp_path: Path) -> None:
+    text = "Ann Lee met the envoy. Ann Lee criticised Washington over the tariffs."
+    # A floor the word-overlap scores never reach: only the name keeps a sentence.
+    made = People({"a.txt": text}, tmp_path, PeoplePolicy(floor=50.0))
+    reading = Reading(Intent.STATEMENTS, subject="Ann Lee", topic="the United States", verb="say")
+    cited = quotes(made.answer("What did Ann Lee say about the United States?", reading))
+    assert cited == ["Ann Lee criticised Washington over the tariffs."]
+    made.library.close()

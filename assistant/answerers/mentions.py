@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from assistant.answerers.library import Library
 from assistant.index.sentences import Sentence
@@ -38,6 +39,8 @@ _ASKS = re.compile(r"\?\s*[\"”’)]?\s*$|^\s*Q\s*[:.]", re.IGNORECASE)
 _PERSONAL = re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})\b", re.IGNORECASE)
 _THEY = re.compile(rf"\b(?:{alternation(PLURAL_PRONOUNS)})\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
+# A description of several people that opens a paragraph ("Both leaders", "The two men").
+_BOTH = re.compile(r"^(?:both|the two|the three|all three)\s+[a-z]+s\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]?\.?$|^[A-Z]{2,6}$")
 # The most sentences read for one subject (``Policy.max_mentions``).
 MAX_SENTENCES = POLICY.max_mentions
@@ -228,19 +231,55 @@ class MentionFinder:
                 sentences = by_source[item.sentence.source] = self.library.sentences(
                     item.sentence.source
                 )
-            position = item.sentence.position + 1
-            while position < len(sentences):
-                following = sentences[position]
-                if following.paragraph != item.sentence.paragraph:
-                    break
-                match = pronouns.search(following.text)
-                if match is None or _names_someone_before(following.text, match.start()):
-                    break
-                key = (following.source, following.start)
-                if key not in out:
-                    out[key] = Found(following, Span(match.start(), match.end()), "pronoun")
-                position += 1
+            _chain(sentences, item.sentence.position + 1, pronouns, out)
+        if pronouns is _THEY:
+            self._described(named, pronouns, out)
         return sorted(out.values(), key=lambda f: (f.sentence.source, f.sentence.position))
+
+    def _described(
+        self, named: list[Found], pronouns: re.Pattern[str], out: dict[tuple[str, int], Found]
+    ) -> None:
+        """Several people named in a paragraph go on in the next when it opens with a
+        description of them ("Both leaders …", "The two presidents …"), and in its "they"
+        after that."""
+        places = {(f.sentence.source, f.sentence.paragraph) for f in named}
+        for source in sorted({source for source, _ in places}):
+            sentences = self.library.sentences(source)
+            for before, sentence in pairwise(sentences):
+                opening = _BOTH.match(sentence.text)
+                if (
+                    opening is None
+                    or sentence.paragraph == before.paragraph
+                    or (source, before.paragraph) not in places
+                ):
+                    continue
+                key = (source, sentence.start)
+                out.setdefault(key, Found(sentence, Span(0, opening.end()), "pronoun"))
+                _chain(sentences, sentence.position + 1, pronouns, out)
+
+
+def _chain(
+    sentences: list[Sentence],
+    position: int,
+    pronouns: re.Pattern[str],
+    out: dict[tuple[str, int], Found],
+) -> None:
+    """From ``position`` on, within the paragraph of the sentence before it, the sentences
+    that refer back with one of ``pronouns`` and name no other person before it."""
+    if position <= 0 or position >= len(sentences):
+        return
+    paragraph = sentences[position - 1].paragraph
+    while position < len(sentences):
+        following = sentences[position]
+        if following.paragraph != paragraph:
+            break
+        match = pronouns.search(following.text)
+        if match is None or _names_someone_before(following.text, match.start()):
+            break
+        key = (following.source, following.start)
+        if key not in out:
+            out[key] = Found(following, Span(match.start(), match.end()), "pronoun")
+        position += 1
 
 
 def _stands_alone(text: str, span: Span) -> bool:

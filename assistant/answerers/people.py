@@ -335,9 +335,11 @@ class StatementsAnswerer(_Answerer):
                     zip((id(f) for f in said), self._scored(focus, said, subject), strict=True)
                 )
                 best = max(on.values())
+                names = self._topic_names(reading.topic)
                 kept = [
                     (s, f) for s, f in ranked
-                    if on[id(f)] >= self.policy.floor and on[id(f)] >= best - self.policy.margin
+                    if (on[id(f)] >= self.policy.floor and on[id(f)] >= best - self.policy.margin)
+                    or (names is not None and names.search(f.sentence.text))
                 ]  # fmt: skip
             else:
                 kept = ranked
@@ -351,6 +353,16 @@ class StatementsAnswerer(_Answerer):
             )
             return self._compose(found[:2], lead=lead, abstained=True)
         return self._compose(self._budget(kept), layout="list", ranked=kept)
+
+    def _topic_names(self, topic: str) -> re.Pattern[str] | None:
+        """A topic that is a country, by any of its names ("Washington" for the United
+        States): a sentence naming it is on the topic, however the cross-encoder rates it;
+        None for any other topic."""
+        country = self.finder.gazetteer.country(topic) if topic else None
+        if country is None:
+            return None
+        forms = sorted(country.forms | country.capitals, key=len, reverse=True)
+        return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, forms))})(?!\w)")
 
     def _focus(self, topic: str) -> str:
         """A topic as the cross-encoder reads it: a country with its other names ("the United
