@@ -158,25 +158,6 @@ def test_what_a_document_covers_is_an_overview_of_it(question: str) -> None:
     assert read_intent(question) == Reading(Intent.OVERVIEW)
 
 
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("What does the FAQ say about batteries?", "batteries"),
-        ("what does the guide say about cleaning the array", "cleaning the array"),
-        ("What do the minutes say about the vote?", "vote"),
-        ("What does the handbook say on storage?", "storage"),
-    ],
-)
-def test_any_kind_of_document_saying_something_is_an_overview(question: str, topic: str) -> None:
-    assert read_intent(question) == Reading(Intent.OVERVIEW, topic=topic)
-
-
-def test_a_statement_or_a_speech_saying_something_is_what_was_said() -> None:
-    # A statement may as well be something the documents report: "what did it say" stays a
-    # statements question about it.
-    assert read_intent("What did the statement say about sanctions?").intent is Intent.STATEMENTS
-
-
 # --- profile ----------------------------------------------------------------------------------
 
 

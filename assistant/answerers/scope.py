@@ -8,15 +8,15 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answerers.library import Library
 from assistant.index.lexical import tokenize
-from assistant.language.lexicon import (
-    DOCUMENT_KINDS,
-    DOCUMENT_NOUNS,
-    NUMBER_WORDS,
-    REPORTED_DOCUMENT_KINDS,
-)
+from assistant.language.lexicon import DOCUMENT_NOUNS, NUMBER_WORDS
 
 # Words a question may use for one kind of document ("the briefing", "this FAQ").
-KIND_OF_DOCUMENT = re.compile(rf"\b({DOCUMENT_KINDS}|{REPORTED_DOCUMENT_KINDS})\b", re.IGNORECASE)
+KIND_OF_DOCUMENT = re.compile(
+    r"\b(briefing|article|story|report|memo|faq|manual|guide|handbook|biography|bio|memoir|"
+    r"letter|transcript|minutes|press release|newsletter|paper|essay|review|interview|"
+    r"profile|announcement|policy|contract|agreement|statement|speech|diary|journal)\b",
+    re.IGNORECASE,
+)
 
 
 def heading_text(text: str) -> str:

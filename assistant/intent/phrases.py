@@ -9,18 +9,15 @@ from assistant.intent.kinds import Kind
 from assistant.language.lexicon import (
     ABOUT_WORDS,
     ASKING_AUXILIARIES,
-    DOCUMENT_KINDS,
     PRONOUNS_ASKED_OF,
     SAY_VERBS,
 )
 
 _Q = r"\s*[?.!]*\s*$"  # the question's end
-# What a question calls the documents: any kind of document (``DOCUMENT_KINDS``, one or
-# several), or words for them all.
 _DOC = (
-    rf"(?:(?:{DOCUMENT_KINDS})s?|stories|documents?|docs?|texts?|files?|pieces?|materials?|"
-    r"corpus|collection|chapters?|sections?|notes?|sources?|updates?|coverage|news|timeline|"
-    r"tables?|lists?)"
+    r"(?:briefings?|documents?|docs?|texts?|reports?|articles?|files?|stor(?:y|ies)|"
+    r"pieces?|materials?|corpus|collection|manual|chapters?|sections?|notes?|papers?|"
+    r"sources?|memos?|updates?|coverage|news|timeline|tables?|lists?)"
 )
 _OVERVIEW_WORD = re.compile(
     r"\b(?:summari[sz](?:e|ed|ing)|summar(?:y|ies)|sum (?:it |this |that |them )?up|recap|"

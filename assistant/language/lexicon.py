@@ -222,16 +222,6 @@ CAUSAL_MARKS = frozenset({"because", "since", "after", "once"})
 DOCUMENT_NOUNS = (
     "article articles story stories document documents briefing report page entry piece"
 )
-# The kinds of document a question may name ("the briefing", "this FAQ", "the minutes") …
-DOCUMENT_KINDS = (
-    r"briefing|article|story|report|memo|faq|manual|guide|handbook|biography|bio|memoir|"
-    r"transcript|minutes|press release|newsletter|paper|essay|diary|journal"
-)
-# … and those that may as well be something a document reports ("the statement", "her
-# speech"): a document only where one is named so.
-REPORTED_DOCUMENT_KINDS = (
-    r"letter|review|interview|profile|announcement|policy|contract|agreement|statement|speech"
-)
 
 # -- people -----------------------------------------------------------------------------------
 # Pronouns of a person (one of them, not "they"), and of several; the possessive ones.
