@@ -22,7 +22,7 @@ from assistant.answer.candidates import Candidate, cite, lead_in, ranked_sentenc
 from assistant.answer.citations import with_marker
 from assistant.answer.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft, ReadRequest
 from assistant.documents.chunking import fold
-from assistant.language.lexicon import CAUSAL, LEANING, STOPWORDS
+from assistant.language.lexicon import CAUSAL
 from assistant.protocols import Parser
 
 _CAUSAL = re.compile(CAUSAL, re.IGNORECASE)
@@ -37,10 +37,6 @@ class ReasonPolicy:
     after: int = 2
     margin: float = 2.0
     max_sentences: int = 3
-    # Further along the best sentence's paragraph: a sentence that gives a cause and whose
-    # subject is what the best sentence speaks of ("The by-election was called after …"
-    # after "Farrow won the by-election …") or refers back to it ("Its name …").
-    paragraph: bool = True
 
 
 class ReasonReader:
@@ -99,28 +95,7 @@ class ReasonReader:
             c for c in candidates
             if c.score >= best.score - self.policy.margin and not any(same(c, a) for a in around)
         ]  # fmt: skip
-        near = [*around, *others]
-        if not self.policy.paragraph:
-            return near
-        home = (chunk.source, chunk.paragraph)
-        further = [
-            c for c in candidates
-            if (c.passage.chunk.source, c.passage.chunk.paragraph) == home
-            and not any(same(c, n) for n in near)
-            and self._about(c.text, best.text)
-        ]  # fmt: skip
-        further.sort(key=lambda c: c.span.start)
-        return [*near, *further]
-
-    def _about(self, sentence: str, best: str) -> bool:
-        """Is the subject of ``sentence`` what ``best`` speaks of: one of its content words
-        there, or a pronoun that refers back ("It", "Its name")?"""
-        subjects = self.parser.analyse(sentence).subjects
-        if not subjects:
-            return False
-        subject = sentence[subjects[0].start : subjects[0].end]
-        words = _content(subject)
-        return bool(_REFERS_BACK.match(subject)) or bool(words & _content(best))
+        return [*around, *others]
 
     def gives_cause(self, sentence: str, *, asked: bool = False) -> bool:
         """Does the sentence give a cause or a purpose? ``asked``: it is the sentence that
@@ -146,11 +121,3 @@ class ReasonReader:
 def _in_order(chosen: Sequence[Candidate]) -> list[Candidate]:
     sources = list(dict.fromkeys(c.passage.chunk.source for c in chosen))
     return sorted(chosen, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))
-
-
-# A subject that refers back to what was just spoken of ("It", "Its name", "They").
-_REFERS_BACK = re.compile(rf"^(?:{LEANING})\b", re.IGNORECASE)
-
-
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[\w-]+", text.lower()) if w not in STOPWORDS and len(w) > 2}
