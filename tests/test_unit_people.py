@@ -570,8 +570,8 @@ def test_a_profile_skips_a_sentence_that_says_again_what_a_better_one_says(
     tmp_path: Path,
 ) -> None:
     text = (
-        "Marit Sollen was born in Kelsing in 1841. In 1841 Marit Sollen was born in the "
-        "village of Kelsing. Marit Sollen founded the school for girls."
+        "Marit Sollen was born in Kelsing in 1841. Marit Sollen was born in Kelsing in the "
+        "year 1841. Marit Sollen founded the school for girls."
     )
     question = "Who was Marit Sollen, born in Kelsing in 1841?"
     reading = Reading(Intent.PROFILE, subject="Marit Sollen")
@@ -586,7 +586,7 @@ def test_a_profile_skips_a_sentence_that_says_again_what_a_better_one_says(
                    PeoplePolicy(max_sentences=2, repeat=1.01))  # fmt: skip
     assert quotes(loose.answer(question, reading)) == [
         "Marit Sollen was born in Kelsing in 1841.",
-        "In 1841 Marit Sollen was born in the village of Kelsing.",
+        "Marit Sollen was born in Kelsing in the year 1841.",
     ]
     made.library.close()
     loose.library.close()
@@ -652,24 +652,6 @@ def test_only_a_document_named_exactly_for_the_subject_is_its_article(tmp_path: 
     made = People({"marit-sollen-school.md": school, "kelsing.md": TOWN}, tmp_path,
                   PeoplePolicy(max_sentences=2))  # fmt: skip
     assert "She described the Elsey saxifrage." not in quotes(made.answer("Who was Marit Sollen?"))
-    made.library.close()
-
-
-def test_statements_say_a_refrain_once(tmp_path: Path) -> None:
-    text = (
-        "Holmvik and Fennick said the tariffs on ferries hurt fishermen, farmers, shopkeepers, "
-        "teachers and nurses across the northern isles. Holmvik and Fennick said the tariffs on "
-        "ferries were set by a committee in Dunmere that never visits. Holmvik and Fennick "
-        "urged the council to cut fares."
-    )
-    made = People({"a.txt": text}, tmp_path, PeoplePolicy(max_sentences=2))
-    # The second says little the first says (TF-IDF cosine 0.25) but repeats its run of seven
-    # words ("Holmvik and Fennick said the tariffs on"): the one on fares is quoted instead.
-    reading = Reading(Intent.STATEMENTS, subject="Holmvik and Fennick", verb="say")
-    cited = quotes(made.answer("What did Holmvik and Fennick say about ferries?", reading))
-    assert len(cited) == 2
-    assert cited[1] == "Holmvik and Fennick urged the council to cut fares."
-    assert "committee in Dunmere" not in cited[0]
     made.library.close()
 
 

@@ -39,9 +39,7 @@ from assistant.language.lexicon import (
     SAYING,
     alternation,
 )
-from assistant.policy import POLICY
 from assistant.protocols import Parser, Reranker
-from assistant.retrieve.similarity import shared_run
 from assistant.types import Citation, ShortAnswer, Span
 
 # Documents read for their titles to find the one on a profile's subject (``titles`` reads
@@ -130,8 +128,7 @@ class _Answerer:
     ) -> list[Found]:
         """The best-ranked sentences that fit the budget, none saying again what a better
         one says (TF-IDF cosine of ``repeat`` or more: "Sollen was born in Kelsing in 1841"
-        after "Sollen was born in Kelsing on 9 April 1841") or a refrain of it (a run of
-        ``POLICY.refrain_words`` words in common), in document order (``first``'s
+        after "Sollen was born in Kelsing on 9 April 1841"), in document order (``first``'s
         sentences first). A heading ("# Marit Sollen") is quoted only when nothing else
         names the subject."""
         ranked = [(s, f) for s, f in ranked if not f.sentence.heading] or list(ranked)
@@ -143,14 +140,8 @@ class _Answerer:
                 break
             if chosen and length + len(item.sentence.text) > self.policy.max_chars:
                 continue
-            if chosen and (
-                float(np.max(vectors[chosen] @ vectors[i])) >= self.policy.repeat
-                or any(
-                    shared_run(ranked[j][1].sentence.text, item.sentence.text, POLICY.refrain_words)
-                    for j in chosen
-                )
-            ):
-                continue  # says again what a chosen one says, or repeats its refrain
+            if chosen and float(np.max(vectors[chosen] @ vectors[i])) >= self.policy.repeat:
+                continue
             chosen.append(i)
             length += len(item.sentence.text)
         return sorted(
