@@ -228,7 +228,10 @@ def test_the_precise_refusal_carries_the_best_score_and_its_kind() -> None:
 def test_a_reason_given_in_so_many_words_is_a_cause() -> None:
     reader = ReasonReader(RuleParser())
     assert reader.gives_cause("When Quence asked why not, Vane said it was found too late.")
-    assert reader.gives_cause("The engineer explained that the gates had jammed.")
     assert reader.gives_cause("They described sovereignty as essential for regional peace.")
     assert not reader.gives_cause("Quence asked whether the map was finished.")
     assert not reader.gives_cause("The gates were described as essential.")
+    # Asked, and no answer; a reason nobody gave; an explanation of something else.
+    assert not reader.gives_cause("The minister was asked why the ward closed but declined.")
+    assert not reader.gives_cause("Nobody has explained why the blasting stopped.")
+    assert not reader.gives_cause("The mayor explained that the square would reopen in July.")

@@ -65,13 +65,11 @@ _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
 def _place_like(text: str) -> bool:
-    """Could ``text`` name a place: a capitalised word, no digit, not a short code in
-    capitals ("E09", "KC", "percent" are what the NER took for places in a manual)?"""
-    words = text.split()
-    return (
-        bool(words)
-        and not any(ch.isdigit() for ch in text)
-        and any(w[:1].isupper() and w[1:2].islower() for w in words)
+    """Could ``text`` name a place: a capital letter somewhere ("percent", "east bank" have
+    none), and not one word of letters and digits (a code: "E09")? "NYC", "Route 66",
+    "Camp 4" and "'s-Hertogenbosch" can."""
+    return any(ch.isupper() for ch in text) and not re.fullmatch(
+        r"(?=\S*\d)(?=\S*[A-Za-z])\S+", text
     )
 
 

@@ -65,8 +65,9 @@ CAUSAL = (
     r", so\b|, making\b|, leaving\b|, forcing\b|which meant\b|which means\b|"
     r"prompted|triggered|forced|was needed|were needed|to prevent|to avoid|to keep|to stop|"
     r"to protect|to make room|named after|named for|called after|means that|meant that|"
-    # A reason given in so many words: an answer to "why" reported, a thing held necessary.
-    r"asked why|explain(?:s|ed|ing)? (?:that|why)|"
+    # A reason given in so many words: an answer to "why" reported ("When Quence asked why
+    # not, Vane said …", not "was asked why but declined to comment"), a thing held necessary.
+    r"asked why\b[^.;]*,\s*(?:\w+\s+){0,3}(?:said|replied|answered|told)|"
     r"as (?:essential|necessary|vital|crucial|needed|indispensable) (?:for|to))\b"
 )
 
