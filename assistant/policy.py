@@ -59,6 +59,9 @@ class Policy:
     bold_role_words: int = 8
     # A bold "No" needs its clause to hold at least this share of the question's words.
     bold_no_share: float = 0.5
+    # A bold name, number or date needs its sentence to hold at least this share of the
+    # question's words.
+    bold_asked_share: float = 0.34
     # "How many X": X must stand within this many characters before the number …
     count_before_chars: int = 30
     # … or this many after it.

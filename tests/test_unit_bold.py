@@ -200,3 +200,15 @@ def test_a_count_is_of_the_noun_within_a_few_words_of_it() -> None:
     assert not count_of(far_before, "How many schools welcomed people?")
     far_after = "280 people came to the fair, which was held on the playing fields of the schools."
     assert not count_of(far_after, "How many schools held the fair?")
+
+
+def test_an_answer_from_a_sentence_holding_too_few_of_the_questions_words_is_not() -> None:
+    pond = "The mill pond was drained in 2004 because it had flooded the road twice."
+    cited = (citation(1, 9.0, pond),)
+    date = short("2004", kind="date", quote=pond)
+    # "mill", "wheel", "restored": only "mill" (1 of 3) stands in the sentence.
+    assert not shows(date, "When was the mill wheel restored?", cited=cited)
+    # "mill", "pond", "drained": all three.
+    assert shows(date, "When was the mill pond drained?", cited=cited)
+    # "pond", "drain" of "pond", "drained", "finally", "emptied"? 2 of 4 (the wh-word aside).
+    assert shows(date, "When was the pond finally drained and emptied?", cited=cited)

@@ -11,7 +11,7 @@ docs/evaluation.md). So a short answer is shown only when all of these hold:
   answer is at least ``min_confidence``; no other span of that kind stands in the cited
   sentences (a pick among several is a guess); every number the question gives stands in
   the passage (an answer about 2024 to a question about 2023 is none); the answer shares no
-  word with the question;
+  word with the question; its sentence holds at least half the question's words;
 - or a "No" read off a clause that names what the question names ("…, not Kim Jong Un"), the
   gate confident in it. A "Yes" is never bold: a sentence holding the question's words does
   not show that they hold together ("Did Japan pledge 2 million euros?" beside "The EU
@@ -41,6 +41,10 @@ KINDS = frozenset({"number", "date", "person", "place", "organization"})
 FEATURES: tuple[str, ...] = ("confidence", "score", "top", "rivals", "numbers_held", "asked")
 _CLAUSE_ROLE = re.compile(rf"\b(?:{RELATIVES})\b|\d", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# The words that ask, as the lexical index reads them: no part of what is asked about.
+_WH_WORDS = frozenset(
+    tokenize("who whom whose what when where which why how many much long often far")
+)
 
 
 def features(
@@ -109,6 +113,7 @@ class BoldPolicy:
             and bool(numbers_held)
             and not asked
             and _counts_what_is_asked(question, short, citations)
+            and _holds_what_is_asked(question, short, citations)
         )
 
 
@@ -155,6 +160,20 @@ def _counts_what_is_asked(question: str, short: ShortAnswer, citations: Sequence
         else quote
     )
     return not wanted or bool(wanted & set(tokenize(around)))
+
+
+def _holds_what_is_asked(
+    question: str, short: ShortAnswer, citations: Sequence[Citation]
+) -> bool:
+    """Does the sentence the answer was read off hold at least ``POLICY.bold_asked_share`` of
+    the question's words (its passage's title line counted)? A date read off "The mill pond
+    was drained in 2004" answers nothing about "When was the mill wheel restored?"."""
+    cited = next((c for c in citations if c.marker == short.marker), None)
+    asked = {t for t in tokenize(question) if len(t) > 1 and t not in _WH_WORDS}
+    if cited is None or not asked:
+        return cited is not None
+    held = asked & set(tokenize(f"{cited.quote} {cited.source}"))
+    return len(held) >= POLICY.bold_asked_share * len(asked)
 
 
 ALWAYS = BoldPolicy(always=True)
