@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.index.lexical import tokenize
-from assistant.language.lexicon import RELATIVES
+from assistant.language.lexicon import ASKING_WORDS, RELATIVES
 from assistant.policy import POLICY
 from assistant.retrieve.similarity import key_terms, number_terms, word_set
 from assistant.types import Citation, ShortAnswer
@@ -42,9 +42,7 @@ FEATURES: tuple[str, ...] = ("confidence", "score", "top", "rivals", "numbers_he
 _CLAUSE_ROLE = re.compile(rf"\b(?:{RELATIVES})\b|\d", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 # The words that ask, as the lexical index reads them: no part of what is asked about.
-_WH_WORDS = frozenset(
-    tokenize("who whom whose what when where which why how many much long often far")
-)
+_WH_WORDS = frozenset(tokenize(ASKING_WORDS))
 
 
 def features(

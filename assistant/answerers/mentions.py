@@ -24,6 +24,7 @@ from assistant.answerers.library import Library
 from assistant.index.sentences import Sentence
 from assistant.language.gazetteer import Gazetteer
 from assistant.language.lexicon import (
+    GROUP_DESCRIPTIONS,
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
     STOPWORDS,
@@ -40,7 +41,7 @@ _PERSONAL = re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})\b", re.IGNORECA
 _THEY = re.compile(rf"\b(?:{alternation(PLURAL_PRONOUNS)})\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"^[A-Z0-9]")
 # A description of several people that opens a paragraph ("Both leaders", "The two men").
-_BOTH = re.compile(r"^(?:both|the two|the three|all three)\s+[a-z]+s\b", re.IGNORECASE)
+_BOTH = re.compile(rf"^(?:{GROUP_DESCRIPTIONS})\s+[a-z]+s\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.){1,4}[A-Z]?\.?$|^[A-Z]{2,6}$")
 # The most sentences read for one subject (``Policy.max_mentions``).
 MAX_SENTENCES = POLICY.max_mentions

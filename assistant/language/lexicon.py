@@ -191,6 +191,10 @@ EMBEDDING_OPENERS = (
     r"any idea|i(?:'d| would) like to know|i (?:want|need) to know|i wonder|"
     r"(?:please )?(?:tell|remind) me"
 )
+# The words that ask ("who", "how many"): no part of what a question asks about.
+ASKING_WORDS = "who whom whose what when where which why how many much long often far"
+# A description of several people that opens a sentence ("Both leaders", "The two men").
+GROUP_DESCRIPTIONS = r"both|the two|the three|all three"
 # Relative pronouns and adverbs: a role that opens with one is a clause ("who led the talks").
 RELATIVES = r"who|which|that|whose|whom|where|when"
 # Nouns of what someone says ("criticism from the U.S."): the name after them is the source.
