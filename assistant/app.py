@@ -13,7 +13,7 @@ from assistant.answer.abstention import LogisticGate
 from assistant.answer.citations import split_cited, with_marker
 from assistant.config import Settings, load_settings
 from assistant.documents.view import document_view
-from assistant.errors import AssistantError, InvalidQuestionError, LLMServerError, StoreError
+from assistant.errors import AssistantError, LLMServerError, StoreError
 from assistant.factory import DEFAULT_MODE, Components
 from assistant.index.corpus import Corpus
 from assistant.index.ingest import Ingestor
@@ -32,7 +32,7 @@ from assistant.protocols import (
 )
 from assistant.streaming import streamed
 from assistant.types import Answer, IngestReport, Named
-from assistant.validation import clean_question, parse_history
+from assistant.validation import check_top_k, clean_question, parse_history
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from assistant.answer.bold import BoldPolicy
     from assistant.answerers.compose import Answerer
     from assistant.answerers.library import IndexedLibrary
+    from assistant.converse.spelling import Mender
     from assistant.index.doctor import Finding
     from assistant.intent.kinds import Intent
     from assistant.retrieve.hybrid import HybridRetriever
@@ -202,6 +203,13 @@ class Assistant:
         return self._parser or self.components.parser()
 
     @cached_property
+    def mender(self) -> Mender | None:
+        """Mends a question's misspelt words into the documents' (None: no vocabulary)."""
+        from assistant.converse.spelling import mender_of
+
+        return mender_of(self.store, self.components.english())
+
+    @cached_property
     def chain(self) -> Runnable[Asked, Answer]:
         from assistant.chain import build_chain
 
@@ -216,6 +224,7 @@ class Assistant:
             answerers=self.answerers,
             readers=self.readers,
             bold=self.bold,
+            mender=self.mender,
         )
 
     @cached_property
@@ -236,8 +245,8 @@ class Assistant:
         empty or damaged is left for the first question to report."""
         self.store.start_check()  # runs in a child process while the models load
         self.preload()
-        gazetteer = self.components.gazetteer()
-        warm(self.embedder, self.reranker, self.recognizer, self.parser, gazetteer)
+        words = (self.components.gazetteer(), self.components.english())
+        warm(self.embedder, self.reranker, self.recognizer, self.parser, *words)
         _ = self.chain
         try:
             with self._lock.reading():
@@ -347,21 +356,16 @@ class Assistant:
         ``top_k`` overrides how many passages are read for this question. With a writer
         (``--mode llm``): ``write=False`` gives the extractive answer, ``on_text`` hears the
         writer's text as it comes (unchecked), and a failing writer raises ``LLMServerError``
-        carrying the extractive answer.
-        """
+        carrying the extractive answer."""
         text = clean_question(question, max_chars=self.settings.max_question_chars)
         turns = parse_history(history)
-        if top_k is not None and (
-            isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20
-        ):
-            raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
+        check_top_k(top_k)
         if self.store.stale():  # another process wrote: re-open, with no question in flight
             with self._lock.writing():
                 self.store.reopen()
         from assistant.stages import Asked
 
-        asked = Asked(text, tuple(turns), top_k, write=write, on_text=on_text)
-        answer = self.chain.invoke(asked)
+        answer = self.chain.invoke(Asked(text, tuple(turns), top_k, write=write, on_text=on_text))
         # Checked only when nothing came back, to keep a store round-trip off every question.
         if not answer.passages and self.store.count() == 0:
             raise StoreError(

@@ -48,7 +48,7 @@ from assistant.converse.conversation import resolve, standalone
 from assistant.errors import LLMServerError
 from assistant.intent.classifier import read_intent
 from assistant.intent.kinds import Intent
-from assistant.protocols import AbstentionPolicy, EntityRecognizer, Reader
+from assistant.protocols import AbstentionPolicy, EntityRecognizer, QuestionMender, Reader
 from assistant.retrieve.hybrid import document_to_passage
 from assistant.retrieve.similarity import key_terms, word_set
 from assistant.stages import (
@@ -107,6 +107,7 @@ def build_chain(
     answerers: Mapping[Intent, Answerer] | None = None,
     readers: Mapping[Intent, Reader] | None = None,
     bold: BoldPolicy = ALWAYS,
+    mender: QuestionMender | None = None,
 ) -> Runnable[Asked, Answer]:
     """Input an ``Asked`` (the question, history and, optionally, ``top_k``); output an
     ``Answer``. Timings (milliseconds) are recorded per stage in ``Answer.timings``.
@@ -116,11 +117,16 @@ def build_chain(
     while retrieval (or an answerer) reads the store. ``answerers``: one per intent other
     than the look-up; a question whose intent has none, or whose answerer cannot tell, is
     answered as a look-up. ``readers``: a reader of the look-up path for an intent ("why"
-    questions) instead of ``reader``. ``bold`` decides whether a short answer is shown."""
+    questions) instead of ``reader``. ``bold`` decides whether a short answer is shown.
+    ``mender`` mends the question's misspelt words first (``assistant.converse.spelling``):
+    every stage, and the answer, sees the question as mended."""
     by_intent: Mapping[Intent, Answerer] = answerers or {}
     reader_of: Mapping[Intent, Reader] = readers or {}
 
     def condense(asked: Asked) -> Condensed:
+        if mender is not None:
+            with guard():
+                asked = replace(asked, question=mender.mend(asked.question))
         resolved, context = resolve(asked.question, asked.history, recognizer)
         return Condensed(asked, resolved, standalone(resolved, context))
 

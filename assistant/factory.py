@@ -20,6 +20,7 @@ from assistant.errors import ConfigError
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+    from assistant.converse.spelling import EnglishWords
     from assistant.language.gazetteer import Gazetteer
     from assistant.protocols import Embedder, EntityRecognizer, Parser, Reader, Reranker
 
@@ -147,6 +148,13 @@ class Components:
         from assistant.language.gazetteer import Gazetteer
 
         return self._one("gazetteer", Gazetteer)
+
+    def english(self) -> EnglishWords:
+        """The English word list a question's misspelt words are checked against (read on
+        first use)."""
+        from assistant.converse.spelling import EnglishWords
+
+        return self._one("english", EnglishWords)
 
     def reranker(self, threads: int, batch_size: int = 4) -> Reranker:
         """One per thread and batch setting."""

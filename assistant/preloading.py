@@ -31,7 +31,9 @@ def load_in_background(name: str, *models: Callable[[], object]) -> threading.Th
     return thread
 
 
-def warm(embedder: Any, reranker: Any, recognizer: Any, parser: Any, gazetteer: Any) -> None:
+def warm(
+    embedder: Any, reranker: Any, recognizer: Any, parser: Any, gazetteer: Any, english: Any
+) -> None:
     """Run each model once (and load the word lists), so that the first question costs what
     the next ones do."""
     from assistant.language.vocabulary import english_words
@@ -41,4 +43,5 @@ def warm(embedder: Any, reranker: Any, recognizer: Any, parser: Any, gazetteer: 
     recognizer.entities("Warm-up in London on Monday with Ada Lovelace.")
     parser.analyse("Ambassador Ada Lovelace said the warm-up was needed.")
     gazetteer.country("UK")
+    english.known(["warm"])  # the word list a question's misspellings are told by
     english_words()

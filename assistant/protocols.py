@@ -119,6 +119,20 @@ class Search(Protocol):
         ...
 
 
+class QuestionMender(Protocol):
+    """Mends a question's misspelt words (``assistant.converse.spelling``)."""
+
+    def mend(self, question: str) -> str: ...
+
+
+@runtime_checkable
+class StemCounts(Protocol):
+    """A store whose lexical index says how many chunks hold a word's stem (the documents'
+    vocabulary, which a question's misspelt words are mended into)."""
+
+    def stem_counts(self, stems: Sequence[str]) -> dict[str, int]: ...
+
+
 class DocumentChunks(Protocol):
     """What a document is rebuilt from (``assistant.documents.view``): its record and chunks."""
 

@@ -59,6 +59,14 @@ def _visible(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) != "Cf"
 
 
+def check_top_k(top_k: object) -> None:
+    """A ``top_k`` given for one question is an int from 1 to 20 (``InvalidQuestionError``)."""
+    if top_k is not None and (
+        isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 20
+    ):
+        raise InvalidQuestionError(f"top_k must be between 1 and 20. Currently, it is {top_k}")
+
+
 def clean_question(question: object, *, max_chars: int) -> str:
     """The question stripped of surrounding space, or ``InvalidQuestionError`` saying why not."""
     if not isinstance(question, str):

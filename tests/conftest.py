@@ -20,8 +20,12 @@ from assistant.offline import OFFLINE_ENV
 for _key, _value in OFFLINE_ENV.items():
     os.environ[_key] = _value
 # Derived model files (the ONNX query model) go to a folder of this test session's own,
-# removed when the session's process ends (each is ~90 MB).
-_CACHE_DIR = tempfile.mkdtemp(prefix="assistant-test-cache-")
+# removed when the session's process ends (each is ~90 MB). It is named here and made only by
+# the first writer (they create their parents): a process that never exports leaves nothing
+# behind, even when it ends without running atexit (mutmut's forked test runs do).
+_CACHE_DIR = os.path.join(
+    tempfile.gettempdir(), f"assistant-test-cache-{os.getpid()}-{os.urandom(4).hex()}"
+)
 os.environ["ASSISTANT_CACHE_DIR"] = _CACHE_DIR
 atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 

@@ -212,3 +212,25 @@ def test_an_answer_from_a_sentence_holding_too_few_of_the_questions_words_is_not
     assert shows(date, "When was the mill pond drained?", cited=cited)
     # "pond", "drain" of "pond", "drained", "finally", "emptied"? 2 of 4 (the wh-word aside).
     assert shows(date, "When was the pond finally drained and emptied?", cited=cited)
+
+
+def test_two_letter_words_of_the_question_count_and_single_letters_do_not() -> None:
+    union = "The EU was founded in 1993 by the Maastricht treaty."
+    cited = (citation(1, 9.0, union),)
+    year = short("1993", kind="date", quote=union)
+    # "eu" and "meet": one of two stands in the sentence (a two-letter word is a word).
+    assert shows(year, "When did the EU meet?", cited=cited)
+    # "founded", "treaty", and six single letters that count for nothing: 2 of 2.
+    assert shows(year, "When was it founded, by b c d e f g treaty?", cited=cited)
+
+
+def test_an_answer_whose_sentence_is_not_cited_is_not_shown_and_a_wordless_question_is_held() -> (
+    None
+):
+    from assistant.answer.bold import _holds_what_is_asked
+
+    cited = (citation(1, 9.0),)
+    # The short answer's marker names no citation: it holds nothing asked.
+    assert not _holds_what_is_asked("Where was the parade held?", short(marker=2), cited)
+    # A question of asking words alone asks for no word in particular.
+    assert _holds_what_is_asked("Where was it?", short(), cited)

@@ -195,3 +195,19 @@ def test_answer_markdown_links_markers_and_plain_text_round_trips() -> None:
     refused = replace(answer, text="The documents do not say.", abstained=True)
     assert answer_markdown(refused) == "The documents do not say."
 
+
+def test_a_misspelt_question_is_answered_as_mended() -> None:
+    from assistant.converse.spelling import Mender
+    from tests.test_unit_spelling import ENGLISH, Documents
+
+    retriever = make_retriever([PARADE])
+    mender = Mender(Documents(PARADE.text), ENGLISH)
+    chain = build_chain(
+        retriever, ExtractiveReader(delta=0.0, max_sentences=3), GATE, NO_ENTITIES,
+        mender=mender,
+    )  # fmt: skip
+    mended = chain.invoke(Asked("Who atended the parade?"))
+    assert isinstance(mended, Answer)
+    # Every stage read the question as mended: the words match, the reader quotes.
+    assert mended.question == mended.query == "Who attended the parade?"
+    assert mended.text == "Xi Jinping attended the parade [1]."

@@ -5,6 +5,7 @@ library, the word-overlap reranker and a rule-based parser."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +13,9 @@ import pytest
 
 from assistant.answer.reader import Draft
 from assistant.answerers.compose import Composed, Request
-from assistant.answerers.mentions import MentionFinder
+from assistant.answerers.mentions import Found, MentionFinder
 from assistant.answerers.people import PeoplePolicy, ProfileAnswerer, StatementsAnswerer
+from assistant.index.sentences import Sentence
 from assistant.intent.classifier import read_intent
 from assistant.intent.kinds import Intent, Reading
 from assistant.types import ShortAnswer
@@ -692,4 +694,52 @@ def test_a_sentence_naming_a_country_topic_by_any_name_is_on_it(tmp_path: Path) 
     reading = Reading(Intent.STATEMENTS, subject="Ann Lee", topic="the United States", verb="say")
     cited = quotes(made.answer("What did Ann Lee say about the United States?", reading))
     assert cited == ["Ann Lee criticised Washington over the tariffs."]
+    made.library.close()
+
+
+def _sentences(*texts: str, paragraphs: tuple[int, ...] | None = None) -> list[Sentence]:
+    out, at = [], 0
+    for i, text in enumerate(texts):
+        paragraph = paragraphs[i] if paragraphs else 1
+        out.append(Sentence("a.txt", i, at, at + len(text), paragraph, "c", 0.0, text))
+        at += len(text) + 1
+    return out
+
+
+def test_a_chain_of_pronouns_goes_on_through_its_paragraph_only_from_a_sentence_before() -> None:
+    from assistant.answerers.mentions import _chain
+
+    she = re.compile(r"\b(?:she|her)\b", re.IGNORECASE)
+    # Nothing comes before the first sentence: no chain starts there.
+    out: dict[tuple[str, int], Found] = {}
+    _chain(_sentences("She left.", "She came back."), 0, she, out)
+    assert out == {}
+    # From the third sentence on, within the second's paragraph: the third and the fourth —
+    # "She met Tom Ward" names a person after the pronoun, not before it.
+    sentences = _sentences(
+        "Ann Lee was born in 1901.", "Tom Ward ran the mill.", "She met Tom Ward there.",
+        "She left in 1930.", "Her mill burned.", paragraphs=(1, 2, 2, 2, 3),
+    )  # fmt: skip
+    _chain(sentences, 2, she, out)
+    assert sorted(f.sentence.position for f in out.values()) == [2, 3]
+
+
+def test_a_role_is_its_words_without_whose_it_is() -> None:
+    from assistant.answerers.mentions import _role_words
+
+    assert _role_words("the Earl's only daughter") == {"the", "only", "daugh"}
+    assert _role_words("the Earl's only daughter", "the Earl's daughter") == {
+        "the", "earl", "only", "daugh",
+    }  # fmt: skip
+
+
+def test_a_document_titled_for_the_subject_is_its_article_whatever_its_file_name(
+    tmp_path: Path,
+) -> None:
+    made = People({"notes-7.md": ARTICLE, "kelsing.md": TOWN}, tmp_path,
+                  PeoplePolicy(max_sentences=2))  # fmt: skip
+    assert quotes(made.answer("Who was Marit Sollen?")) == [
+        "Marit Sollen was a teacher from the islands.",
+        "She described the Elsey saxifrage.",
+    ]
     made.library.close()

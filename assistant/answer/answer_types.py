@@ -174,7 +174,7 @@ _EMBEDDED = re.compile(
 def unwrapped(question: str) -> str:
     """A wh-question without the polite question around it: "Can you tell me when the
     bridge opened?" → "when the bridge opened?"."""
-    return _EMBEDDED.sub("", question, count=1)
+    return _EMBEDDED.sub("", question)  # anchored: one opening at most
 
 
 def question_type(question: str) -> AnswerType:

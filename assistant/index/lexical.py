@@ -182,6 +182,26 @@ class LexicalIndex:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:k]
 
+    def stem_counts(self, stems: Sequence[str]) -> dict[str, int]:
+        """How many chunks hold each of ``stems`` (as ``tokenize`` makes them); stems no chunk
+        holds are left out."""
+        wanted = list(dict.fromkeys(stems))
+        if not wanted:
+            return {}
+        with self._lock:
+            db = self._connect()
+            found: dict[str, int] = {}
+            for lo in range(0, len(wanted), 500):
+                batch = wanted[lo : lo + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(
+                    (str(t), int(d))
+                    for t, d in db.execute(
+                        f"SELECT term, doc FROM vocab WHERE term IN ({marks})", batch
+                    )
+                )
+        return found
+
     def sources(self) -> dict[str, str]:
         """Indexed source → digest of its chunk ids."""
         with self._lock:

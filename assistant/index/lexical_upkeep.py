@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from assistant.errors import StoreError
 from assistant.index.follow import is_damage, one_line
@@ -16,6 +17,7 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.manifest import FileEntry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LexicalUpkeep:
@@ -43,14 +45,22 @@ class LexicalUpkeep:
         self.rebuilds = 0
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        return self._read(lambda index: index.search(query, k))
+
+    def stem_counts(self, stems: Sequence[str]) -> dict[str, int]:
+        return self._read(lambda index: index.stem_counts(stems))
+
+    def _read(self, read: Callable[[LexicalIndex], T]) -> T:
+        """``read`` of the current index; a damaged index (found only where a read goes) is
+        rebuilt and read again."""
         rebuilds = self.rebuilds
         index = self.current()
         try:
-            return index.search(query, k)
-        except sqlite3.DatabaseError as exc:  # damaged where only a search reads
+            return read(index)
+        except sqlite3.DatabaseError as exc:  # damaged where only a read goes
             index = self.rebuild(exc, since=rebuilds)
             try:
-                return index.search(query, k)
+                return read(index)
             except sqlite3.DatabaseError as again:
                 raise StoreError(
                     f"The lexical index at {self.path} is unreadable even after"

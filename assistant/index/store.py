@@ -285,6 +285,10 @@ class ChunkStore:
     def bm25_search(self, query: str, k: int) -> list[Hit]:
         return [Hit(i, s) for i, s in self._upkeep.search(query, k)]
 
+    def stem_counts(self, stems: Sequence[str]) -> dict[str, int]:
+        """How many chunks hold each of ``stems`` (the lexical index's stems)."""
+        return self._upkeep.stem_counts(stems)
+
     def lexical(
         self, entries: Mapping[str, FileEntry] | None = None, *, repair: bool = True
     ) -> LexicalIndex:
