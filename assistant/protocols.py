@@ -126,7 +126,7 @@ class QuestionMender(Protocol):
 
 
 @runtime_checkable
-class StemCounts(Protocol):
+class StemCounts(Search, Protocol):
     """A store whose lexical index says how many chunks hold a word's stem (the documents'
     vocabulary, which a question's misspelt words are mended into)."""
 

@@ -5,20 +5,27 @@ models read it as noise; mended, the question is answered like the one its asker
 
 Only what is surely a slip is mended, and only into something the documents say:
 
-- a word of at least ``min_letters`` lower-case letters (a capitalised word is a name, or may
-  be one: "Fenaway" is never turned into another place; nor are codes, numbers or
-  contractions: "shouldn't");
-- that is neither in the documents (by its stem, as the lexical index holds it) nor an
-  English word (the word list of ``pyspellchecker``, a maintained MIT-licensed package of
-  English word frequencies: "marla" and "convener" stay);
-- into the English word one edit away (a letter added, dropped, changed, or two swapped) that
-  the documents contain — when they hold the typed word's own stem (a name of theirs, or the
-  Snowball stemmer's "perman" for "permanant"), only a word of that stem — and only when all
-  such words are one (one stem: "mony" may be "money" or "many" and stays).
+- a word of at least ``min_letters`` lower-case letters standing alone (a capitalised word is
+  a name, or may be one: "Fenaway" is never turned into another place; nor are codes,
+  numbers, contractions however their apostrophe is typed — "shouldn't", "shouldn`t" — or
+  parts of an address or a path: "www.ferri.net", "/usr/lcoal");
+- that is neither an English word (the word list of ``pyspellchecker``, a maintained
+  MIT-licensed package of English word frequencies: "marla" and "convener" stay) nor a word
+  of the documents, in any case ("hobb" for "Hobb Tallis" stays, "childrens" where they say
+  "childrens");
+- into the one English word one edit away (a letter added, dropped, changed, or two swapped)
+  that the documents use in lower case — a common word of theirs, never a name ("jordon" does
+  not become their "Jordan", nor "kelvan" their "Kelvin") — and only when there is exactly
+  one such word ("mony" may be "money" or "many", "enginer" "engineer" or "engine": kept).
+  When the documents hold the typed word's stem (the Snowball stemmer's "perman" for
+  "permanant"), only a word of that stem may replace it;
+- at most ``max_words`` words of a question: one of many unknown words is no slip (a question
+  in another language, a list of codes), and each costs a look-up.
 
 Nothing is mended when no such word exists, and the rest of the question is kept as typed.
 Misspellings two edits away are left: finding them costs pyspellchecker most of a second a
-word, and a name the question gives in lower case ("dulcross") would pay it.
+word. A slip one edit from another word of the documents becomes that word ("catle" for
+"castle" where they speak only of cattle): the answer is then about what they say.
 """
 
 from __future__ import annotations
@@ -34,7 +41,13 @@ from assistant.protocols import StemCounts
 
 
 class Vocabulary(Protocol):
-    """The documents' words: in how many chunks each word's stem occurs."""
+    """The documents' words: in how many chunks each word's stem occurs, and whether they use
+    a word as it is."""
+
+    def uses(self, word: str, *, lower_case: bool) -> bool:
+        """Do the documents hold ``word`` as a whole word (only as written, in lower case,
+        when ``lower_case``; else in any case)?"""
+        ...
 
     def stem(self, word: str) -> str:
         """The form under which the documents' words are counted ("" for a stop word)."""
@@ -57,20 +70,19 @@ class WordList(Protocol):
         from ``word``."""
         ...
 
-    def frequency(self, word: str) -> float:
-        """How common ``word`` is in the language (0 when unknown)."""
-        ...
-
 
 @dataclass(frozen=True, slots=True)
 class SpellingPolicy:
     """Which words are mended (see the module's words)."""
 
     min_letters: int = 4
+    max_words: int = 4
 
 
-# A lower-case word standing alone: not part of a contraction ("shouldn't") or a code ("e03").
-_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+# A lower-case word standing alone: not part of a contraction ("shouldn't", "shouldn`t"), a
+# code ("e03"), an address or a path ("www.ferri.net", "/usr/lcoal"); a full stop may end it.
+_JOINERS = r"\w'’‘`´\-"
+_WORD = re.compile(rf"(?<![{_JOINERS}./@:\\])[a-z]+(?![{_JOINERS}])(?![./@:\\]\w)")
 
 
 class Mender:
@@ -90,24 +102,27 @@ class Mender:
             return question
         typed = list(dict.fromkeys(m.group() for m in slips))
         english = self.words.known(typed)
-        mended = {w: m for w in typed if w not in english and (m := self._meant(w)) is not None}
+        unknown = [w for w in typed if w not in english][: self.policy.max_words]
+        mended = {w: m for w in unknown if (m := self._meant(w)) is not None}
         if not mended:
             return question
         return _WORD.sub(lambda m: mended.get(m.group(), m.group()), question)
 
     def _meant(self, word: str) -> str | None:
         """The word of the documents that ``word`` surely misspells, if one is."""
+        vocabulary = self.vocabulary
+        own = vocabulary.stem(word) if vocabulary.frequencies([word]) else None
+        if own is not None and vocabulary.uses(word, lower_case=False):
+            return None  # a word of the documents ("Hobb", "childrens")
         near = sorted(self.words.near(word))
-        chunks = self.vocabulary.frequencies(near) if near else {}
-        used = [w for w in near if chunks.get(w)]
-        if self.vocabulary.frequencies([word]):
-            # The documents hold the word's stem: a name of theirs, or this very word
-            # misspelt within its stem ("permanant" for "permanent", both "perman").
-            own = self.vocabulary.stem(word)
-            used = [w for w in used if self.vocabulary.stem(w) == own]
-        if len({self.vocabulary.stem(w) for w in used}) != 1:
-            return None  # none, or several words it may stand for ("mony": money, many)
-        return max(used, key=lambda w: (self.words.frequency(w), w))
+        chunks = vocabulary.frequencies(near) if near else {}
+        used = [
+            w for w in near
+            if chunks.get(w) and own in (None, vocabulary.stem(w))
+            and vocabulary.uses(w, lower_case=True)
+        ]  # fmt: skip
+        # None, or several it may stand for ("mony": money or many?).
+        return used[0] if len(used) == 1 else None
 
 
 class EnglishWords:
@@ -126,17 +141,24 @@ class EnglishWords:
         checker = self._checker
         return set(checker.known(checker.edit_distance_1(word))) - {word}
 
-    def frequency(self, word: str) -> float:
-        return float(self._checker.word_usage_frequency(word))
-
 
 class StemVocabulary:
     """``Vocabulary`` over a lexical index's stems: ``counts(stems)`` says in how many chunks
-    each stem occurs (``ChunkStore.stem_counts``). A stop word has no stem there: it counts as
-    not in the documents."""
+    each stem occurs (``ChunkStore.stem_counts``), ``texts(word)`` gives the texts of the
+    chunks that best match a word (whether they use it as it is). A stop word has no stem
+    there: it counts as not in the documents."""
 
-    def __init__(self, counts: Callable[[Sequence[str]], Mapping[str, int]]) -> None:
+    def __init__(
+        self,
+        counts: Callable[[Sequence[str]], Mapping[str, int]],
+        texts: Callable[[str], Sequence[str]],
+    ) -> None:
         self.counts = counts
+        self.texts = texts
+
+    def uses(self, word: str, *, lower_case: bool) -> bool:
+        pattern = re.compile(rf"\b{re.escape(word)}\b", 0 if lower_case else re.IGNORECASE)
+        return any(pattern.search(text) for text in self.texts(word))
 
     def stem(self, word: str) -> str:
         return next(iter(tokenize(word)), "")
@@ -147,8 +169,14 @@ class StemVocabulary:
         return {w: found[s] for w, s in stems.items() if found.get(s)}
 
 
-def mender_of(store: object, words: WordList) -> Mender | None:
-    """A mender into the words of ``store`` (None when it keeps no vocabulary)."""
+def mender_of(store: object, words: WordList, *, reach: int = 5) -> Mender | None:
+    """A mender into the words of ``store`` (None when it keeps no vocabulary); whether the
+    documents use a word as it is is read in the ``reach`` chunks that best match it."""
     if not isinstance(store, StemCounts):
         return None
-    return Mender(StemVocabulary(store.stem_counts), words)
+
+    def texts(word: str) -> list[str]:
+        hits = store.bm25_search(word, reach)
+        return [c.text for c in store.get([h.chunk_id for h in hits]).values()]
+
+    return Mender(StemVocabulary(store.stem_counts, texts), words)
