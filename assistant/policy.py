@@ -68,13 +68,18 @@ class Policy:
     count_after_chars: int = 40
 
     # -- reading the question (assistant/intent/wording.py,
-    # assistant/converse/conversation.py) --
+    # assistant/converse/conversation.py, assistant/converse/spelling.py) --
     # A misspelt cue word is mended only in a word of at least this many letters …
     mend_length: int = 6
     # … this close to the cue word (difflib's ratio): "summerize" 0.89 yes, "reached" 0.857 no.
     mend_cutoff: float = 0.87
     # A question of at most this many content words, no name or number, is a follow-up.
     elliptical_words: int = 1
+    # A misspelt question word is mended into the documents' words (assistant/converse/
+    # spelling.py) only in a word of at least this many letters …
+    spelling_letters: int = 4
+    # … and only in the first this many unknown words of a question (each costs a look-up).
+    spelling_words: int = 4
 
     # -- the reader's-question answerers (assistant/answer/) --
     # An inventory ("which places …") lists at most this many items.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.converse.spelling import Mender, SpellingPolicy, StemVocabulary
+from assistant.converse.spelling import Mender, StemVocabulary
 from assistant.index.lexical import LexicalIndex, tokenize
 
 pytestmark = pytest.mark.unit
@@ -150,13 +150,13 @@ def test_addresses_paths_and_contractions_however_typed_are_kept() -> None:
 
 def test_a_question_of_many_unknown_words_has_only_its_first_few_mended() -> None:
     documents = Documents("The appeal target was raised by the city.")
-    few = Mender(documents, ENGLISH, SpellingPolicy(max_words=1))
+    few = Mender(documents, ENGLISH, max_words=1)
     assert few.mend("apeal citys") == "appeal citys"
     assert Mender(documents, ENGLISH).mend("apeal citys") == "appeal city"
 
 
 def test_how_long_a_word_must_be_to_be_mended_is_a_policy() -> None:
-    short = Mender(DOCUMENTS, ENGLISH, SpellingPolicy(min_letters=6))
+    short = Mender(DOCUMENTS, ENGLISH, min_letters=6)
     assert short.mend("Why was the apeal target raised?") == "Why was the apeal target raised?"
     assert short.mend("why did the bridge colapse") == "why did the bridge collapse"
 

@@ -5,10 +5,10 @@ models read it as noise; mended, the question is answered like the one its asker
 
 Only what is surely a slip is mended, and only into something the documents say:
 
-- a word of at least ``min_letters`` lower-case letters standing alone (a capitalised word is
-  a name, or may be one: "Fenaway" is never turned into another place; nor are codes,
-  numbers, contractions however their apostrophe is typed — "shouldn't", "shouldn`t" — or
-  parts of an address or a path: "www.ferri.net", "/usr/lcoal");
+- a word of at least ``POLICY.spelling_letters`` lower-case letters standing alone (a
+  capitalised word is a name, or may be one: "Fenaway" is never turned into another place;
+  nor are codes, numbers, contractions however their apostrophe is typed — "shouldn't",
+  "shouldn`t" — or parts of an address or a path: "www.ferri.net", "/usr/lcoal");
 - that is neither an English word (the word list of ``pyspellchecker``, a maintained
   MIT-licensed package of English word frequencies: "marla" and "convener" stay) nor a word
   of the documents, in any case ("hobb" for "Hobb Tallis" stays, "childrens" where they say
@@ -19,8 +19,8 @@ Only what is surely a slip is mended, and only into something the documents say:
   one such word ("mony" may be "money" or "many", "enginer" "engineer" or "engine": kept).
   When the documents hold the typed word's stem (the Snowball stemmer's "perman" for
   "permanant"), only a word of that stem may replace it;
-- at most ``max_words`` words of a question: one of many unknown words is no slip (a question
-  in another language, a list of codes), and each costs a look-up.
+- at most ``POLICY.spelling_words`` words of a question: one of many unknown words is no slip
+  (a question in another language, a list of codes), and each costs a look-up.
 
 Nothing is mended when no such word exists, and the rest of the question is kept as typed.
 Misspellings two edits away are left: finding them costs pyspellchecker most of a second a
@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
 from assistant.index.lexical import tokenize
+from assistant.policy import POLICY
 from assistant.protocols import StemCounts
 
 
@@ -71,14 +71,6 @@ class WordList(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class SpellingPolicy:
-    """Which words are mended (see the module's words)."""
-
-    min_letters: int = 4
-    max_words: int = 4
-
-
 # A lower-case word standing alone: not part of a contraction ("shouldn't", "shouldn`t"), a
 # code ("e03"), an address or a path ("www.ferri.net", "/usr/lcoal"); a full stop may end it.
 _JOINERS = r"\w'’‘`´\-"
@@ -89,20 +81,26 @@ class Mender:
     """Mends a question's misspelt words (see the module's words)."""
 
     def __init__(
-        self, vocabulary: Vocabulary, words: WordList, policy: SpellingPolicy | None = None
+        self,
+        vocabulary: Vocabulary,
+        words: WordList,
+        *,
+        min_letters: int = POLICY.spelling_letters,
+        max_words: int = POLICY.spelling_words,
     ) -> None:
         self.vocabulary = vocabulary
         self.words = words
-        self.policy = policy or SpellingPolicy()
+        self.min_letters = min_letters
+        self.max_words = max_words
 
     def mend(self, question: str) -> str:
         """``question`` with each surely misspelt word replaced (see the module's words)."""
-        slips = [m for m in _WORD.finditer(question) if len(m.group()) >= self.policy.min_letters]
+        slips = [m for m in _WORD.finditer(question) if len(m.group()) >= self.min_letters]
         if not slips:
             return question
         typed = list(dict.fromkeys(m.group() for m in slips))
         english = self.words.known(typed)
-        unknown = [w for w in typed if w not in english][: self.policy.max_words]
+        unknown = [w for w in typed if w not in english][: self.max_words]
         mended = {w: m for w in unknown if (m := self._meant(w)) is not None}
         if not mended:
             return question
