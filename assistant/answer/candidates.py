@@ -98,3 +98,9 @@ def redundant(candidate: Candidate, chosen: list[Candidate]) -> bool:
         return False
     previous = chunk.sentences[index - 1]
     return any(c.passage.chunk.source == chunk.source and c.span == previous for c in chosen)
+
+
+def in_order(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """``chosen`` in document order, documents in the order their first sentence came."""
+    sources = list(dict.fromkeys(c.passage.chunk.source for c in chosen))
+    return sorted(chosen, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))

@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.answer_types import AnswerType, item_type, question_type
-from assistant.answer.candidates import Candidate, cite, lead_in, ranked_sentences, redundant, same
+from assistant.answer.candidates import (
+    Candidate,
+    cite,
+    in_order,
+    lead_in,
+    ranked_sentences,
+    redundant,
+    same,
+)
 from assistant.answer.citations import with_marker
 from assistant.answer.short_answer import (
     WHERE,
@@ -284,8 +292,7 @@ class ExtractiveReader:
             length += len(candidate.text)
         if len(gathered) == len(chosen):
             return chosen
-        sources = list(dict.fromkeys(c.passage.chunk.source for c in gathered))
-        return sorted(gathered, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))
+        return in_order(gathered)
 
     def _short(
         self, kind: AnswerType, request: ReadRequest, citations: Sequence[Citation]

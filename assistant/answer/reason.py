@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.candidates import Candidate, cite, lead_in, ranked_sentences, same
+from assistant.answer.candidates import Candidate, cite, in_order, lead_in, ranked_sentences, same
 from assistant.answer.citations import with_marker
 from assistant.answer.reader import ABSTAINING, CROSS_ENCODER_LOGIT, Draft, ReadRequest
 from assistant.documents.chunking import fold
@@ -115,9 +115,4 @@ class ReasonReader:
             chosen.insert(0, lead)
         if not any(same(best, c) for c in chosen) and len(chosen) < self.policy.max_sentences:
             chosen.append(best)
-        return _in_order(chosen)
-
-
-def _in_order(chosen: Sequence[Candidate]) -> list[Candidate]:
-    sources = list(dict.fromkeys(c.passage.chunk.source for c in chosen))
-    return sorted(chosen, key=lambda c: (sources.index(c.passage.chunk.source), c.span.start))
+        return in_order(chosen)
