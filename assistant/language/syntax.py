@@ -191,6 +191,14 @@ def _role(token: Any, name: Span) -> Span | None:
             honorific = _text_span(words)  # "Dr": a role only when the sentence gives none
         elif words:
             return _text_span(words)
+    # "the engineer Isobel Marr": the name stands beside (is in apposition to) a noun — the
+    # role, before any clause after the name ("the engineer Jordan Pike, who also …").
+    head = token.head
+    if token.dep_ in {"appos", "compound"} and head.pos_ == "NOUN" and head.i < token.i:
+        words = _role_words([t for t in head.subtree if t.i < token.i and t.idx < name.start])
+        # Right before the name ("the engineer Isobel Marr"), not across a comma or a "not".
+        if words and _adjacent(words[-1], name):
+            return _text_span(words)
     for child in token.rights:
         if child.dep_ == "appos":  # "Colonel Oliver Fenwick, commander of …"
             words = _role_words(list(child.subtree))
@@ -200,13 +208,6 @@ def _role(token: Any, name: Span) -> Span | None:
             words = _role_words(list(child.subtree))
             if words and words[0].lower_ in {"who", "which", "that"}:
                 return _text_span(words)
-    # "the engineer Isobel Marr": the name stands beside (is in apposition to) a noun.
-    head = token.head
-    if token.dep_ in {"appos", "compound"} and head.pos_ == "NOUN" and head.i < token.i:
-        words = _role_words([t for t in head.subtree if t.i < token.i and t.idx < name.start])
-        # Right before the name ("the engineer Isobel Marr"), not across a comma or a "not".
-        if words and _adjacent(words[-1], name):
-            return _text_span(words)
     # "Shea is the U.S. ambassador": a predicate of the name.
     if token.dep_ in _SUBJECTS and token.head.lemma_ == "be":
         for child in token.head.rights:
