@@ -80,6 +80,9 @@ class Policy:
     spelling_letters: int = 4
     # … and only in the first this many unknown words of a question (each costs a look-up).
     spelling_words: int = 4
+    # … and into a word the documents use in lower case in one of the chunks that best match
+    # it, this many.
+    spelling_reach: int = 5
 
     # -- the reader's-question answerers (assistant/answer/) --
     # An inventory ("which places …") lists at most this many items.

@@ -106,6 +106,7 @@ class InMemoryStore:
     ``bm25_search``: chunks sharing at least one word with the query, by the number of
     distinct words they share, words read as the lexical index reads them
     (``assistant.index.lexical.tokenize``: lower-cased, stop words left out, stemmed).
+    ``stem_counts``: in how many chunks each stem stands, as the lexical index counts.
     """
 
     chunks: list[Chunk]
@@ -131,6 +132,10 @@ class InMemoryStore:
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
         self.get_calls.append(list(ids))
         return {c.id: c for c in self.chunks if c.id in ids}
+
+    def stem_counts(self, stems: Sequence[str]) -> dict[str, int]:
+        counts = {s: sum(s in tokenize(c.text) for c in self.chunks) for s in stems}
+        return {s: n for s, n in counts.items() if n}
 
 
 def make_chunk(

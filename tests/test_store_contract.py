@@ -16,7 +16,7 @@ import pytest
 
 from assistant.index.manifest import FileEntry
 from assistant.index.search import Hit
-from assistant.protocols import Search
+from assistant.protocols import Search, StemCounts
 from assistant.types import Chunk, Span
 from tests.fakes import InMemoryStore, KeywordEmbedder, make_chunk
 
@@ -213,3 +213,10 @@ def test_lexical_hits_are_at_most_k_best_first_and_chunks_the_store_has(search: 
     assert all(score > 0 for score in scores)
     assert set(search.get(ids(every))) == set(ids(every))
     assert search.bm25_search("harbour banquet lighthouse", 2) == every[:2]
+
+
+def test_stem_counts_say_in_how_many_chunks_each_stem_stands(search: Search) -> None:
+    assert isinstance(search, StemCounts)
+    counts = search.stem_counts(["harbour", "lighthous", "banquet", "zeppelin", "the"])
+    assert counts == {"harbour": 2, "lighthous": 1, "banquet": 2}
+    assert search.stem_counts([]) == {}

@@ -171,7 +171,9 @@ def test_the_documents_vocabulary_reads_the_lexical_index(tmp_path: Path) -> Non
         db.execute("INSERT INTO fts (rowid, tokens) VALUES (2, ?)", ("appeal",))
         db.commit()
         texts = ["The appeal target was raised.", "An Appeal closed."]
-        vocabulary = StemVocabulary(index.stem_counts, lambda word: texts)
+        vocabulary = StemVocabulary(
+            index.stem_counts, lambda word: [t for t in texts if word[:4].lower() in t.lower()]
+        )
         assert vocabulary.frequencies(["appeals", "target", "the", "missing"]) == {
             "appeals": 2, "target": 1,
         }  # fmt: skip
@@ -193,3 +195,56 @@ def test_the_english_word_list_is_pyspellcheckers() -> None:
     assert english.known(["appeal", "apeal", "convener"]) == {"appeal", "convener"}
     assert "appeal" in english.near("apeal")
     assert "apeal" not in english.near("apeal")
+
+
+def test_a_name_of_the_documents_typed_in_lower_case_is_kept_beside_a_word_of_its_stem() -> None:
+    # "hobb" is "Hobb" of the documents; "hobbs", one edit away and of the same stem, is a
+    # word they also use in lower case: the name is kept.
+    words = Words({**ENGLISH.frequencies, "hobbs": 1.0})
+    documents = Documents("A carter named Hobb Tallis.", "The hobbs were sold.")
+    assert tokenize("hobbs") == tokenize("hobb")
+    assert mend("who is hobb tallis", documents, words) == "who is hobb tallis"
+
+
+def test_a_word_of_the_shortest_length_mended_is_mended() -> None:
+    documents = Documents("The ferry is often late.")
+    assert mend("is it oftn late", documents) == "is it often late"
+
+
+def test_a_store_with_a_lexical_index_gives_a_mender_into_its_words() -> None:
+    from assistant.converse.spelling import mender_of
+    from tests.fakes import InMemoryStore, KeywordEmbedder, make_chunk
+
+    chunks = [
+        make_chunk("The appeal target was raised.", id="a"),
+        make_chunk("Jordan Pike built the harbour.", source="b.txt", id="b"),
+    ]
+    store = InMemoryStore(chunks, KeywordEmbedder(("appeal",)))
+    words = Words({**ENGLISH.frequencies, "jordan": 2.0})
+    mender = mender_of(store, words)
+    assert mender is not None
+    assert mender.mend("Why was the apeal target raised?") == "Why was the appeal target raised?"
+    assert mender.mend("who is jordon pike") == "who is jordon pike"  # their name, not a word
+    # Whether a word is used as written is read in the chunks that best match it: none here.
+    blind = mender_of(store, words, reach=0)
+    assert blind is not None
+    assert blind.mend("apeal") == "apeal"
+    assert mender_of(object(), words) is None
+
+
+def test_whether_a_word_is_used_in_lower_case_is_read_in_the_best_few_chunks() -> None:
+    from assistant.converse.spelling import mender_of
+    from assistant.policy import POLICY
+    from tests.fakes import InMemoryStore, KeywordEmbedder, make_chunk
+
+    # As many chunks as are read say "Appeal" (a name, as far as they go); the next says it
+    # in lower case.
+    named = [make_chunk(f"Appeal House {i} opened.", id=f"n{i}") for i in range(5)]
+    chunks = [*named, make_chunk("The appeal closed.", id="lower")]
+    store = InMemoryStore(chunks, KeywordEmbedder(("appeal",)))
+    assert POLICY.spelling_reach == len(named)
+    default, wider = mender_of(store, ENGLISH), mender_of(store, ENGLISH, reach=len(chunks))
+    assert default is not None
+    assert wider is not None
+    assert default.mend("the apeal") == "the apeal"
+    assert wider.mend("the apeal") == "the appeal"

@@ -113,7 +113,7 @@ class Mender:
         if own is not None and vocabulary.uses(word, lower_case=False):
             return None  # a word of the documents ("Hobb", "childrens")
         near = sorted(self.words.near(word))
-        chunks = vocabulary.frequencies(near) if near else {}
+        chunks = vocabulary.frequencies(near)
         used = [
             w for w in near
             if chunks.get(w) and own in (None, vocabulary.stem(w))
@@ -155,7 +155,8 @@ class StemVocabulary:
         self.texts = texts
 
     def uses(self, word: str, *, lower_case: bool) -> bool:
-        pattern = re.compile(rf"\b{re.escape(word)}\b", 0 if lower_case else re.IGNORECASE)
+        flags = re.NOFLAG if lower_case else re.IGNORECASE
+        pattern = re.compile(rf"\b{re.escape(word)}\b", flags)
         return any(pattern.search(text) for text in self.texts(word))
 
     def stem(self, word: str) -> str:
@@ -167,7 +168,9 @@ class StemVocabulary:
         return {w: found[s] for w, s in stems.items() if found.get(s)}
 
 
-def mender_of(store: object, words: WordList, *, reach: int = 5) -> Mender | None:
+def mender_of(
+    store: object, words: WordList, *, reach: int = POLICY.spelling_reach
+) -> Mender | None:
     """A mender into the words of ``store`` (None when it keeps no vocabulary); whether the
     documents use a word as it is is read in the ``reach`` chunks that best match it."""
     if not isinstance(store, StemCounts):
