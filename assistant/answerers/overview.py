@@ -45,18 +45,14 @@ from assistant.documents.chunking import fold
 from assistant.index.centrality import centrality, tfidf
 from assistant.index.sentences import Sentence
 from assistant.intent.classifier import asks_what_is_open
+from assistant.language.lexicon import LEANING_OPENERS
 from assistant.policy import POLICY
 from assistant.protocols import QueryEmbedder, Reranker
 from assistant.retrieve.similarity import shared_run
 from assistant.types import Passage
 
 # A sentence opening like this leans on the one before it ("They also …", "This trade …").
-_LEANS = re.compile(
-    r"^\W*(?:she|he|they|it|its|their|his|her|this|that|these|those|both|such|there|"
-    r"additionally|also|meanwhile|however|but|and|so|then|likewise|similarly|instead|"
-    r"moreover|furthermore|besides|yet|still|otherwise)\b",
-    re.IGNORECASE,
-)
+_LEANS = re.compile(rf"^\W*(?:{LEANING_OPENERS})\b", re.IGNORECASE)
 
 
 # Heading embeddings kept between questions (the cache starts afresh past this many).

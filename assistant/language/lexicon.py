@@ -238,6 +238,13 @@ POSSESSIVES = ("his", "her", "hers")
 PLURAL_POSSESSIVES = ("their", "theirs")
 # Words by which a sentence leans on the one before it ("She also…", "…in that conflict").
 LEANING = r"she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there"
+# Words that, opening a sentence, make it lean on the one before ("They also …", "This trade
+# …", "Additionally, …"): the pronouns and determiners above, and the connectives.
+LEANING_OPENERS = (
+    r"she|he|they|it|its|their|his|her|this|that|these|those|both|such|there|"
+    r"additionally|also|meanwhile|however|but|and|so|then|likewise|similarly|instead|"
+    r"moreover|furthermore|besides|yet|still|otherwise"
+)
 # Words by which a question points back into the conversation. "that" is left out: in
 # questions it is mostly a relative pronoun ("the ship that sank"), not a reference.
 POINTING_BACK = (
