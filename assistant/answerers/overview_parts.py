@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from assistant.answerers.scope import heading_text
 from assistant.documents.chunking import fold
 from assistant.index.sentences import Sentence
+from assistant.language.lexicon import OPEN_WORDS
 from assistant.policy import POLICY
 from assistant.retrieve.similarity import shared_run
 
@@ -68,8 +69,7 @@ def _rating_headings(part: Part) -> tuple[Sentence, ...]:
 
 # Headings of a section of matters still open.
 _OPEN_HEADING = re.compile(
-    r"\b(?:open|outstanding|unresolved|pending|undecided|remaining|unanswered|unknowns?|"
-    r"unclear|uncertain(?:ties)?|to be (?:decided|resolved|confirmed))\b",
+    rf"\b(?:{OPEN_WORDS}|remaining|unknowns?|uncertainties|to be (?:decided|resolved|confirmed))\b",
     re.IGNORECASE,
 )
 

@@ -9,6 +9,7 @@ from assistant.intent.kinds import Kind
 from assistant.language.lexicon import (
     ABOUT_WORDS,
     ASKING_AUXILIARIES,
+    OPEN_WORDS,
     PRONOUNS_ASKED_OF,
     SAY_VERBS,
 )
@@ -42,7 +43,7 @@ _HAPPENED = re.compile(
 )
 _OPEN = re.compile(
     r"^what(?:'s| is| are| remains?| still remains?)\s+(?:still |yet |as yet )?"
-    r"(?:open|undecided|unresolved|pending|outstanding|unclear|unknown|unanswered|uncertain|"
+    rf"(?:{OPEN_WORDS}|unknown|"
     r"to be (?:decided|resolved|settled|done)|up in the air|not (?:yet )?(?:decided|known|"
     r"settled|resolved))\b",
     re.IGNORECASE,

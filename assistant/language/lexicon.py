@@ -238,6 +238,8 @@ POSSESSIVES = ("his", "her", "hers")
 PLURAL_POSSESSIVES = ("their", "theirs")
 # Words by which a sentence leans on the one before it ("She also…", "…in that conflict").
 LEANING = r"she|he|her|him|his|they|them|their|it|its|this|that|these|those|both|there"
+# Words that say a matter is still open ("What is still undecided?", "## Open questions").
+OPEN_WORDS = "open|outstanding|unresolved|pending|undecided|unanswered|unclear|uncertain"
 # Words that, opening a sentence, make it lean on the one before ("They also …", "This trade
 # …", "Additionally, …"): the pronouns and determiners above, and the connectives.
 LEANING_OPENERS = (
